@@ -1,0 +1,2 @@
+/** The {@code portcullis} command line (picocli): one subcommand class per verb. */
+package io.portcullis.cli;

@@ -1,0 +1,2 @@
+/** Operator-facing messages with IDs ({@code PRTCnnnnX}), explanations and user actions. */
+package io.portcullis.messages;

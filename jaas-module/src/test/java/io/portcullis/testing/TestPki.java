@@ -1,0 +1,382 @@
+package io.portcullis.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A PKI built in code for tests: roots, area intermediates and leaves with any names, lifetimes and
+ * extensions, including broken ones. Nothing is checked in and nothing expires in the repository.
+ */
+public final class TestPki {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final AtomicLong SERIALS = new AtomicLong(System.nanoTime() & 0xffffffffL);
+
+  private TestPki() {}
+
+  /** A new P-256 key pair. */
+  public static KeyPair ecKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A self-signed root CA valid from an hour ago for ten years. */
+  public static Ca root(String subject) {
+    KeyPair keys = ecKeyPair();
+    Instant now = Instant.now();
+    X509Certificate cert =
+        new CertBuilder(subject, keys, subject, keys.getPrivate(), null)
+            .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)))
+            .ca(-1)
+            .build();
+    return new Ca(cert, keys, List.of());
+  }
+
+  /** A certificate authority of the fixture: its certificate, key and chain up to the root. */
+  public static final class Ca {
+    private final X509Certificate certificate;
+    private final KeyPair keys;
+    private final List<X509Certificate> chainAbove;
+
+    Ca(X509Certificate certificate, KeyPair keys, List<X509Certificate> chainAbove) {
+      this.certificate = certificate;
+      this.keys = keys;
+      this.chainAbove = List.copyOf(chainAbove);
+    }
+
+    public X509Certificate certificate() {
+      return certificate;
+    }
+
+    public KeyPair keys() {
+      return keys;
+    }
+
+    /** A subordinate CA (path length 0) valid for five years. */
+    public Ca intermediate(String subject) {
+      KeyPair childKeys = ecKeyPair();
+      Instant now = Instant.now();
+      X509Certificate cert =
+          issue(subject, childKeys)
+              .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1825)))
+              .ca(0)
+              .build();
+      List<X509Certificate> above = new ArrayList<>();
+      above.add(certificate);
+      above.addAll(chainAbove);
+      return new Ca(cert, childKeys, above);
+    }
+
+    /** Starts a certificate for {@code subject} with a new key, signed by this CA. */
+    public CertBuilder issue(String subject) {
+      return issue(subject, ecKeyPair());
+    }
+
+    /** Starts a certificate for {@code subject} and the given key, signed by this CA. */
+    public CertBuilder issue(String subject, KeyPair subjectKeys) {
+      return new CertBuilder(
+          subject,
+          subjectKeys,
+          certificate.getSubjectX500Principal().getName(),
+          keys.getPrivate(),
+          this);
+    }
+
+    /** A client leaf valid for a day with clientAuth EKU and the given URI SAN. */
+    public Leaf clientLeaf(String subject, String uriSan) {
+      return issue(subject).uriSan(uriSan).clientAuth().issueLeaf();
+    }
+
+    /** This CA's certificate followed by the CAs above it, excluding the root. */
+    List<X509Certificate> chainBelowRoot() {
+      List<X509Certificate> chain = new ArrayList<>();
+      if (!chainAbove.isEmpty()) {
+        chain.add(certificate);
+        chain.addAll(chainAbove.subList(0, chainAbove.size() - 1));
+      }
+      return chain;
+    }
+  }
+
+  /** A leaf certificate with its key and the chain a TLS peer would send (leaf first). */
+  public record Leaf(X509Certificate certificate, KeyPair keys, List<X509Certificate> chain) {
+    public Leaf {
+      chain = List.copyOf(chain);
+    }
+
+    public X509Certificate[] chainArray() {
+      return chain.toArray(new X509Certificate[0]);
+    }
+
+    /** Writes {@code cert.pem} (leaf and intermediates) and {@code key.pem} (PKCS#8, 0600). */
+    public void writePem(Path certFile, Path keyFile) {
+      writeString(certFile, pem(chain.toArray()));
+      writeString(keyFile, pem(keys.getPrivate()));
+      restrict(keyFile);
+    }
+
+    /** Writes a PKCS#12 keystore with this key and chain under {@code alias}. */
+    public void writePkcs12(Path file, String alias, char[] password) {
+      try {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry(alias, keys.getPrivate(), password, chain.toArray(new Certificate[0]));
+        try (OutputStream out = Files.newOutputStream(file)) {
+          store.store(out, password);
+        }
+        restrict(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** A PKCS#12 trust store holding {@code anchors} as trusted certificate entries. */
+  public static void writeTrustStore(Path file, char[] password, X509Certificate... anchors) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      for (int i = 0; i < anchors.length; i++) {
+        store.setCertificateEntry("anchor-" + i, anchors[i]);
+      }
+      try (OutputStream out = Files.newOutputStream(file)) {
+        store.store(out, password);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** PEM text of certificates, keys or CRLs. */
+  public static String pem(Object... objects) {
+    StringWriter text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      for (Object object : objects) {
+        writer.writeObject(object);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return text.toString();
+  }
+
+  static void writeString(Path file, String text) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void restrict(Path file) {
+    try {
+      Files.setPosixFilePermissions(
+          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // Not a POSIX file system: nothing to restrict in a test fixture.
+    }
+  }
+
+  /** Builds one certificate; defaults: valid from an hour ago for a day, no extensions. */
+  public static final class CertBuilder {
+    private final String subject;
+    private final KeyPair subjectKeys;
+    private final String issuer;
+    private final PrivateKey issuerKey;
+    private final Ca issuerCa;
+    private final List<GeneralName> sans = new ArrayList<>();
+    private final List<KeyPurposeId> ekus = new ArrayList<>();
+    private final List<Object[]> extraExtensions = new ArrayList<>();
+    private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+    private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
+    private Integer caPathLength;
+    private boolean ca;
+    private String signatureAlgorithm = "SHA256withECDSA";
+
+    CertBuilder(
+        String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey, Ca issuerCa) {
+      this.subject = Objects.requireNonNull(subject);
+      this.subjectKeys = subjectKeys;
+      this.issuer = issuer;
+      this.issuerKey = issuerKey;
+      this.issuerCa = issuerCa;
+    }
+
+    public CertBuilder validity(Instant from, Instant to) {
+      this.notBefore = from;
+      this.notAfter = to;
+      return this;
+    }
+
+    public CertBuilder uriSan(String uri) {
+      sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri));
+      return this;
+    }
+
+    public CertBuilder dnsSan(String name) {
+      sans.add(new GeneralName(GeneralName.dNSName, name));
+      return this;
+    }
+
+    public CertBuilder ipSan(String address) {
+      sans.add(new GeneralName(GeneralName.iPAddress, address));
+      return this;
+    }
+
+    public CertBuilder clientAuth() {
+      ekus.add(KeyPurposeId.id_kp_clientAuth);
+      return this;
+    }
+
+    public CertBuilder serverAuth() {
+      ekus.add(KeyPurposeId.id_kp_serverAuth);
+      return this;
+    }
+
+    /** Makes this a CA certificate; {@code pathLength} below zero means unlimited. */
+    public CertBuilder ca(int pathLength) {
+      this.ca = true;
+      this.caPathLength = pathLength < 0 ? null : pathLength;
+      return this;
+    }
+
+    /** Adds any extension, for tests of broken or unusual certificates. */
+    public CertBuilder extension(String oid, boolean critical, ASN1Encodable value) {
+      extraExtensions.add(new Object[] {oid, critical, value});
+      return this;
+    }
+
+    public CertBuilder signatureAlgorithm(String algorithm) {
+      this.signatureAlgorithm = algorithm;
+      return this;
+    }
+
+    public X509Certificate build() {
+      try {
+        X509v3CertificateBuilder builder =
+            new JcaX509v3CertificateBuilder(
+                x500(issuer),
+                BigInteger.valueOf(SERIALS.incrementAndGet())
+                    .shiftLeft(32)
+                    .add(BigInteger.valueOf(RANDOM.nextInt() & 0x7fffffff)),
+                Date.from(notBefore),
+                Date.from(notAfter),
+                x500(subject),
+                subjectKeys.getPublic());
+        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        builder.addExtension(
+            Extension.subjectKeyIdentifier,
+            false,
+            utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+        if (issuerCa != null) {
+          builder.addExtension(
+              Extension.authorityKeyIdentifier,
+              false,
+              utils.createAuthorityKeyIdentifier(issuerCa.certificate()));
+        }
+        if (ca) {
+          builder.addExtension(
+              Extension.basicConstraints,
+              true,
+              caPathLength == null
+                  ? new BasicConstraints(true)
+                  : new BasicConstraints(caPathLength));
+          builder.addExtension(
+              Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        } else {
+          builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+          builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        }
+        if (!sans.isEmpty()) {
+          builder.addExtension(
+              Extension.subjectAlternativeName,
+              false,
+              new GeneralNames(sans.toArray(new GeneralName[0])));
+        }
+        if (!ekus.isEmpty()) {
+          builder.addExtension(
+              Extension.extendedKeyUsage,
+              false,
+              new ExtendedKeyUsage(ekus.toArray(new KeyPurposeId[0])));
+        }
+        for (Object[] extension : extraExtensions) {
+          builder.addExtension(
+              new ASN1ObjectIdentifier((String) extension[0]),
+              (Boolean) extension[1],
+              (ASN1Encodable) extension[2]);
+        }
+        return new JcaX509CertificateConverter()
+            .getCertificate(
+                builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(issuerKey)));
+      } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+        throw new IllegalStateException("cannot build test certificate " + subject, e);
+      }
+    }
+
+    /** X.500 name in the JDK's (RFC 2253) reading order, so fixtures and the JDK agree. */
+    private static X500Name x500(String name) {
+      return X500Name.getInstance(new javax.security.auth.x500.X500Principal(name).getEncoded());
+    }
+
+    /** Builds the certificate and returns it as a leaf with its key and TLS chain. */
+    public Leaf issueLeaf() {
+      X509Certificate cert = build();
+      List<X509Certificate> chain = new ArrayList<>();
+      chain.add(cert);
+      if (issuerCa != null) {
+        chain.addAll(issuerCa.chainBelowRoot());
+      }
+      return new Leaf(cert, subjectKeys, chain);
+    }
+  }
+}
