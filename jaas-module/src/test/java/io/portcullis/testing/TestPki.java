@@ -198,7 +198,12 @@ public final class TestPki {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       for (Object object : objects) {
-        writer.writeObject(object);
+        // Keys as PKCS#8 ("PRIVATE KEY"), which carries the curve: OpenSSL and curl need it.
+        if (object instanceof java.security.PrivateKey key) {
+          writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+        } else {
+          writer.writeObject(object);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

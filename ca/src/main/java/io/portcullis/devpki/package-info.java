@@ -1,0 +1,2 @@
+/** A throw-away PKI for the demo and the end-to-end tests; never for production. */
+package io.portcullis.devpki;
