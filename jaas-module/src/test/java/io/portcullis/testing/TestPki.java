@@ -74,6 +74,15 @@ public final class TestPki {
     return new Ca(cert, keys, List.of());
   }
 
+  /**
+   * A CA made elsewhere (for example by {@code portcullis dev-pki}) whose key the test holds, so
+   * tests can issue unusual leaves that the server's real trust anchors vouch for.
+   */
+  public static Ca existingCa(
+      X509Certificate certificate, PrivateKey key, X509Certificate... above) {
+    return new Ca(certificate, new KeyPair(certificate.getPublicKey(), key), List.of(above));
+  }
+
   /** A certificate authority of the fixture: its certificate, key and chain up to the root. */
   public static final class Ca {
     private final X509Certificate certificate;

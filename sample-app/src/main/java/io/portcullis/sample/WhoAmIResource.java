@@ -3,6 +3,7 @@ package io.portcullis.sample;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,7 +23,10 @@ public class WhoAmIResource {
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public JsonObject whoami(@Context SecurityContext security) {
+  public JsonObject whoami(@Context SecurityContext security, @Context HttpServletRequest request) {
+    // Like many real apps, this one keeps an HTTP session. Portcullis must never let the
+    // session cookie stand in for a certificate: the tests replay it without one.
+    request.getSession(true).setAttribute("lastCaller", security.getUserPrincipal().getName());
     JsonArrayBuilder roles = Json.createArrayBuilder();
     ROLES.stream().filter(security::isUserInRole).forEach(roles::add);
     return Json.createObjectBuilder()

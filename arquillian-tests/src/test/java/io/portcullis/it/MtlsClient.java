@@ -1,0 +1,175 @@
+package io.portcullis.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.CookieManager;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * A real TLS client for the end-to-end tests: presents one client certificate (or none), trusts the
+ * dev root, keeps no cookies unless asked, and opens fresh connections per client.
+ */
+final class MtlsClient {
+  private final HttpClient http;
+
+  private MtlsClient(SSLContext context) {
+    this.http =
+        HttpClient.newBuilder()
+            .sslContext(context)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .cookieHandler(new CookieManager(null, (uri, cookie) -> false))
+            .build();
+  }
+
+  /** A client presenting {@code chain} and {@code key}. */
+  static MtlsClient withCertificate(List<X509Certificate> chain, PrivateKey key) {
+    return new MtlsClient(context(chain, key));
+  }
+
+  /** A client presenting the certificate and key PEM files dev-pki wrote for {@code name}. */
+  static MtlsClient devClient(String name) {
+    Path dir = ItServer.pkiDir().resolve("clients");
+    return withCertificate(
+        readCertificates(dir.resolve(name + ".pem")), readKey(dir.resolve(name + ".key.pem")));
+  }
+
+  /** A client that presents no certificate at all. */
+  static MtlsClient anonymous() {
+    return new MtlsClient(context(null, null));
+  }
+
+  HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String url, String body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(
+        request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static SSLContext context(List<X509Certificate> chain, PrivateKey key) {
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry(
+          "root", readCertificates(ItServer.pkiDir().resolve("root.pem")).get(0));
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      KeyManager[] keyManagers =
+          chain == null ? new KeyManager[0] : new KeyManager[] {new AlwaysPresent(chain, key)};
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers, tmf.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Presents its one certificate whatever issuers the server asks for. The JDK's own key manager
+   * would send an empty chain for a certificate from a CA the server does not list, and the tests
+   * must show the server refusing such certificates, not the client withholding them.
+   */
+  private static final class AlwaysPresent extends X509ExtendedKeyManager {
+    private static final String ALIAS = "client";
+    private final X509Certificate[] chain;
+    private final PrivateKey key;
+
+    AlwaysPresent(List<X509Certificate> chain, PrivateKey key) {
+      this.chain = chain.toArray(new X509Certificate[0]);
+      this.key = key;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return new String[] {ALIAS};
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return ALIAS;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+      return ALIAS;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return new String[0];
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return chain.clone();
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return key;
+    }
+  }
+
+  static List<X509Certificate> readCertificates(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+          .map(X509Certificate.class::cast)
+          .toList();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static PrivateKey readKey(Path pem) {
+    try {
+      String base64 =
+          Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+      return KeyFactory.getInstance("EC")
+          .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
