@@ -174,6 +174,24 @@ public final class ConfigParser {
         cacheSize);
   }
 
+  /**
+   * The deployment policy from {@code portcullis.policy.*} keys alone (the safe defaults where a
+   * key is absent); used by {@code portcullis verify --policy}.
+   */
+  public static TrustPolicy parsePolicy(Map<String, String> properties) throws PortcullisException {
+    Map<String, String> policyProps = new TreeMap<>();
+    for (Map.Entry<String, String> entry : properties.entrySet()) {
+      if (entry.getKey().startsWith(POLICY)) {
+        String sub = entry.getKey().substring(POLICY.length());
+        if (!POLICY_KEYS.contains(sub)) {
+          throw unknown(entry.getKey(), POLICY_KEYS);
+        }
+        policyProps.put(sub, entry.getValue() == null ? "" : entry.getValue().strip());
+      }
+    }
+    return policy(TrustPolicy.defaults(), policyProps, POLICY);
+  }
+
   private record Rule(RoleRule rule, int order) {}
 
   private static void group(
