@@ -33,6 +33,16 @@ public sealed interface Authentication {
       Objects.requireNonNull(reason, "reason");
     }
 
+    /**
+     * Whether the caller was identified but is not allowed in (a deny rule, or no rule and
+     * unmatched callers refused): HTTP 403 rather than 401.
+     */
+    public boolean forbidden() {
+      return FORBIDDEN.contains(messageId);
+    }
+
+    private static final Set<String> FORBIDDEN = Set.of("PRTC0204E", "PRTC0205E");
+
     static Refused of(String messageId, Object... args) {
       return new Refused(messageId, Messages.format(messageId, args));
     }

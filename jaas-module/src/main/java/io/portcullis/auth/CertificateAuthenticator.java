@@ -10,24 +10,34 @@ import io.portcullis.trust.TrustValidator;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The identity path every adapter (Liberty TAI, JAAS login module, Jakarta Authentication module)
  * shares: validate the chain, read the identity, apply role rules. Fails closed: anything it cannot
  * decide is a {@link Authentication.Refused} with a message ID, never an exception and never a
  * default identity.
+ *
+ * <p>The trust decision is made (or taken from the validator's cache) on every call. What follows
+ * from an accepted leaf and its area (identity and rule outcome) is a pure function of the two, so
+ * it is remembered in a bounded map: a request on an already-seen certificate costs a cache lookup.
  */
 public final class CertificateAuthenticator {
+  private static final int MAX_REMEMBERED = 10_000;
+
   private final TrustValidator validator;
   private final RoleRules rules;
   private final boolean refuseUnmatched;
+  private final Map<Outcome, Authentication> remembered = new ConcurrentHashMap<>();
+
+  private record Outcome(X509Certificate leaf, String area) {}
 
   /**
    * @param validator decides whether a chain is trusted
-   * @param rules grant groups to trusted identities
-   * @param refuseUnmatched when true, a trusted caller that no rule grants a group is refused
+   * @param rules grant groups to trusted identities, or deny them
+   * @param refuseUnmatched when true, a trusted caller that no grant rule matches is refused
    *     ({@code PRTC0204E}); when false it is authenticated with no groups
    */
   public CertificateAuthenticator(
@@ -43,23 +53,48 @@ public final class CertificateAuthenticator {
       return Authentication.Refused.of("PRTC0301E");
     }
     List<X509Certificate> certificates = Arrays.asList(chain);
-    if (certificates.contains(null)) {
-      return Authentication.Refused.of("PRTC0101E");
+    for (X509Certificate certificate : certificates) {
+      if (certificate == null) {
+        return Authentication.Refused.of("PRTC0101E");
+      }
     }
     TrustDecision decision = validator.validate(certificates, Purpose.CLIENT);
     if (!decision.accepted()) {
       return new Authentication.Refused(decision.messageId(), decision.reason());
     }
+    Outcome key = new Outcome(chain[0], decision.area());
+    Authentication known = remembered.get(key);
+    if (known != null) {
+      return known;
+    }
+    Authentication result = decide(chain[0], decision.area());
+    if (remembered.size() >= MAX_REMEMBERED) {
+      remembered.clear();
+    }
+    remembered.put(key, result);
+    return result;
+  }
+
+  private Authentication decide(X509Certificate leaf, String area) {
     WorkloadIdentity identity;
     try {
-      identity = IdentityReader.read(chain[0]).inArea(decision.area());
+      identity = IdentityReader.read(leaf).inArea(area);
     } catch (PortcullisException e) {
       return new Authentication.Refused(e.messageId(), e.getMessage());
     }
-    Set<String> groups = rules.groupsFor(identity);
-    if (groups.isEmpty() && refuseUnmatched) {
-      return Authentication.Refused.of("PRTC0204E", identity.principalName(), identity.area());
+    RoleRules.Evaluation evaluation = rules.evaluate(identity);
+    if (evaluation.deniedBy().isPresent()) {
+      return Authentication.Refused.of(
+          "PRTC0205E", identity.principalName(), area, evaluation.deniedBy().get().name());
     }
-    return new Authentication.Authenticated(identity, groups);
+    if (!evaluation.granted() && refuseUnmatched) {
+      return Authentication.Refused.of("PRTC0204E", identity.principalName(), area);
+    }
+    return new Authentication.Authenticated(identity, evaluation.groups());
+  }
+
+  /** The role rules this authenticator applies. */
+  public RoleRules rules() {
+    return rules;
   }
 }

@@ -2,9 +2,14 @@ package io.portcullis.identity;
 
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.naming.NamingException;
+import javax.naming.directory.Attributes;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 
 /**
  * Who a verified certificate says its holder is. Immutable; built by {@link IdentityReader} from a
@@ -49,6 +54,34 @@ public record WorkloadIdentity(
    */
   public String principalName() {
     return spiffeId.map(SpiffeId::toString).orElse(subjectDn);
+  }
+
+  /**
+   * The values of one subject DN attribute ({@code CN}, {@code OU}, {@code O}, {@code L}, {@code
+   * ST}, {@code C}, {@code DC}, {@code UID}; case-insensitive), most significant RDN first.
+   */
+  public List<String> dnAttribute(String type) {
+    try {
+      List<Rdn> rdns = new LdapName(subjectDn).getRdns();
+      List<String> values = new ArrayList<>();
+      for (int i = rdns.size() - 1; i >= 0; i--) {
+        Attributes attributes = rdns.get(i).toAttributes();
+        javax.naming.directory.Attribute attribute = attributes.get(type);
+        if (attribute != null) {
+          for (int j = 0; j < attribute.size(); j++) {
+            values.add(String.valueOf(attribute.get(j)));
+          }
+        }
+      }
+      return List.copyOf(values);
+    } catch (NamingException | RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /** The serial number in lower-case hex. */
+  public String serialHex() {
+    return serial.toString(16);
   }
 
   /** The same identity, now known to be validated by the trust area {@code areaName}. */

@@ -2,43 +2,238 @@ package io.portcullis.rules;
 
 import io.portcullis.identity.WorkloadIdentity;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Grants groups to identities whose {@link Attribute} equals a value. DN values are compared as
- * X.500 names (so spacing and attribute-type case do not matter), everything else exactly.
+ * One role rule: when an identity's {@link Attribute} matches {@link #value()} (exactly, as a glob
+ * or as a regular expression), the rule grants its groups or denies the caller. Immutable; the
+ * pattern is compiled once at construction.
  *
- * @param attribute what the rule looks at
- * @param value the value to match
- * @param groups the groups granted on a match
+ * <p>Glob syntax: {@code *} matches one or more characters other than the attribute's separator
+ * ({@code /} for URIs, {@code .} for DNS names, none otherwise), {@code **} matches one or more of
+ * any character, {@code ?} matches one non-separator character; everything else is literal. Regular
+ * expressions must match the whole value. DNS names, fingerprints and serials compare
+ * case-insensitively; exact subject DN rules compare as X.500 names.
  */
-public record RoleRule(Attribute attribute, String value, List<String> groups) {
+public final class RoleRule {
+  /** Longest attribute value a rule looks at; longer values never match. */
+  static final int MAX_VALUE_LENGTH = 4096;
 
-  public RoleRule {
-    Objects.requireNonNull(attribute, "attribute");
-    Objects.requireNonNull(value, "value");
-    groups = List.copyOf(groups);
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("a role rule needs a value to match");
-    }
-    if (attribute == Attribute.SUBJECT_DN) {
-      value = canonicalDn(value);
+  /** How a rule's value is compared. */
+  public enum Match {
+    EXACT,
+    GLOB,
+    REGEX;
+
+    /** Parses {@code exact}, {@code glob} or {@code regex} (case-insensitive). */
+    public static Match parse(String text) {
+      return valueOf(String.valueOf(text).trim().toUpperCase(Locale.ROOT));
     }
   }
 
-  /** True when any value of this rule's attribute in {@code identity} equals the rule's value. */
+  /** What a matching rule does. */
+  public enum Effect {
+    GRANT,
+    DENY;
+
+    /** Parses {@code grant} or {@code deny} (case-insensitive). */
+    public static Effect parse(String text) {
+      return valueOf(String.valueOf(text).trim().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  private final String name;
+  private final Attribute attribute;
+  private final Match match;
+  private final String value;
+  private final Effect effect;
+  private final List<String> groups;
+  private final Predicate<String> matcher;
+
+  /** An exact-match rule granting {@code groups}, named after its attribute and value. */
+  public RoleRule(Attribute attribute, String value, List<String> groups) {
+    this(
+        String.valueOf(attribute) + "=" + value,
+        attribute,
+        Match.EXACT,
+        value,
+        Effect.GRANT,
+        groups);
+  }
+
+  /**
+   * @param name the rule's name, reported when it matches
+   * @param attribute what the rule looks at
+   * @param match exact, glob or regex
+   * @param value the value or pattern
+   * @param effect grant the groups, or deny the caller
+   * @param groups the groups granted on a match (ignored for deny rules)
+   * @throws IllegalArgumentException for an empty value or an invalid regular expression
+   */
+  public RoleRule(
+      String name,
+      Attribute attribute,
+      Match match,
+      String value,
+      Effect effect,
+      List<String> groups) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.attribute = Objects.requireNonNull(attribute, "attribute");
+    this.match = Objects.requireNonNull(match, "match");
+    this.effect = Objects.requireNonNull(effect, "effect");
+    this.groups = List.copyOf(groups);
+    Objects.requireNonNull(value, "value");
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("a role rule needs a value to match");
+    }
+    this.value =
+        attribute == Attribute.SUBJECT_DN && match == Match.EXACT ? canonicalDn(value) : value;
+    this.matcher = compile(attribute, match, this.value);
+  }
+
+  /** A rule granting {@code groups}. */
+  public static RoleRule grant(
+      String name, Attribute attribute, Match match, String value, List<String> groups) {
+    return new RoleRule(name, attribute, match, value, Effect.GRANT, groups);
+  }
+
+  /** A rule denying the caller. */
+  public static RoleRule deny(String name, Attribute attribute, Match match, String value) {
+    return new RoleRule(name, attribute, match, value, Effect.DENY, List.of());
+  }
+
+  private static Predicate<String> compile(Attribute attribute, Match match, String value) {
+    boolean fold = attribute.caseInsensitive();
+    String normal = normalise(attribute, value);
+    switch (match) {
+      case EXACT:
+        if (attribute == Attribute.SUBJECT_DN) {
+          return candidate -> normal.equals(canonicalDn(candidate));
+        }
+        return candidate -> normal.equals(normalise(attribute, candidate));
+      case GLOB:
+        Pattern glob = globToPattern(normal, attribute.globSeparator(), fold);
+        return candidate -> glob.matcher(normalise(attribute, candidate)).matches();
+      case REGEX:
+        try {
+          Pattern regex = Pattern.compile(value, fold ? Pattern.CASE_INSENSITIVE : 0);
+          return candidate -> regex.matcher(candidate).matches();
+        } catch (PatternSyntaxException e) {
+          throw new IllegalArgumentException("invalid regular expression: " + e.getMessage(), e);
+        }
+      default:
+        throw new IllegalArgumentException("unknown match " + match);
+    }
+  }
+
+  private static String normalise(Attribute attribute, String text) {
+    String lower = attribute.caseInsensitive() ? text.toLowerCase(Locale.ROOT) : text;
+    return attribute == Attribute.FINGERPRINT ? lower.replace(":", "") : lower;
+  }
+
+  static Pattern globToPattern(String glob, char separator, boolean fold) {
+    String one = separator == 0 ? "." : "[^" + Pattern.quote(String.valueOf(separator)) + "]";
+    StringBuilder regex = new StringBuilder();
+    StringBuilder literal = new StringBuilder();
+    for (int i = 0; i < glob.length(); i++) {
+      char c = glob.charAt(i);
+      if (c == '*' || c == '?') {
+        if (literal.length() > 0) {
+          regex.append(Pattern.quote(literal.toString()));
+          literal.setLength(0);
+        }
+        if (c == '?') {
+          regex.append(one);
+        } else if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+          regex.append(".+");
+          i++;
+        } else {
+          regex.append(one).append('+');
+        }
+      } else {
+        literal.append(c);
+      }
+    }
+    if (literal.length() > 0) {
+      regex.append(Pattern.quote(literal.toString()));
+    }
+    return Pattern.compile(regex.toString(), fold ? Pattern.CASE_INSENSITIVE : 0);
+  }
+
+  /** True when any value of this rule's attribute in {@code identity} matches. */
   public boolean matches(WorkloadIdentity identity) {
     for (String candidate : attribute.valuesOf(identity)) {
-      String comparable = attribute == Attribute.SUBJECT_DN ? canonicalDn(candidate) : candidate;
-      if (value.equals(comparable)) {
+      if (candidate.length() <= MAX_VALUE_LENGTH && matcher.test(candidate)) {
         return true;
       }
     }
     return false;
   }
 
+  public String name() {
+    return name;
+  }
+
+  public Attribute attribute() {
+    return attribute;
+  }
+
+  public Match match() {
+    return match;
+  }
+
+  /** The value or pattern (an exact subject DN in canonical form). */
+  public String value() {
+    return value;
+  }
+
+  public Effect effect() {
+    return effect;
+  }
+
+  public List<String> groups() {
+    return groups;
+  }
+
   private static String canonicalDn(String dn) {
-    return new X500Principal(dn).getName(X500Principal.CANONICAL);
+    try {
+      return new X500Principal(dn).getName(X500Principal.CANONICAL);
+    } catch (IllegalArgumentException e) {
+      return "\u0000invalid:" + dn;
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RoleRule other
+        && name.equals(other.name)
+        && attribute == other.attribute
+        && match == other.match
+        && value.equals(other.value)
+        && effect == other.effect
+        && groups.equals(other.groups);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, attribute, match, value, effect, groups);
+  }
+
+  @Override
+  public String toString() {
+    return name
+        + ": "
+        + attribute
+        + " "
+        + match.name().toLowerCase(Locale.ROOT)
+        + " '"
+        + value
+        + "' -> "
+        + (effect == Effect.DENY ? "deny" : "grant " + groups);
   }
 }

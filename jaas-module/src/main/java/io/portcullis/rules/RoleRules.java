@@ -1,13 +1,18 @@
 package io.portcullis.rules;
 
 import io.portcullis.identity.WorkloadIdentity;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * An ordered list of {@link RoleRule}s. Every matching rule contributes its groups; the result is
- * their union, sorted, so evaluation is deterministic whatever the configuration order.
+ * An ordered list of {@link RoleRule}s, evaluated deterministically: every rule is tested; any
+ * matching deny rule refuses the caller (deny overrides grant); otherwise the caller gets the union
+ * of the groups of every matching grant rule, sorted. The outcome does not depend on rule order;
+ * the order only decides which deny rule is reported (the first).
  */
 public final class RoleRules {
   private final List<RoleRule> rules;
@@ -16,15 +21,53 @@ public final class RoleRules {
     this.rules = List.copyOf(rules);
   }
 
-  /** The groups {@code identity} is granted; empty when no rule matches. */
-  public Set<String> groupsFor(WorkloadIdentity identity) {
+  /**
+   * The outcome of evaluating the rules for one identity.
+   *
+   * @param matched every matching rule, in rule order
+   * @param deniedBy the first matching deny rule, if any
+   * @param groups the granted groups, sorted; empty when denied
+   */
+  public record Evaluation(
+      List<RoleRule> matched, Optional<RoleRule> deniedBy, Set<String> groups) {
+    public Evaluation {
+      matched = List.copyOf(matched);
+      groups = Collections.unmodifiableSortedSet(new TreeSet<>(groups));
+    }
+
+    /** Whether at least one grant rule matched (and none denied). */
+    public boolean granted() {
+      return deniedBy.isEmpty()
+          && matched.stream().anyMatch(r -> r.effect() == RoleRule.Effect.GRANT);
+    }
+  }
+
+  /** Evaluates every rule against {@code identity}. */
+  public Evaluation evaluate(WorkloadIdentity identity) {
+    List<RoleRule> matched = new ArrayList<>();
+    RoleRule denied = null;
     Set<String> groups = new TreeSet<>();
     for (RoleRule rule : rules) {
       if (rule.matches(identity)) {
-        groups.addAll(rule.groups());
+        matched.add(rule);
+        if (rule.effect() == RoleRule.Effect.DENY) {
+          if (denied == null) {
+            denied = rule;
+          }
+        } else {
+          groups.addAll(rule.groups());
+        }
       }
     }
-    return groups;
+    if (denied != null) {
+      groups.clear();
+    }
+    return new Evaluation(matched, Optional.ofNullable(denied), groups);
+  }
+
+  /** The groups {@code identity} is granted; empty when no grant rule matches or a rule denies. */
+  public Set<String> groupsFor(WorkloadIdentity identity) {
+    return new TreeSet<>(evaluate(identity).groups());
   }
 
   public List<RoleRule> rules() {

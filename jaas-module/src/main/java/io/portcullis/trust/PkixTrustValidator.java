@@ -1,107 +1,322 @@
 package io.portcullis.trust;
 
-import java.security.InvalidAlgorithmParameterException;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPath;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CertificateParsingException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.PKIXCertPathValidatorResult;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.x509.NameConstraints;
 
 /**
- * Validates chains with the JDK's PKIX {@link CertPathBuilder} against each configured {@link
- * TrustArea} in turn; the first area that builds a valid path accepts. Path building (not just
- * validation of the presented order) tolerates callers that omit or reorder intermediates the area
- * already knows.
+ * Validates chains against each configured {@link TrustArea} with the JDK's PKIX {@link
+ * CertPathValidator} (the presented order, as TLS peers send it) and, when that does not chain, the
+ * JDK's PKIX {@link CertPathBuilder} (callers that omit or reorder intermediates the area knows).
+ * On a valid path it applies {@link PathChecks}: the RFC 5280 profile, the anchor's own name
+ * constraints and the area's policy. Revocation uses the area's CRLs through the JDK's {@link
+ * PKIXRevocationChecker}; the {@link DenyList} is checked first.
+ *
+ * <p>The first area that accepts names the caller's area. When none accepts, the reason is the
+ * first area-specific rejection (an area whose anchor issued the chain but which refused it, for
+ * instance as expired or revoked); only when no area recognises the chain is it {@code PRTC0105E}.
+ *
+ * <p>Accepted decisions are cached by the presented chain ({@link ChainCache}). {@link #validate}
+ * never throws: every failure, including unexpected ones, is a REJECT with a message ID.
  */
 public final class PkixTrustValidator implements TrustValidator {
-  private final List<TrustArea> areas;
-  private final Clock clock;
+  /** Longest chain accepted from a peer before any work is done. */
+  public static final int MAX_PRESENTED_CHAIN = 10;
 
+  /** Default number of cached accepted chains. */
+  public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+  private final List<AreaState> areas;
+  private final Clock clock;
+  private final DenyList denyList;
+  private final ChainCache cache;
+
+  /** Validates against {@code areas} with an empty deny-list and the default cache. */
   public PkixTrustValidator(List<TrustArea> areas, Clock clock) {
-    this.areas = List.copyOf(areas);
+    this(areas, clock, DenyList.empty(), DEFAULT_CACHE_SIZE);
+  }
+
+  /**
+   * @param areas the trust areas, tried in order
+   * @param clock the time validity is checked at
+   * @param denyList certificates refused regardless of CRLs
+   * @param cacheSize how many accepted chains to remember; 0 turns the cache off
+   */
+  public PkixTrustValidator(List<TrustArea> areas, Clock clock, DenyList denyList, int cacheSize) {
+    this.areas = areas.stream().map(AreaState::new).toList();
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.denyList = Objects.requireNonNull(denyList, "denyList");
+    this.cache = new ChainCache(cacheSize);
+  }
+
+  /** The configured areas. */
+  public List<TrustArea> areas() {
+    return areas.stream().map(AreaState::area).toList();
   }
 
   @Override
   public TrustDecision validate(List<X509Certificate> chain, Purpose purpose) {
-    if (chain == null || chain.isEmpty() || chain.get(0) == null) {
+    try {
+      return validateOrReject(chain, purpose);
+    } catch (RuntimeException | StackOverflowError e) {
+      return TrustDecision.reject("PRTC0135E", e.getClass().getName() + ": " + e.getMessage());
+    }
+  }
+
+  private TrustDecision validateOrReject(List<X509Certificate> chain, Purpose purpose) {
+    if (chain == null || chain.isEmpty() || purpose == null) {
       return TrustDecision.reject("PRTC0101E");
+    }
+    for (X509Certificate certificate : chain) {
+      if (certificate == null) {
+        return TrustDecision.reject("PRTC0101E");
+      }
     }
     if (areas.isEmpty()) {
       return TrustDecision.reject("PRTC0102E");
     }
     X509Certificate leaf = chain.get(0);
-    Date now = Date.from(clock.instant());
-    try {
-      leaf.checkValidity(now);
-    } catch (CertificateExpiredException e) {
+    if (chain.size() > MAX_PRESENTED_CHAIN) {
       return TrustDecision.reject(
-          "PRTC0103E", subject(leaf), leaf.getNotAfter().toInstant(), now.toInstant());
-    } catch (CertificateNotYetValidException e) {
-      return TrustDecision.reject("PRTC0104E", subject(leaf), leaf.getNotBefore().toInstant());
+          "PRTC0108E", PathChecks.subject(leaf), chain.size(), MAX_PRESENTED_CHAIN);
     }
-    TrustDecision eku = checkExtendedKeyUsage(leaf, purpose);
-    if (!eku.accepted()) {
-      return eku;
+    if (new HashSet<>(chain).size() != chain.size()) {
+      return TrustDecision.reject("PRTC0110E", PathChecks.subject(leaf));
     }
-    List<String> failures = new ArrayList<>();
-    for (TrustArea area : areas) {
-      String failure = tryArea(area, chain, now);
-      if (failure == null) {
-        return TrustDecision.accept(area.name());
+    Instant now = clock.instant();
+    ChainCache.Key key = new ChainCache.Key(List.copyOf(chain), purpose);
+    TrustDecision cached = cache.get(key, now);
+    if (cached != null) {
+      return cached;
+    }
+    long version = TrustChanges.current();
+    for (X509Certificate certificate : chain) {
+      Optional<String> denied = denyList.denies(certificate);
+      if (denied.isPresent()) {
+        return TrustDecision.reject("PRTC0120E", PathChecks.subject(certificate), denied.get());
       }
-      failures.add(area.name() + ": " + failure);
     }
-    return TrustDecision.reject("PRTC0105E", subject(leaf), String.join("; ", failures));
-  }
-
-  private static String tryArea(TrustArea area, List<X509Certificate> chain, Date now) {
-    try {
-      X509CertSelector target = new X509CertSelector();
-      target.setCertificate(chain.get(0));
-      PKIXBuilderParameters params = new PKIXBuilderParameters(area.trustAnchors(), target);
-      params.setDate(now);
-      // Revocation is decided by Portcullis' own CRL handling per area, not by the JDK's
-      // network-fetching checker, so a CA being down cannot stall a handshake.
-      params.setRevocationEnabled(false);
-      List<X509Certificate> pool = new ArrayList<>(chain);
-      pool.addAll(area.intermediates());
-      params.addCertStore(
-          CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
-      CertPathBuilder.getInstance("PKIX").build(params);
-      return null;
-    } catch (CertPathBuilderException e) {
-      return e.getMessage();
-    } catch (InvalidAlgorithmParameterException | NoSuchAlgorithmException e) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    Date date = Date.from(now);
+    if (leaf.getNotAfter().before(date)) {
+      return TrustDecision.reject(
+          "PRTC0103E", PathChecks.subject(leaf), leaf.getNotAfter().toInstant(), now);
     }
-  }
-
-  private static TrustDecision checkExtendedKeyUsage(X509Certificate leaf, Purpose purpose) {
-    try {
-      List<String> eku = leaf.getExtendedKeyUsage();
-      // RFC 5280 4.2.1.12: without the extension the key is not restricted by EKU.
-      if (eku != null && !eku.contains(purpose.ekuOid()) && !eku.contains("2.5.29.37.0")) {
-        return TrustDecision.reject("PRTC0106E", subject(leaf), purpose, eku);
+    if (leaf.getNotBefore().after(date)) {
+      return TrustDecision.reject(
+          "PRTC0104E", PathChecks.subject(leaf), leaf.getNotBefore().toInstant());
+    }
+    TrustDecision firstSpecific = null;
+    List<String> unrecognised = new ArrayList<>();
+    for (AreaState area : areas) {
+      AreaOutcome outcome = area.validate(chain, purpose, now, denyList);
+      if (outcome.decision().accepted()) {
+        cache.put(key, outcome.decision(), outcome.validUntil(), version, now);
+        return outcome.decision();
       }
-      return TrustDecision.accept("");
-    } catch (CertificateParsingException e) {
-      return TrustDecision.reject("PRTC0107E", subject(leaf), e.getMessage());
+      if (outcome.specific()) {
+        if (firstSpecific == null) {
+          firstSpecific = outcome.decision();
+        }
+      } else {
+        unrecognised.add(area.area().name() + ": " + outcome.decision().reason());
+      }
+    }
+    if (firstSpecific != null) {
+      return firstSpecific;
+    }
+    return TrustDecision.reject(
+        "PRTC0105E", PathChecks.subject(leaf), String.join("; ", unrecognised));
+  }
+
+  /**
+   * One area's answer: its decision, whether the rejection is specific to a chain the area
+   * recognised, and until when an acceptance may be cached.
+   */
+  private record AreaOutcome(TrustDecision decision, boolean specific, Instant validUntil) {
+    static AreaOutcome unrecognised(String why) {
+      return new AreaOutcome(new TrustDecision(false, "", "", why), false, Instant.MIN);
+    }
+
+    static AreaOutcome rejected(TrustDecision decision) {
+      return new AreaOutcome(decision, true, Instant.MIN);
     }
   }
 
-  private static String subject(X509Certificate certificate) {
-    return certificate.getSubjectX500Principal().getName();
+  /** A trust area with what validation needs precomputed once. */
+  private static final class AreaState {
+    private final TrustArea area;
+    private final Set<TrustAnchor> anchors;
+    private final Set<X509Certificate> anchorCertificates;
+    private final Map<X509Certificate, NameConstraints> anchorConstraints = new HashMap<>();
+    private final CertStore intermediates;
+
+    AreaState(TrustArea area) {
+      this.area = area;
+      Set<TrustAnchor> set = new HashSet<>();
+      for (X509Certificate anchor : area.anchors()) {
+        // The JDK refuses TrustAnchor name constraints; PathChecks applies them instead.
+        set.add(new TrustAnchor(anchor, null));
+        NameConstraints constraints = PathChecks.nameConstraintsOf(anchor);
+        if (constraints != null) {
+          anchorConstraints.put(anchor, constraints);
+        }
+      }
+      this.anchors = Set.copyOf(set);
+      this.anchorCertificates = Set.copyOf(area.anchors());
+      try {
+        this.intermediates =
+            CertStore.getInstance(
+                "Collection", new CollectionCertStoreParameters(area.intermediates()));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("every JDK has the Collection CertStore", e);
+      }
+    }
+
+    TrustArea area() {
+      return area;
+    }
+
+    AreaOutcome validate(
+        List<X509Certificate> chain, Purpose purpose, Instant now, DenyList denyList) {
+      if (anchorCertificates.contains(chain.get(0))) {
+        return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
+      }
+      List<X509Certificate> presented = new ArrayList<>(chain);
+      while (presented.size() > 1
+          && anchorCertificates.contains(presented.get(presented.size() - 1))) {
+        presented.remove(presented.size() - 1);
+      }
+      CrlStore.Snapshot crls = area.revocation().crls().snapshot();
+      List<X509Certificate> path;
+      TrustAnchor anchor;
+      try {
+        PKIXParameters params = new PKIXParameters(anchors);
+        configure(params, now, crls);
+        CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(presented);
+        PKIXCertPathValidatorResult result =
+            (PKIXCertPathValidatorResult)
+                CertPathValidator.getInstance("PKIX").validate(certPath, params);
+        path = presented;
+        anchor = result.getTrustAnchor();
+      } catch (CertPathValidatorException e) {
+        if (!doesNotChain(e)) {
+          return AreaOutcome.rejected(Failures.of(e, presented, now));
+        }
+        try {
+          X509CertSelector target = new X509CertSelector();
+          target.setCertificate(chain.get(0));
+          PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+          configure(params, now, crls);
+          params.setMaxPathLength(Math.max(0, area.policy().maxChainDepth() - 2));
+          params.addCertStore(
+              CertStore.getInstance("Collection", new CollectionCertStoreParameters(chain)));
+          params.addCertStore(intermediates);
+          PKIXCertPathBuilderResult result =
+              (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
+          @SuppressWarnings("unchecked")
+          List<X509Certificate> built =
+              (List<X509Certificate>) result.getCertPath().getCertificates();
+          path = built;
+          anchor = result.getTrustAnchor();
+        } catch (CertPathBuilderException b) {
+          return AreaOutcome.unrecognised(e.getMessage() + " / " + b.getMessage());
+        } catch (GeneralSecurityException b) {
+          return AreaOutcome.unrecognised(b.toString());
+        }
+      } catch (GeneralSecurityException e) {
+        return AreaOutcome.unrecognised(e.toString());
+      }
+      if (path.isEmpty()) {
+        return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
+      }
+      X509Certificate anchorCert = anchor.getTrustedCert();
+      TrustDecision checks =
+          PathChecks.check(
+              path,
+              anchor,
+              anchorCert == null ? null : anchorConstraints.get(anchorCert),
+              area.policy(),
+              purpose);
+      if (checks != null) {
+        return AreaOutcome.rejected(checks);
+      }
+      Instant validUntil = anchorCert == null ? Instant.MAX : anchorCert.getNotAfter().toInstant();
+      for (X509Certificate certificate : path) {
+        Optional<String> denied = denyList.denies(certificate);
+        if (denied.isPresent()) {
+          return AreaOutcome.rejected(
+              TrustDecision.reject("PRTC0120E", PathChecks.subject(certificate), denied.get()));
+        }
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        if (notAfter.isBefore(validUntil)) {
+          validUntil = notAfter;
+        }
+      }
+      if (area.revocation().mode() != RevocationMode.OFF
+          && crls.nextRefresh().isBefore(validUntil)) {
+        validUntil = crls.nextRefresh();
+      }
+      return new AreaOutcome(TrustDecision.accept(area.name()), false, validUntil);
+    }
+
+    private void configure(PKIXParameters params, Instant now, CrlStore.Snapshot crls)
+        throws GeneralSecurityException {
+      params.setDate(Date.from(now));
+      Revocation revocation = area.revocation();
+      if (revocation.mode() == RevocationMode.OFF) {
+        params.setRevocationEnabled(false);
+        return;
+      }
+      // Portcullis' own CRLs only: no OCSP and no CRL fetching during a handshake, so a CA that
+      // is down cannot stall callers.
+      PKIXRevocationChecker checker =
+          (PKIXRevocationChecker) CertPathValidator.getInstance("PKIX").getRevocationChecker();
+      Set<PKIXRevocationChecker.Option> options =
+          EnumSet.of(
+              PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK);
+      if (revocation.leafOnly()) {
+        options.add(PKIXRevocationChecker.Option.ONLY_END_ENTITY);
+      }
+      if (revocation.mode() == RevocationMode.SOFT_FAIL) {
+        options.add(PKIXRevocationChecker.Option.SOFT_FAIL);
+      }
+      checker.setOptions(options);
+      params.setRevocationEnabled(true);
+      params.addCertPathChecker(checker);
+      params.addCertStore(crls.certStore());
+    }
+
+    private static boolean doesNotChain(CertPathValidatorException e) {
+      return e.getReason() == PKIXReason.NO_TRUST_ANCHOR
+          || e.getReason() == PKIXReason.NAME_CHAINING;
+    }
   }
 }

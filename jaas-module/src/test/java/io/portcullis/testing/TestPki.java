@@ -14,6 +14,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -23,20 +24,29 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERGeneralizedTime;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -62,16 +72,34 @@ public final class TestPki {
     }
   }
 
+  /** A new RSA key pair of {@code bits}. */
+  public static KeyPair rsaKeyPair(int bits) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(bits, RANDOM);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A self-signed root CA valid from an hour ago for ten years. */
   public static Ca root(String subject) {
-    KeyPair keys = ecKeyPair();
+    return root(subject, ecKeyPair(), b -> {});
+  }
+
+  /**
+   * A self-signed root CA with {@code keys}, adjusted by {@code customizer} (name constraints,
+   * signature algorithm, broken extensions) before it is signed.
+   */
+  public static Ca root(String subject, KeyPair keys, Consumer<CertBuilder> customizer) {
     Instant now = Instant.now();
-    X509Certificate cert =
+    CertBuilder builder =
         new CertBuilder(subject, keys, subject, keys.getPrivate(), null)
             .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)))
-            .ca(-1)
-            .build();
-    return new Ca(cert, keys, List.of());
+            .ca(-1);
+    customizer.accept(builder);
+    return new Ca(builder.build(), keys, List.of());
   }
 
   /**
@@ -105,13 +133,18 @@ public final class TestPki {
 
     /** A subordinate CA (path length 0) valid for five years. */
     public Ca intermediate(String subject) {
-      KeyPair childKeys = ecKeyPair();
+      return intermediate(subject, ecKeyPair(), b -> {});
+    }
+
+    /** A subordinate CA with {@code childKeys}, adjusted by {@code customizer} before signing. */
+    public Ca intermediate(String subject, KeyPair childKeys, Consumer<CertBuilder> customizer) {
       Instant now = Instant.now();
-      X509Certificate cert =
+      CertBuilder builder =
           issue(subject, childKeys)
               .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1825)))
-              .ca(0)
-              .build();
+              .ca(0);
+      customizer.accept(builder);
+      X509Certificate cert = builder.build();
       List<X509Certificate> above = new ArrayList<>();
       above.add(certificate);
       above.addAll(chainAbove);
@@ -136,6 +169,43 @@ public final class TestPki {
     /** A client leaf valid for a day with clientAuth EKU and the given URI SAN. */
     public Leaf clientLeaf(String subject, String uriSan) {
       return issue(subject).uriSan(uriSan).clientAuth().issueLeaf();
+    }
+
+    /**
+     * A CRL signed by this CA listing {@code revoked} serials, valid from {@code thisUpdate} to
+     * {@code nextUpdate}.
+     */
+    public X509CRL crl(Instant thisUpdate, Instant nextUpdate, BigInteger... revoked) {
+      try {
+        X509v2CRLBuilder builder =
+            new X509v2CRLBuilder(
+                X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                Date.from(thisUpdate));
+        builder.setNextUpdate(Date.from(nextUpdate));
+        for (BigInteger serial : revoked) {
+          builder.addCRLEntry(serial, Date.from(thisUpdate), CRLReason.keyCompromise);
+        }
+        builder.addExtension(
+            Extension.authorityKeyIdentifier,
+            false,
+            new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+        builder.addExtension(
+            Extension.cRLNumber,
+            false,
+            new CRLNumber(BigInteger.valueOf(SERIALS.incrementAndGet())));
+        String algorithm =
+            keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+        return new JcaX509CRLConverter()
+            .getCRL(builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate())));
+      } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+        throw new IllegalStateException("cannot build test CRL", e);
+      }
+    }
+
+    /** A CRL valid from an hour ago for a day. */
+    public X509CRL crl(BigInteger... revoked) {
+      Instant now = Instant.now();
+      return crl(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), revoked);
     }
 
     /** This CA's certificate followed by the CAs above it, excluding the root. */
@@ -255,7 +325,14 @@ public final class TestPki {
     private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
     private Integer caPathLength;
     private boolean ca;
-    private String signatureAlgorithm = "SHA256withECDSA";
+    private BigInteger serial;
+    private Integer keyUsage;
+    private boolean basicConstraints = true;
+    private boolean basicConstraintsCritical = true;
+    private GeneralSubtree[] permittedSubtrees;
+    private GeneralSubtree[] excludedSubtrees;
+    private boolean generalizedTime;
+    private String signatureAlgorithm;
 
     CertBuilder(
         String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey, Ca issuerCa) {
@@ -310,6 +387,56 @@ public final class TestPki {
       return this;
     }
 
+    /** Sets the serial number (for tests of zero, negative or oversized serials). */
+    public CertBuilder serial(BigInteger value) {
+      this.serial = value;
+      return this;
+    }
+
+    /** Overrides the key usage bits (BC {@link KeyUsage} constants); 0 leaves it out. */
+    public CertBuilder keyUsage(int bits) {
+      this.keyUsage = bits;
+      return this;
+    }
+
+    /** Encodes validity as GeneralizedTime even before 2050 (an RFC 5280 profile violation). */
+    public CertBuilder generalizedTimeValidity() {
+      this.generalizedTime = true;
+      return this;
+    }
+
+    /** Leaves the basic constraints extension out. */
+    public CertBuilder noBasicConstraints() {
+      this.basicConstraints = false;
+      return this;
+    }
+
+    /** Marks basic constraints critical or not. */
+    public CertBuilder basicConstraintsCritical(boolean critical) {
+      this.basicConstraintsCritical = critical;
+      return this;
+    }
+
+    /** Adds a critical name constraints extension permitting the given DNS and URI subtrees. */
+    public CertBuilder permittedDns(String... names) {
+      List<GeneralSubtree> subtrees = new ArrayList<>();
+      for (String name : names) {
+        subtrees.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));
+      }
+      this.permittedSubtrees = subtrees.toArray(new GeneralSubtree[0]);
+      return this;
+    }
+
+    /** Adds a critical name constraints extension excluding the given DNS subtrees. */
+    public CertBuilder excludedDns(String... names) {
+      List<GeneralSubtree> subtrees = new ArrayList<>();
+      for (String name : names) {
+        subtrees.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));
+      }
+      this.excludedSubtrees = subtrees.toArray(new GeneralSubtree[0]);
+      return this;
+    }
+
     public CertBuilder signatureAlgorithm(String algorithm) {
       this.signatureAlgorithm = algorithm;
       return this;
@@ -318,15 +445,17 @@ public final class TestPki {
     public X509Certificate build() {
       try {
         X509v3CertificateBuilder builder =
-            new JcaX509v3CertificateBuilder(
+            new X509v3CertificateBuilder(
                 x500(issuer),
-                BigInteger.valueOf(SERIALS.incrementAndGet())
-                    .shiftLeft(32)
-                    .add(BigInteger.valueOf(RANDOM.nextInt() & 0x7fffffff)),
-                Date.from(notBefore),
-                Date.from(notAfter),
+                serial != null
+                    ? serial
+                    : BigInteger.valueOf(SERIALS.incrementAndGet())
+                        .shiftLeft(32)
+                        .add(BigInteger.valueOf(RANDOM.nextInt() & 0x7fffffff)),
+                time(notBefore),
+                time(notAfter),
                 x500(subject),
-                subjectKeys.getPublic());
+                SubjectPublicKeyInfo.getInstance(subjectKeys.getPublic().getEncoded()));
         JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
         builder.addExtension(
             Extension.subjectKeyIdentifier,
@@ -338,18 +467,28 @@ public final class TestPki {
               false,
               utils.createAuthorityKeyIdentifier(issuerCa.certificate()));
         }
-        if (ca) {
+        if (basicConstraints) {
           builder.addExtension(
               Extension.basicConstraints,
-              true,
-              caPathLength == null
-                  ? new BasicConstraints(true)
-                  : new BasicConstraints(caPathLength));
+              basicConstraintsCritical,
+              !ca
+                  ? new BasicConstraints(false)
+                  : caPathLength == null
+                      ? new BasicConstraints(true)
+                      : new BasicConstraints(caPathLength));
+        }
+        int usage =
+            keyUsage != null
+                ? keyUsage
+                : ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature;
+        if (usage != 0) {
+          builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+        }
+        if (permittedSubtrees != null || excludedSubtrees != null) {
           builder.addExtension(
-              Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        } else {
-          builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-          builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+              Extension.nameConstraints,
+              true,
+              new NameConstraints(permittedSubtrees, excludedSubtrees));
         }
         if (!sans.isEmpty()) {
           builder.addExtension(
@@ -371,10 +510,23 @@ public final class TestPki {
         }
         return new JcaX509CertificateConverter()
             .getCertificate(
-                builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(issuerKey)));
+                builder.build(
+                    new JcaContentSignerBuilder(
+                            signatureAlgorithm != null
+                                ? signatureAlgorithm
+                                : issuerKey.getAlgorithm().equals("RSA")
+                                    ? "SHA256withRSA"
+                                    : "SHA256withECDSA")
+                        .build(issuerKey)));
       } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
         throw new IllegalStateException("cannot build test certificate " + subject, e);
       }
+    }
+
+    private Time time(Instant instant) {
+      return generalizedTime
+          ? new Time(new DERGeneralizedTime(Date.from(instant)))
+          : new Time(Date.from(instant));
     }
 
     /** X.500 name in the JDK's (RFC 2253) reading order, so fixtures and the JDK agree. */

@@ -1,0 +1,168 @@
+package io.portcullis.bench;
+
+import io.portcullis.auth.Authentication;
+import io.portcullis.auth.CertificateAuthenticator;
+import io.portcullis.rules.Attribute;
+import io.portcullis.rules.RoleRule;
+import io.portcullis.rules.RoleRules;
+import io.portcullis.trust.DenyList;
+import io.portcullis.trust.PkixTrustValidator;
+import io.portcullis.trust.Purpose;
+import io.portcullis.trust.TrustArea;
+import io.portcullis.trust.TrustDecision;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorResult;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The trust core's costs: identity and role evaluation on an already-validated chain, and uncached
+ * validation of a P-256 root, intermediate, leaf chain side by side with the raw JDK {@link
+ * CertPathValidator} on the same chain. Run: {@code java -jar bench/target/benchmarks.jar
+ * TrustBenchmark -f 1 -wi 3 -i 5 -bm sample -tu us}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class TrustBenchmark {
+  private X509Certificate root;
+  private X509Certificate[] chainArray;
+  private List<X509Certificate> chain;
+  private CertificateAuthenticator cached;
+  private PkixTrustValidator uncached;
+  private Set<TrustAnchor> anchors;
+
+  @Setup
+  public void setUp() throws Exception {
+    KeyPair rootKeys = keys();
+    KeyPair areaKeys = keys();
+    KeyPair leafKeys = keys();
+    root = cert("CN=Root", rootKeys, "CN=Root", rootKeys, true, null);
+    X509Certificate area = cert("CN=Area", areaKeys, "CN=Root", rootKeys, true, null);
+    X509Certificate leaf =
+        cert("CN=orders", leafKeys, "CN=Area", areaKeys, false, "spiffe://corp/payments/orders");
+    chainArray = new X509Certificate[] {leaf, area};
+    chain = List.of(chainArray);
+    List<TrustArea> areas = List.of(new TrustArea("payments", List.of(root), List.of()));
+    RoleRules rules =
+        new RoleRules(
+            List.of(
+                RoleRule.grant(
+                    "payments",
+                    Attribute.URI_SAN,
+                    RoleRule.Match.GLOB,
+                    "spiffe://corp/payments/*",
+                    List.of("reader")),
+                RoleRule.grant(
+                    "ops", Attribute.DN_OU, RoleRule.Match.EXACT, "ops", List.of("admin")),
+                RoleRule.deny(
+                    "legacy", Attribute.URI_SAN, RoleRule.Match.REGEX, "spiffe://corp/legacy/.*")));
+    cached =
+        new CertificateAuthenticator(
+            new PkixTrustValidator(areas, Clock.systemUTC(), DenyList.empty(), 1000), rules, false);
+    if (!(cached.authenticate(chainArray) instanceof Authentication.Authenticated)) {
+      throw new IllegalStateException("benchmark chain is not accepted");
+    }
+    uncached = new PkixTrustValidator(areas, Clock.systemUTC(), DenyList.empty(), 0);
+    if (!uncached.validate(chain, Purpose.CLIENT).accepted()) {
+      throw new IllegalStateException("benchmark chain is not accepted");
+    }
+    anchors = Set.of(new TrustAnchor(root, null));
+  }
+
+  /** Identity and role evaluation for a chain the validator has already accepted. */
+  @Benchmark
+  public Authentication identityAndRolesOnCachedChain() {
+    return cached.authenticate(chainArray);
+  }
+
+  /** Portcullis validation without the chain cache: PKIX plus profile and policy checks. */
+  @Benchmark
+  public TrustDecision uncachedValidation() {
+    return uncached.validate(chain, Purpose.CLIENT);
+  }
+
+  /** The baseline: the JDK's PKIX CertPathValidator alone on the same chain. */
+  @Benchmark
+  public CertPathValidatorResult rawJdkCertPathValidator() throws Exception {
+    PKIXParameters params = new PKIXParameters(anchors);
+    params.setRevocationEnabled(false);
+    CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
+    return CertPathValidator.getInstance("PKIX").validate(path, params);
+  }
+
+  private static KeyPair keys() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
+  }
+
+  private static X509Certificate cert(
+      String subject,
+      KeyPair subjectKeys,
+      String issuer,
+      KeyPair issuerKeys,
+      boolean ca,
+      String uri)
+      throws Exception {
+    Instant now = Instant.now();
+    JcaX509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            new X500Name(issuer),
+            BigInteger.valueOf(now.toEpochMilli())
+                .add(BigInteger.valueOf(subject.hashCode() & 0xffff)),
+            Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(Duration.ofDays(ca ? 365 : 1))),
+            new X500Name(subject),
+            subjectKeys.getPublic());
+    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+    builder.addExtension(
+        Extension.keyUsage,
+        true,
+        new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+    if (uri != null) {
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
+      builder.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    }
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+  }
+}

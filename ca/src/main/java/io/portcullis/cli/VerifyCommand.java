@@ -1,0 +1,95 @@
+package io.portcullis.cli;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.config.ConfigParser;
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.messages.Messages;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code portcullis verify --batch FILE [--policy FILE]}: JSON lines in, JSON lines out. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate certificate chains in bulk: one JSON object per input line, one JSON line out per"
+          + " input, in order (see DESIGN.md, 'The batch verify interface').",
+      "Without --policy only the standards apply (RFC 5280 path and profile, EKU, name check)."
+    })
+public final class VerifyCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--batch",
+      required = true,
+      paramLabel = "FILE",
+      description = "JSON lines to verify; '-' reads standard input.")
+  Path batch;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "Deployment policy as properties: portcullis.policy.* floors, optionally"
+              + " portcullis.area.* areas (then the lines' trustAnchors are ignored).")
+  Path policy;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    BatchVerifier verifier;
+    try {
+      verifier = verifier();
+    } catch (PortcullisException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    try (BufferedReader in =
+        batch.toString().equals("-")
+            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+            : Files.newBufferedReader(batch, StandardCharsets.UTF_8)) {
+      String line;
+      long number = 0;
+      while ((line = in.readLine()) != null) {
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        out.println(verifier.verify(line, number));
+        out.flush();
+      }
+      return 0;
+    } catch (IOException e) {
+      err.println(Messages.format("PRTC0723E", batch, e.toString()));
+      return 2;
+    }
+  }
+
+  private BatchVerifier verifier() throws PortcullisException {
+    if (policy == null) {
+      return BatchVerifier.standards();
+    }
+    Map<String, String> properties = WhoisCommand.properties(policy);
+    PortcullisConfig config = ConfigParser.parse(properties, baseDir(policy), Clock.systemUTC());
+    return new BatchVerifier(ConfigParser.parsePolicy(properties), config.areas());
+  }
+
+  static Path baseDir(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent == null ? Path.of("") : parent;
+  }
+}

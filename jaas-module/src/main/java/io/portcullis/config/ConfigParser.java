@@ -1,0 +1,471 @@
+package io.portcullis.config;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.rules.Attribute;
+import io.portcullis.rules.RoleRule;
+import io.portcullis.rules.RoleRules;
+import io.portcullis.trust.CrlSource;
+import io.portcullis.trust.CrlStore;
+import io.portcullis.trust.DenyList;
+import io.portcullis.trust.PkixTrustValidator;
+import io.portcullis.trust.Revocation;
+import io.portcullis.trust.RevocationMode;
+import io.portcullis.trust.TrustArea;
+import io.portcullis.trust.TrustPolicy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses the flat {@code portcullis.*} property map (see docs/rules.md and docs/policy.md for every
+ * key) into a {@link PortcullisConfig}. The Liberty adapter merges server.xml (flattened by {@link
+ * ServerXmlFlattener}) and MicroProfile Config into one map, MicroProfile Config winning, so a rule
+ * or area setting from server.xml is overridden by the same key and removed with {@code
+ * .enabled=false}. Keys outside Portcullis' own namespaces are ignored; a misspelt key inside them
+ * is an error, so a typo cannot silently weaken the configuration.
+ */
+public final class ConfigParser {
+  static final String PREFIX = "portcullis.";
+  static final String AREA = PREFIX + "area.";
+  static final String RULE = PREFIX + "rule.";
+  static final String POLICY = PREFIX + "policy.";
+
+  /** Policy keys, valid under {@code portcullis.policy.} and {@code portcullis.area.<name>.}. */
+  static final Set<String> POLICY_KEYS =
+      Set.of(
+          "requireEku",
+          "allowAnyEku",
+          "maxLeafLifetime",
+          "refuseNoExpiry",
+          "minRsaBits",
+          "minEcBits",
+          "signatureAlgorithms",
+          "maxChainDepth",
+          "profile");
+
+  static final Set<String> AREA_KEYS =
+      Set.of(
+          "anchors",
+          "intermediates",
+          "crl",
+          "crl.refresh",
+          "revocation",
+          "revocation.scope",
+          "enabled");
+
+  static final Set<String> RULE_KEYS =
+      Set.of("attribute", "match", "pattern", "value", "groups", "effect", "enabled", "order");
+
+  static final Set<String> GLOBAL_KEYS =
+      Set.of(
+          PREFIX + "unmatched",
+          PREFIX + "cache.size",
+          PREFIX + "denyList.entries",
+          PREFIX + "denyList.file");
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*([dhms])");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+  private static final Duration DEFAULT_CRL_REFRESH = Duration.ofHours(1);
+
+  private ConfigParser() {}
+
+  /** Parses with file paths relative to the working directory and the system clock. */
+  public static PortcullisConfig parse(Map<String, String> properties) throws PortcullisException {
+    return parse(properties, Path.of(""), Clock.systemUTC());
+  }
+
+  /**
+   * Parses {@code properties}.
+   *
+   * @param baseDir directory relative certificate, CRL and deny-list paths are resolved against
+   * @param clock the clock CRL refreshes are scheduled by
+   * @throws PortcullisException {@code PRTC07xxE} naming the property and what is wrong with it
+   */
+  public static PortcullisConfig parse(Map<String, String> properties, Path baseDir, Clock clock)
+      throws PortcullisException {
+    Map<String, Map<String, String>> areaProps = new TreeMap<>();
+    Map<String, Map<String, String>> ruleProps = new TreeMap<>();
+    Map<String, String> policyProps = new TreeMap<>();
+    for (Map.Entry<String, String> entry : new TreeMap<>(properties).entrySet()) {
+      String key = entry.getKey();
+      String value = entry.getValue() == null ? "" : entry.getValue().strip();
+      if (key.startsWith(AREA)) {
+        group(key, AREA, value, areaProps, union(AREA_KEYS, POLICY_KEYS));
+      } else if (key.startsWith(RULE)) {
+        group(key, RULE, value, ruleProps, RULE_KEYS);
+      } else if (key.startsWith(POLICY)) {
+        String sub = key.substring(POLICY.length());
+        if (!POLICY_KEYS.contains(sub)) {
+          throw unknown(key, POLICY_KEYS);
+        }
+        policyProps.put(sub, value);
+      } else if (key.startsWith(PREFIX + "denyList.")
+          || key.startsWith(PREFIX + "cache.")
+          || key.equals(PREFIX + "unmatched")) {
+        if (!GLOBAL_KEYS.contains(key)) {
+          throw unknown(key, GLOBAL_KEYS);
+        }
+      }
+    }
+    TrustPolicy defaults = policy(TrustPolicy.defaults(), policyProps, POLICY);
+    List<TrustArea> areas = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> area : areaProps.entrySet()) {
+      if (enabled(area.getValue(), AREA + area.getKey())) {
+        areas.add(area(area.getKey(), area.getValue(), defaults, baseDir, clock));
+      }
+    }
+    List<Rule> rules = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> rule : ruleProps.entrySet()) {
+      if (enabled(rule.getValue(), RULE + rule.getKey())) {
+        rules.add(
+            new Rule(
+                rule(rule.getKey(), rule.getValue()),
+                ruleOrder(rule.getValue(), RULE + rule.getKey() + ".")));
+      }
+    }
+    rules.sort(Comparator.comparingInt(Rule::order).thenComparing(r -> r.rule().name()));
+    boolean refuseUnmatched = unmatched(properties.get(PREFIX + "unmatched"));
+    int cacheSize =
+        properties.containsKey(PREFIX + "cache.size")
+            ? integer(PREFIX + "cache.size", properties.get(PREFIX + "cache.size"), 0)
+            : PkixTrustValidator.DEFAULT_CACHE_SIZE;
+    DenyList denyList = DenyList.empty();
+    String entries = properties.get(PREFIX + "denyList.entries");
+    if (entries != null && !entries.isBlank()) {
+      try {
+        denyList.replace(list(entries));
+      } catch (PortcullisException e) {
+        throw new PortcullisException(
+            e, "PRTC0701E", PREFIX + "denyList.entries", entries, e.getMessage());
+      }
+    }
+    Optional<Path> denyFile = Optional.empty();
+    String file = properties.get(PREFIX + "denyList.file");
+    if (file != null && !file.isBlank()) {
+      Path path = baseDir.resolve(file.strip());
+      if (!denyList.reloadFrom(path)) {
+        throw new PortcullisException(
+            "PRTC0701E", PREFIX + "denyList.file", file, "the file cannot be read or is invalid");
+      }
+      denyFile = Optional.of(path);
+    }
+    return new PortcullisConfig(
+        areas,
+        new RoleRules(rules.stream().map(Rule::rule).toList()),
+        refuseUnmatched,
+        denyList,
+        denyFile,
+        cacheSize);
+  }
+
+  /**
+   * The deployment policy from {@code portcullis.policy.*} keys alone (the safe defaults where a
+   * key is absent); used by {@code portcullis verify --policy}.
+   */
+  public static TrustPolicy parsePolicy(Map<String, String> properties) throws PortcullisException {
+    Map<String, String> policyProps = new TreeMap<>();
+    for (Map.Entry<String, String> entry : properties.entrySet()) {
+      if (entry.getKey().startsWith(POLICY)) {
+        String sub = entry.getKey().substring(POLICY.length());
+        if (!POLICY_KEYS.contains(sub)) {
+          throw unknown(entry.getKey(), POLICY_KEYS);
+        }
+        policyProps.put(sub, entry.getValue() == null ? "" : entry.getValue().strip());
+      }
+    }
+    return policy(TrustPolicy.defaults(), policyProps, POLICY);
+  }
+
+  private record Rule(RoleRule rule, int order) {}
+
+  private static void group(
+      String key,
+      String prefix,
+      String value,
+      Map<String, Map<String, String>> into,
+      Set<String> allowed)
+      throws PortcullisException {
+    String rest = key.substring(prefix.length());
+    int dot = rest.indexOf('.');
+    if (dot <= 0) {
+      throw new PortcullisException("PRTC0705E", key, "expected " + prefix + "<name>.<setting>");
+    }
+    String name = rest.substring(0, dot);
+    String sub = rest.substring(dot + 1);
+    if (!NAME.matcher(name).matches()) {
+      throw new PortcullisException(
+          "PRTC0701E", key, name, "names may hold letters, digits, '-' and '_' only");
+    }
+    if (!allowed.contains(sub)) {
+      throw unknown(key, allowed);
+    }
+    into.computeIfAbsent(name, n -> new TreeMap<>()).put(sub, value);
+  }
+
+  private static TrustArea area(
+      String name, Map<String, String> props, TrustPolicy defaults, Path baseDir, Clock clock)
+      throws PortcullisException {
+    String prefix = AREA + name + ".";
+    String anchorList = props.get("anchors");
+    if (anchorList == null || anchorList.isBlank()) {
+      throw new PortcullisException(
+          "PRTC0702E", prefix + "anchors", "(the files holding the area's root certificates)");
+    }
+    List<X509Certificate> anchors = certificates(anchorList, baseDir);
+    List<X509Certificate> intermediates =
+        props.containsKey("intermediates")
+            ? certificates(props.get("intermediates"), baseDir)
+            : List.of();
+    TrustPolicy policy = policy(defaults, props, prefix);
+    List<String> crlList = list(props.getOrDefault("crl", ""));
+    String modeText = props.get("revocation");
+    RevocationMode mode =
+        modeText == null
+            ? (crlList.isEmpty() ? RevocationMode.OFF : RevocationMode.HARD_FAIL)
+            : revocationMode(prefix + "revocation", modeText);
+    if (mode != RevocationMode.OFF && crlList.isEmpty() && mode == RevocationMode.HARD_FAIL) {
+      throw new PortcullisException(
+          "PRTC0702E", prefix + "crl", "(hard-fail revocation needs a CRL file or URL)");
+    }
+    String scope = props.getOrDefault("revocation.scope", "leaf").toLowerCase(Locale.ROOT);
+    if (!scope.equals("leaf") && !scope.equals("chain")) {
+      throw new PortcullisException(
+          "PRTC0701E", prefix + "revocation.scope", scope, "expected leaf or chain");
+    }
+    Duration refresh =
+        props.containsKey("crl.refresh")
+            ? duration(prefix + "crl.refresh", props.get("crl.refresh"), false)
+            : DEFAULT_CRL_REFRESH;
+    Revocation revocation = Revocation.off();
+    if (mode != RevocationMode.OFF) {
+      List<CrlSource> sources = new ArrayList<>();
+      for (String crl : crlList) {
+        sources.add(crlSource(prefix + "crl", crl, baseDir));
+      }
+      revocation =
+          new Revocation(mode, scope.equals("leaf"), CrlStore.loading(sources, refresh, clock));
+    }
+    try {
+      return new TrustArea(name, anchors, intermediates, policy, revocation);
+    } catch (IllegalArgumentException e) {
+      throw new PortcullisException(e, "PRTC0701E", prefix + "anchors", anchorList, e.getMessage());
+    }
+  }
+
+  private static CrlSource crlSource(String key, String text, Path baseDir)
+      throws PortcullisException {
+    if (text.startsWith("http://") || text.startsWith("https://")) {
+      try {
+        return CrlSource.url(URI.create(text), Duration.ofSeconds(10));
+      } catch (IllegalArgumentException e) {
+        throw new PortcullisException(e, "PRTC0701E", key, text, e.getMessage());
+      }
+    }
+    return CrlSource.file(baseDir.resolve(text));
+  }
+
+  private static TrustPolicy policy(TrustPolicy base, Map<String, String> props, String prefix)
+      throws PortcullisException {
+    TrustPolicy policy = base;
+    if (props.containsKey("requireEku") || props.containsKey("allowAnyEku")) {
+      policy =
+          policy.withEku(
+              bool(prefix + "requireEku", props.get("requireEku"), policy.requireEku()),
+              bool(prefix + "allowAnyEku", props.get("allowAnyEku"), policy.allowAnyEku()));
+    }
+    if (props.containsKey("maxLeafLifetime")) {
+      policy =
+          policy.withMaxLeafLifetime(
+              duration(prefix + "maxLeafLifetime", props.get("maxLeafLifetime"), true));
+    }
+    if (props.containsKey("refuseNoExpiry")) {
+      policy =
+          policy.withRefuseNoExpiry(
+              bool(prefix + "refuseNoExpiry", props.get("refuseNoExpiry"), true));
+    }
+    if (props.containsKey("minRsaBits") || props.containsKey("minEcBits")) {
+      policy =
+          policy.withKeyFloors(
+              props.containsKey("minRsaBits")
+                  ? integer(prefix + "minRsaBits", props.get("minRsaBits"), 0)
+                  : policy.minRsaBits(),
+              props.containsKey("minEcBits")
+                  ? integer(prefix + "minEcBits", props.get("minEcBits"), 0)
+                  : policy.minEcBits());
+    }
+    if (props.containsKey("signatureAlgorithms")) {
+      List<String> algorithms = list(props.get("signatureAlgorithms"));
+      policy = policy.withSignatureAlgorithms(Set.copyOf(new HashSet<>(algorithms)));
+    }
+    if (props.containsKey("maxChainDepth")) {
+      policy =
+          policy.withMaxChainDepth(
+              integer(prefix + "maxChainDepth", props.get("maxChainDepth"), 2));
+    }
+    if (props.containsKey("profile")) {
+      policy = policy.withProfile(bool(prefix + "profile", props.get("profile"), true));
+    }
+    return policy;
+  }
+
+  private static RoleRule rule(String name, Map<String, String> props) throws PortcullisException {
+    String prefix = RULE + name + ".";
+    String attributeText = props.get("attribute");
+    if (attributeText == null || attributeText.isBlank()) {
+      throw new PortcullisException("PRTC0702E", prefix + "attribute", "(what the rule looks at)");
+    }
+    String pattern = props.containsKey("pattern") ? props.get("pattern") : props.get("value");
+    if (pattern == null || pattern.isEmpty()) {
+      throw new PortcullisException("PRTC0702E", prefix + "pattern", "(the value to match)");
+    }
+    try {
+      Attribute attribute = Attribute.parse(attributeText);
+      RoleRule.Match match = RoleRule.Match.parse(props.getOrDefault("match", "exact"));
+      RoleRule.Effect effect = RoleRule.Effect.parse(props.getOrDefault("effect", "grant"));
+      List<String> groups = list(props.getOrDefault("groups", ""));
+      if (effect == RoleRule.Effect.DENY && !groups.isEmpty()) {
+        throw new IllegalArgumentException("a deny rule grants no groups; remove .groups");
+      }
+      return new RoleRule(name, attribute, match, pattern, effect, groups);
+    } catch (IllegalArgumentException e) {
+      throw new PortcullisException(e, "PRTC0206E", name, e.getMessage());
+    }
+  }
+
+  private static int ruleOrder(Map<String, String> props, String prefix)
+      throws PortcullisException {
+    return props.containsKey("order")
+        ? integer(prefix + "order", props.get("order"), Integer.MIN_VALUE)
+        : 0;
+  }
+
+  private static boolean enabled(Map<String, String> props, String prefix)
+      throws PortcullisException {
+    return bool(prefix + ".enabled", props.get("enabled"), true);
+  }
+
+  private static boolean unmatched(String text) throws PortcullisException {
+    if (text == null || text.isBlank()) {
+      return false;
+    }
+    return switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "authenticate" -> false;
+      case "refuse" -> true;
+      default ->
+          throw new PortcullisException(
+              "PRTC0701E", PREFIX + "unmatched", text, "expected authenticate or refuse");
+    };
+  }
+
+  private static RevocationMode revocationMode(String key, String text) throws PortcullisException {
+    return switch (text.strip().toLowerCase(Locale.ROOT).replace('_', '-')) {
+      case "off", "none" -> RevocationMode.OFF;
+      case "soft-fail", "soft" -> RevocationMode.SOFT_FAIL;
+      case "hard-fail", "hard" -> RevocationMode.HARD_FAIL;
+      default ->
+          throw new PortcullisException(
+              "PRTC0701E", key, text, "expected off, soft-fail or hard-fail");
+    };
+  }
+
+  private static List<X509Certificate> certificates(String files, Path baseDir)
+      throws PortcullisException {
+    List<X509Certificate> result = new ArrayList<>();
+    for (String file : list(files)) {
+      result.addAll(CertificateFiles.read(baseDir.resolve(file)));
+    }
+    return result;
+  }
+
+  static List<String> list(String text) {
+    return Arrays.stream(text.split("[,\\n]"))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  private static boolean bool(String key, String text, boolean fallback)
+      throws PortcullisException {
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    return switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new PortcullisException("PRTC0701E", key, text, "expected true or false");
+    };
+  }
+
+  private static int integer(String key, String text, int minimum) throws PortcullisException {
+    if (text == null) {
+      throw new PortcullisException("PRTC0701E", key, "", "expected a whole number");
+    }
+    try {
+      int value = Integer.parseInt(text.strip());
+      if (value < minimum) {
+        throw new PortcullisException("PRTC0701E", key, text, "must be at least " + minimum);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new PortcullisException(e, "PRTC0701E", key, text, "expected a whole number");
+    }
+  }
+
+  /** ISO-8601 ({@code P90D}, {@code PT12H}) or short ({@code 90d}, {@code 12h}, {@code 30m}). */
+  static Duration duration(String key, String text, boolean noneAllowed)
+      throws PortcullisException {
+    String value = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+    if (noneAllowed && (value.equals("none") || value.equals("unlimited"))) {
+      return null;
+    }
+    Duration result;
+    Matcher m = SHORT_DURATION.matcher(value);
+    try {
+      if (m.matches()) {
+        long amount = Long.parseLong(m.group(1));
+        result =
+            switch (m.group(2)) {
+              case "d" -> Duration.ofDays(amount);
+              case "h" -> Duration.ofHours(amount);
+              case "m" -> Duration.ofMinutes(amount);
+              default -> Duration.ofSeconds(amount);
+            };
+      } else {
+        result = Duration.parse(value.toUpperCase(Locale.ROOT));
+      }
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      throw new PortcullisException(
+          e, "PRTC0701E", key, text, "expected a duration such as 90d, 12h or P90D");
+    }
+    if (result.isNegative() || result.isZero()) {
+      throw new PortcullisException("PRTC0701E", key, text, "must be positive");
+    }
+    return result;
+  }
+
+  private static PortcullisException unknown(String key, Set<String> allowed) {
+    return new PortcullisException("PRTC0705E", key, "known settings: " + new TreeSet<>(allowed));
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

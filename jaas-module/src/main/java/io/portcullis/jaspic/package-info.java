@@ -1,0 +1,4 @@
+/**
+ * A Jakarta Authentication 3.0 {@code ServerAuthModule} over the shared certificate identity path.
+ */
+package io.portcullis.jaspic;

@@ -1,0 +1,375 @@
+package io.portcullis.trust;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PSSParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1UTCTime;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
+import org.bouncycastle.asn1.x509.TBSCertificate;
+
+/**
+ * The checks Portcullis adds to a path the JDK has already validated: the RFC 5280 certificate
+ * profile, the trust anchor's own name constraints, and the area's {@link TrustPolicy}. Each check
+ * reads what the JDK or Bouncy Castle parsed; none re-implements path validation.
+ */
+final class PathChecks {
+  static final String EKU_ANY = "2.5.29.37.0";
+  static final String OID_BASIC_CONSTRAINTS = "2.5.29.19";
+  static final String OID_SAN = "2.5.29.17";
+  static final String OID_NAME_CONSTRAINTS = "2.5.29.30";
+
+  /** Critical extensions a PKIX validator processes; anything else critical is refused. */
+  private static final Set<String> UNDERSTOOD_CRITICAL =
+      Set.of(
+          "2.5.29.15", // key usage
+          OID_BASIC_CONSTRAINTS,
+          OID_SAN,
+          OID_NAME_CONSTRAINTS,
+          "2.5.29.32", // certificate policies
+          "2.5.29.33", // policy mappings
+          "2.5.29.36", // policy constraints
+          "2.5.29.37", // extended key usage
+          "2.5.29.54"); // inhibit anyPolicy
+
+  private static final Instant NO_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+  private static final Pattern UTC_TIME = Pattern.compile("\\d{12}Z");
+  private static final Pattern GENERALIZED_TIME = Pattern.compile("\\d{14}Z");
+  private static final int KU_DIGITAL_SIGNATURE = 0;
+  private static final int KU_KEY_ENCIPHERMENT = 2;
+  private static final int KU_DATA_ENCIPHERMENT = 3;
+  private static final int KU_KEY_AGREEMENT = 4;
+  private static final int KU_KEY_CERT_SIGN = 5;
+  private static final int KU_CRL_SIGN = 6;
+
+  private PathChecks() {}
+
+  /**
+   * Checks {@code path} (leaf first, trust anchor excluded) validated to {@code anchor}.
+   *
+   * @return {@code null} when every check passes, otherwise the first rejection
+   */
+  static TrustDecision check(
+      List<X509Certificate> path,
+      TrustAnchor anchor,
+      NameConstraints anchorConstraints,
+      TrustPolicy policy,
+      Purpose purpose) {
+    X509Certificate leaf = path.get(0);
+    if (path.size() + 1 > policy.maxChainDepth()) {
+      return TrustDecision.reject(
+          "PRTC0109E", subject(leaf), path.size() + 1, policy.maxChainDepth());
+    }
+    if (policy.enforceProfile()) {
+      for (int i = 0; i < path.size(); i++) {
+        TrustDecision profile = profile(path.get(i), i == 0, purpose);
+        if (profile != null) {
+          return profile;
+        }
+      }
+    }
+    if (anchorConstraints != null) {
+      TrustDecision names = anchorNameConstraints(path, anchorConstraints);
+      if (names != null) {
+        return names;
+      }
+    }
+    TrustDecision eku = extendedKeyUsage(leaf, purpose, policy);
+    if (eku != null) {
+      return eku;
+    }
+    TrustDecision lifetime = lifetime(leaf, policy);
+    if (lifetime != null) {
+      return lifetime;
+    }
+    for (X509Certificate certificate : path) {
+      TrustDecision key = keyStrength(certificate, certificate.getPublicKey(), policy);
+      if (key != null) {
+        return key;
+      }
+      TrustDecision algorithm = signatureAlgorithm(certificate, policy);
+      if (algorithm != null) {
+        return algorithm;
+      }
+    }
+    X509Certificate anchorCert = anchor.getTrustedCert();
+    if (anchorCert != null) {
+      return keyStrength(anchorCert, anchorCert.getPublicKey(), policy);
+    }
+    return null;
+  }
+
+  /** RFC 5280 section 4 rules for one certificate of the path. */
+  static TrustDecision profile(X509Certificate cert, boolean isLeaf, Purpose purpose) {
+    BigInteger serial = cert.getSerialNumber();
+    if (serial.signum() <= 0 || serial.bitLength() > 159) {
+      return TrustDecision.reject("PRTC0124E", subject(cert), serial.toString(16));
+    }
+    TrustDecision encoding = validityEncoding(cert);
+    if (encoding != null) {
+      return encoding;
+    }
+    Set<String> critical = cert.getCriticalExtensionOIDs();
+    if (critical != null) {
+      for (String oid : critical) {
+        if (!UNDERSTOOD_CRITICAL.contains(oid)) {
+          return TrustDecision.reject("PRTC0116E", subject(cert), oid);
+        }
+      }
+    }
+    boolean[] keyUsage = cert.getKeyUsage();
+    if (!isLeaf) {
+      if (cert.getBasicConstraints() < 0) {
+        return TrustDecision.reject("PRTC0121E", subject(cert), "basicConstraints cA is not set");
+      }
+      if (critical == null || !critical.contains(OID_BASIC_CONSTRAINTS)) {
+        return TrustDecision.reject(
+            "PRTC0121E", subject(cert), "basicConstraints is not marked critical");
+      }
+      if (!bit(keyUsage, KU_KEY_CERT_SIGN)) {
+        return TrustDecision.reject(
+            "PRTC0121E", subject(cert), "keyUsage is missing or lacks keyCertSign");
+      }
+      return null;
+    }
+    if (cert.getBasicConstraints() >= 0) {
+      return TrustDecision.reject("PRTC0122E", subject(cert), "basicConstraints says cA=true");
+    }
+    if (bit(keyUsage, KU_KEY_CERT_SIGN) || bit(keyUsage, KU_CRL_SIGN)) {
+      return TrustDecision.reject(
+          "PRTC0122E", subject(cert), "keyUsage allows keyCertSign or cRLSign");
+    }
+    if (keyUsage != null) {
+      boolean ec = cert.getPublicKey() instanceof ECPublicKey;
+      if (ec && (bit(keyUsage, KU_KEY_ENCIPHERMENT) || bit(keyUsage, KU_DATA_ENCIPHERMENT))) {
+        return TrustDecision.reject(
+            "PRTC0123E", subject(cert), "an EC key cannot be used for key or data encipherment");
+      }
+      boolean usable =
+          purpose == Purpose.CLIENT
+              ? bit(keyUsage, KU_DIGITAL_SIGNATURE)
+              : bit(keyUsage, KU_DIGITAL_SIGNATURE)
+                  || bit(keyUsage, KU_KEY_ENCIPHERMENT)
+                  || bit(keyUsage, KU_KEY_AGREEMENT);
+      if (!usable) {
+        return TrustDecision.reject(
+            "PRTC0123E", subject(cert), "keyUsage does not allow TLS " + purpose.name());
+      }
+    }
+    if (cert.getSubjectX500Principal().getEncoded().length <= 2
+        && (critical == null || !critical.contains(OID_SAN))) {
+      return TrustDecision.reject("PRTC0130E", serialOf(cert));
+    }
+    return null;
+  }
+
+  private static TrustDecision validityEncoding(X509Certificate cert) {
+    try {
+      TBSCertificate tbs = Certificate.getInstance(cert.getEncoded()).getTBSCertificate();
+      String start = timeProblem(tbs.getStartDate().toASN1Primitive());
+      String end = start != null ? start : timeProblem(tbs.getEndDate().toASN1Primitive());
+      return end == null ? null : TrustDecision.reject("PRTC0125E", subject(cert), end);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return TrustDecision.reject("PRTC0127E", subject(cert), e.toString());
+    }
+  }
+
+  private static String timeProblem(ASN1Primitive time) {
+    if (time instanceof ASN1UTCTime utc) {
+      String text = utc.getTime();
+      String raw = new String(rawTime(utc), java.nio.charset.StandardCharsets.US_ASCII);
+      return UTC_TIME.matcher(raw).matches() ? null : "UTCTime " + text + " is not YYMMDDHHMMSSZ";
+    }
+    if (time instanceof ASN1GeneralizedTime generalized) {
+      String raw = generalized.getTimeString();
+      if (!GENERALIZED_TIME.matcher(raw).matches()) {
+        return "GeneralizedTime " + raw + " is not YYYYMMDDHHMMSSZ";
+      }
+      if (Integer.parseInt(raw.substring(0, 4)) < 2050) {
+        return "GeneralizedTime " + raw + " is used for a date before 2050 (must be UTCTime)";
+      }
+      return null;
+    }
+    return "validity is neither UTCTime nor GeneralizedTime";
+  }
+
+  private static byte[] rawTime(ASN1UTCTime utc) {
+    try {
+      byte[] der = utc.getEncoded();
+      // tag, one-byte length, then the characters: UTCTime is always shorter than 128 bytes
+      return java.util.Arrays.copyOfRange(der, 2, der.length);
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  private static TrustDecision anchorNameConstraints(
+      List<X509Certificate> path, NameConstraints constraints) {
+    PKIXNameConstraintValidator validator = new PKIXNameConstraintValidator();
+    GeneralSubtree[] permitted = constraints.getPermittedSubtrees();
+    if (permitted != null) {
+      validator.intersectPermittedSubtree(permitted);
+    }
+    GeneralSubtree[] excluded = constraints.getExcludedSubtrees();
+    if (excluded != null) {
+      for (GeneralSubtree subtree : excluded) {
+        validator.addExcludedSubtree(subtree);
+      }
+    }
+    for (int i = 0; i < path.size(); i++) {
+      X509Certificate cert = path.get(i);
+      boolean selfIssued = cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal());
+      if (i > 0 && selfIssued) {
+        continue; // RFC 5280 6.1.3 (b): self-issued intermediates are exempt
+      }
+      try {
+        byte[] subject = cert.getSubjectX500Principal().getEncoded();
+        if (subject.length > 2) {
+          X500Name dn = X500Name.getInstance(subject);
+          validator.checkPermittedDN(dn);
+          validator.checkExcludedDN(dn);
+        }
+        byte[] san = cert.getExtensionValue(OID_SAN);
+        if (san != null) {
+          for (GeneralName name :
+              GeneralNames.getInstance(ASN1OctetString.getInstance(san).getOctets()).getNames()) {
+            validator.checkPermitted(name);
+            validator.checkExcluded(name);
+          }
+        }
+      } catch (NameConstraintValidatorException e) {
+        return TrustDecision.reject("PRTC0117E", subject(cert), "trust anchor", e.getMessage());
+      } catch (RuntimeException e) {
+        return TrustDecision.reject("PRTC0117E", subject(cert), "trust anchor", e.toString());
+      }
+    }
+    return null;
+  }
+
+  /** The anchor certificate's own name constraints, or {@code null}. */
+  static NameConstraints nameConstraintsOf(X509Certificate anchor) {
+    byte[] value = anchor.getExtensionValue(OID_NAME_CONSTRAINTS);
+    if (value == null) {
+      return null;
+    }
+    return NameConstraints.getInstance(ASN1OctetString.getInstance(value).getOctets());
+  }
+
+  static TrustDecision extendedKeyUsage(X509Certificate leaf, Purpose purpose, TrustPolicy policy) {
+    try {
+      List<String> eku = leaf.getExtendedKeyUsage();
+      if (eku == null) {
+        // RFC 5280 4.2.1.12: without the extension the key is not restricted by EKU.
+        return policy.requireEku()
+            ? TrustDecision.reject("PRTC0128E", subject(leaf), purpose)
+            : null;
+      }
+      boolean any = policy.allowAnyEku() && eku.contains(EKU_ANY);
+      if (!eku.contains(purpose.ekuOid()) && !any) {
+        return TrustDecision.reject("PRTC0106E", subject(leaf), purpose, eku);
+      }
+      return null;
+    } catch (CertificateParsingException e) {
+      return TrustDecision.reject("PRTC0107E", subject(leaf), e.getMessage());
+    }
+  }
+
+  private static TrustDecision lifetime(X509Certificate leaf, TrustPolicy policy) {
+    Instant notBefore = leaf.getNotBefore().toInstant();
+    Instant notAfter = leaf.getNotAfter().toInstant();
+    if (policy.refuseNoExpiry() && !notAfter.isBefore(NO_EXPIRY)) {
+      return TrustDecision.reject("PRTC0112E", subject(leaf));
+    }
+    Duration max = policy.maxLeafLifetime();
+    if (max != null && Duration.between(notBefore, notAfter).compareTo(max) > 0) {
+      return TrustDecision.reject(
+          "PRTC0111E", subject(leaf), Duration.between(notBefore, notAfter).toDays(), max.toDays());
+    }
+    return null;
+  }
+
+  static TrustDecision keyStrength(X509Certificate cert, PublicKey key, TrustPolicy policy) {
+    if (policy.minRsaBits() == 0 && policy.minEcBits() == 0) {
+      return null;
+    }
+    if (key instanceof RSAPublicKey rsa) {
+      int bits = rsa.getModulus().bitLength();
+      return bits < policy.minRsaBits()
+          ? TrustDecision.reject("PRTC0113E", subject(cert), "RSA", bits, policy.minRsaBits())
+          : null;
+    }
+    if (key instanceof ECPublicKey ec) {
+      int bits = ec.getParams().getCurve().getField().getFieldSize();
+      return bits < policy.minEcBits()
+          ? TrustDecision.reject("PRTC0113E", subject(cert), "EC", bits, policy.minEcBits())
+          : null;
+    }
+    if (key instanceof EdECPublicKey) {
+      return null;
+    }
+    return TrustDecision.reject("PRTC0114E", subject(cert), key.getAlgorithm());
+  }
+
+  private static TrustDecision signatureAlgorithm(X509Certificate cert, TrustPolicy policy) {
+    Set<String> allowed = policy.allowedSignatureAlgorithms();
+    if (allowed.isEmpty()) {
+      return null;
+    }
+    String name = cert.getSigAlgName().toUpperCase(Locale.ROOT);
+    if (!allowed.contains(name)) {
+      return TrustDecision.reject("PRTC0115E", subject(cert), cert.getSigAlgName());
+    }
+    if (name.equals("RSASSA-PSS")) {
+      try {
+        AlgorithmParameters params = AlgorithmParameters.getInstance("RSASSA-PSS");
+        params.init(cert.getSigAlgParams());
+        String digest = params.getParameterSpec(PSSParameterSpec.class).getDigestAlgorithm();
+        String normal = digest.toUpperCase(Locale.ROOT).replace("-", "");
+        if (!allowed.contains(normal + "WITHRSA")) {
+          return TrustDecision.reject("PRTC0115E", subject(cert), "RSASSA-PSS with " + digest);
+        }
+      } catch (GeneralSecurityException | IOException | RuntimeException e) {
+        return TrustDecision.reject("PRTC0115E", subject(cert), "RSASSA-PSS: " + e.getMessage());
+      }
+    }
+    return null;
+  }
+
+  private static boolean bit(boolean[] bits, int index) {
+    return bits != null && bits.length > index && bits[index];
+  }
+
+  static String subject(X509Certificate cert) {
+    String name = cert.getSubjectX500Principal().getName(X500Principal.RFC2253);
+    return name.isEmpty() ? serialOf(cert) : name;
+  }
+
+  private static String serialOf(X509Certificate cert) {
+    return "(serial " + cert.getSerialNumber().toString(16) + ")";
+  }
+}

@@ -1,0 +1,188 @@
+package io.portcullis.trust;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The checks a trust area applies on top of RFC 5280 path validation. Immutable; {@link
+ * #defaults()} is the safe deployment policy, {@link #standards()} applies only what the standards
+ * require (used by {@code portcullis verify --batch} without {@code --policy}).
+ *
+ * @param requireEku the leaf must carry an extended key usage extension naming the purpose (a leaf
+ *     without the extension is refused); when false, RFC 5280 applies: no extension, no restriction
+ * @param allowAnyEku whether {@code anyExtendedKeyUsage} stands in for the purpose
+ * @param maxLeafLifetime the longest notBefore..notAfter span a leaf may have; {@code null} for no
+ *     limit
+ * @param refuseNoExpiry refuse certificates whose notAfter is 99991231235959Z (RFC 5280's "no well
+ *     defined expiration date")
+ * @param minRsaBits smallest RSA modulus for any certificate of the path and its anchor; 0 for none
+ * @param minEcBits smallest elliptic curve field size; 0 for none
+ * @param allowedSignatureAlgorithms JCA names (upper case) of signature algorithms the path
+ *     certificates may be signed with; empty means whatever the JDK accepts
+ * @param maxChainDepth most certificates in the validated path, trust anchor included
+ * @param enforceProfile apply the RFC 5280 certificate profile checks (basic constraints, key usage
+ *     consistency, serial number and validity encoding, critical extensions)
+ */
+public record TrustPolicy(
+    boolean requireEku,
+    boolean allowAnyEku,
+    Duration maxLeafLifetime,
+    boolean refuseNoExpiry,
+    int minRsaBits,
+    int minEcBits,
+    Set<String> allowedSignatureAlgorithms,
+    int maxChainDepth,
+    boolean enforceProfile) {
+
+  /** Default longest leaf lifetime: 90 days. */
+  public static final Duration DEFAULT_MAX_LEAF_LIFETIME = Duration.ofDays(90);
+
+  /** Default deepest path: root, two intermediates, leaf. */
+  public static final int DEFAULT_MAX_CHAIN_DEPTH = 4;
+
+  /** Signature algorithms the default policy allows: SHA-2 family, PSS and EdDSA; no SHA-1/MD5. */
+  public static final Set<String> DEFAULT_SIGNATURE_ALGORITHMS =
+      Set.of(
+          "SHA256WITHECDSA",
+          "SHA384WITHECDSA",
+          "SHA512WITHECDSA",
+          "SHA256WITHRSA",
+          "SHA384WITHRSA",
+          "SHA512WITHRSA",
+          "RSASSA-PSS",
+          "ED25519",
+          "ED448",
+          "EDDSA");
+
+  public TrustPolicy {
+    allowedSignatureAlgorithms =
+        allowedSignatureAlgorithms.stream()
+            .map(a -> a.trim().toUpperCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
+    if (maxLeafLifetime != null && (maxLeafLifetime.isNegative() || maxLeafLifetime.isZero())) {
+      throw new IllegalArgumentException("maxLeafLifetime must be positive");
+    }
+    if (minRsaBits < 0 || minEcBits < 0) {
+      throw new IllegalArgumentException("key size floors must not be negative");
+    }
+    if (maxChainDepth < 1) {
+      throw new IllegalArgumentException("maxChainDepth must be at least 1");
+    }
+  }
+
+  /** The safe deployment defaults (see docs/policy.md). */
+  public static TrustPolicy defaults() {
+    return new TrustPolicy(
+        true,
+        false,
+        DEFAULT_MAX_LEAF_LIFETIME,
+        true,
+        2048,
+        256,
+        DEFAULT_SIGNATURE_ALGORITHMS,
+        DEFAULT_MAX_CHAIN_DEPTH,
+        true);
+  }
+
+  /**
+   * Standards only: RFC 5280 path validation and profile, EKU for the purpose when present; no
+   * lifetime, key-size or algorithm floors beyond the JDK's own, and a generous depth limit.
+   */
+  public static TrustPolicy standards() {
+    return new TrustPolicy(false, true, null, false, 0, 0, Set.of(), 10, true);
+  }
+
+  public TrustPolicy withMaxLeafLifetime(Duration value) {
+    return new TrustPolicy(
+        requireEku,
+        allowAnyEku,
+        value,
+        refuseNoExpiry,
+        minRsaBits,
+        minEcBits,
+        allowedSignatureAlgorithms,
+        maxChainDepth,
+        enforceProfile);
+  }
+
+  public TrustPolicy withKeyFloors(int rsaBits, int ecBits) {
+    return new TrustPolicy(
+        requireEku,
+        allowAnyEku,
+        maxLeafLifetime,
+        refuseNoExpiry,
+        rsaBits,
+        ecBits,
+        allowedSignatureAlgorithms,
+        maxChainDepth,
+        enforceProfile);
+  }
+
+  public TrustPolicy withSignatureAlgorithms(Set<String> algorithms) {
+    return new TrustPolicy(
+        requireEku,
+        allowAnyEku,
+        maxLeafLifetime,
+        refuseNoExpiry,
+        minRsaBits,
+        minEcBits,
+        Objects.requireNonNull(algorithms),
+        maxChainDepth,
+        enforceProfile);
+  }
+
+  public TrustPolicy withMaxChainDepth(int depth) {
+    return new TrustPolicy(
+        requireEku,
+        allowAnyEku,
+        maxLeafLifetime,
+        refuseNoExpiry,
+        minRsaBits,
+        minEcBits,
+        allowedSignatureAlgorithms,
+        depth,
+        enforceProfile);
+  }
+
+  public TrustPolicy withEku(boolean require, boolean allowAny) {
+    return new TrustPolicy(
+        require,
+        allowAny,
+        maxLeafLifetime,
+        refuseNoExpiry,
+        minRsaBits,
+        minEcBits,
+        allowedSignatureAlgorithms,
+        maxChainDepth,
+        enforceProfile);
+  }
+
+  public TrustPolicy withRefuseNoExpiry(boolean refuse) {
+    return new TrustPolicy(
+        requireEku,
+        allowAnyEku,
+        maxLeafLifetime,
+        refuse,
+        minRsaBits,
+        minEcBits,
+        allowedSignatureAlgorithms,
+        maxChainDepth,
+        enforceProfile);
+  }
+
+  public TrustPolicy withProfile(boolean enforce) {
+    return new TrustPolicy(
+        requireEku,
+        allowAnyEku,
+        maxLeafLifetime,
+        refuseNoExpiry,
+        minRsaBits,
+        minEcBits,
+        allowedSignatureAlgorithms,
+        maxChainDepth,
+        enforce);
+  }
+}
