@@ -1,9 +1,11 @@
 package io.portcullis.it;
 
+import io.portcullis.testing.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,5 +65,13 @@ final class ItServer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The dev area CA, whose key dev-pki left beside the server so tests can mint callers. */
+  static TestPki.Ca devArea() {
+    List<X509Certificate> area = MtlsClient.readCertificates(pkiDir().resolve("area-dev.pem"));
+    List<X509Certificate> root = MtlsClient.readCertificates(pkiDir().resolve("root.pem"));
+    return TestPki.existingCa(
+        area.get(0), MtlsClient.readKey(pkiDir().resolve("area-dev.key.pem")), root.get(0));
   }
 }

@@ -7,7 +7,6 @@ import io.portcullis.testing.TestPki;
 import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -177,14 +176,7 @@ class MtlsIdentityIT {
     assertThat(writeWithStolenCookie.statusCode()).isEqualTo(403);
   }
 
-  /** The dev area CA, whose key dev-pki left beside the server for tests like these. */
   private static TestPki.Ca devArea() {
-    List<X509Certificate> area =
-        MtlsClient.readCertificates(ItServer.pkiDir().resolve("area-dev.pem"));
-    List<X509Certificate> root = MtlsClient.readCertificates(ItServer.pkiDir().resolve("root.pem"));
-    return TestPki.existingCa(
-        area.get(0),
-        MtlsClient.readKey(ItServer.pkiDir().resolve("area-dev.key.pem")),
-        root.get(0));
+    return ItServer.devArea();
   }
 }

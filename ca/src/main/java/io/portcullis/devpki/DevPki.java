@@ -16,6 +16,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
@@ -30,13 +31,16 @@ import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -54,6 +58,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * <pre>
  *   root.pem                 the area's anchor (curl --cacert, the feature's trustArea)
  *   area-dev.pem, .key.pem   the area intermediate and its key (0600; tests issue more leaves)
+ *   area-dev.crl             the area's CRL (empty), which the feature refreshes
+ *   deny.txt                 the deny-list file the feature watches (empty)
  *   server.p12               localhost / 127.0.0.1 server key and chain (Liberty's keyStore)
  *   trust.p12                the root as a trusted entry (Liberty's trustStore)
  *   dev-pki.xml              Liberty include holding the generated keystore password (0600)
@@ -124,6 +130,12 @@ public final class DevPki {
     writeAtomically(dir.resolve("root.pem"), pem(root), false);
     writeAtomically(dir.resolve("area-dev.pem"), pem(area), false);
     writeAtomically(dir.resolve("area-dev.key.pem"), pem(areaKeys.getPrivate()), true);
+    writeAtomically(
+        dir.resolve("area-dev.crl"), pem(emptyCrl(area, areaKeys.getPrivate(), now)), false);
+    writeAtomically(
+        dir.resolve("deny.txt"),
+        "# Certificates refused at once: serial:<hex> or sha256:<hex>, one per line.\n",
+        false);
     writePkcs12(
         dir.resolve("server.p12"), "server", serverKeys.getPrivate(), password, server, area);
     writeTrustStore(dir.resolve("trust.p12"), password, root);
@@ -233,6 +245,26 @@ public final class DevPki {
               builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign " + subject, e);
+    }
+  }
+
+  /** The area's first CRL: nothing revoked yet, next update in a week. */
+  private static X509CRL emptyCrl(X509Certificate issuer, PrivateKey key, Instant now)
+      throws GeneralSecurityException, IOException {
+    X509v2CRLBuilder builder =
+        new X509v2CRLBuilder(
+            X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()), Date.from(now));
+    builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(7))));
+    builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.ONE));
+    builder.addExtension(
+        Extension.authorityKeyIdentifier,
+        false,
+        new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer));
+    try {
+      return new JcaX509CRLConverter()
+          .getCRL(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+    } catch (OperatorCreationException e) {
+      throw new GeneralSecurityException("cannot sign the dev CRL", e);
     }
   }
 

@@ -7,25 +7,34 @@ import com.ibm.wsspi.security.tai.TrustAssociationInterceptor;
 import io.portcullis.PortcullisException;
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
+import io.portcullis.config.ConfigParser;
+import io.portcullis.config.PortcullisConfig;
 import io.portcullis.messages.Messages;
-import io.portcullis.rules.RoleRules;
-import io.portcullis.trust.PkixTrustValidator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.auth.Subject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /**
@@ -46,7 +55,15 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   /** Changes with every configuration, so Liberty's subject cache never serves stale groups. */
   private static final AtomicLong GENERATION = new AtomicLong();
 
+  private final ScheduledExecutorService background =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "portcullis-refresh");
+            thread.setDaemon(true);
+            return thread;
+          });
   private volatile Active active = Active.refusing("PRTC0102E");
+  private List<ScheduledFuture<?>> backgroundTasks = List.of();
 
   /** What one configuration produced: the authenticator, or the reason everything is refused. */
   private record Active(
@@ -58,26 +75,48 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
 
   @Activate
   @Modified
-  void configure(Map<String, Object> properties) {
+  synchronized void configure(Map<String, Object> properties) {
+    backgroundTasks.forEach(task -> task.cancel(false));
+    backgroundTasks = List.of();
     try {
-      PortcullisSettings settings = PortcullisSettings.from(properties);
-      CertificateAuthenticator authenticator =
-          new CertificateAuthenticator(
-              new PkixTrustValidator(settings.areas(), Clock.systemUTC()),
-              new RoleRules(settings.rules()),
-              settings.refuseUnmatched());
-      active = new Active(authenticator, settings.realm(), GENERATION.incrementAndGet(), null);
+      String realm = String.valueOf(properties.getOrDefault("realm", "portcullis")).strip();
+      if (realm.isEmpty() || realm.contains("/")) {
+        throw new PortcullisException(
+            "PRTC0304E", "realm '" + realm + "' must be non-empty without '/'");
+      }
+      Map<String, String> keys =
+          LibertyConfigMapper.withOverrides(
+              LibertyConfigMapper.fromServerXml(properties), microProfileConfig());
+      PortcullisConfig config = ConfigParser.parse(keys, Path.of(""), Clock.systemUTC());
+      CertificateAuthenticator authenticator = config.newAuthenticator(Clock.systemUTC());
+      backgroundTasks = config.startBackground(background);
+      active = new Active(authenticator, realm, GENERATION.incrementAndGet(), null);
       LOG.info(
           Messages.format(
               "PRTC0303I",
-              settings.areas().size(),
-              settings.rules().size(),
-              settings.refuseUnmatched() ? "refused" : "authenticated without groups"));
-    } catch (PortcullisException e) {
+              config.areas().size(),
+              config.rules().rules().size(),
+              config.refuseUnmatched() ? "refused" : "authenticated without groups"));
+    } catch (PortcullisException | RuntimeException e) {
       // Fail closed: a configuration we cannot read protects nothing less, it refuses everything.
       active = Active.refusing("PRTC0304E");
       LOG.severe(Messages.format("PRTC0304E", e.getMessage()));
     }
+  }
+
+  /**
+   * MicroProfile Config as Liberty's mpConfig feature sees it from this bundle: system properties,
+   * environment variables, server.xml variables and microprofile-config.properties.
+   */
+  private static Function<String, Optional<String>> microProfileConfig() {
+    Config config = ConfigProvider.getConfig(PortcullisTai.class.getClassLoader());
+    return name -> config.getOptionalValue(name, String.class);
+  }
+
+  @Deactivate
+  synchronized void deactivate() {
+    backgroundTasks.forEach(task -> task.cancel(false));
+    background.shutdownNow();
   }
 
   @Override
@@ -110,7 +149,12 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
           Messages.format(
               "PRTC0302E", request.getRemoteAddr(), request.getRequestURI(), refused.reason()));
     }
-    return TAIResult.create(HttpServletResponse.SC_UNAUTHORIZED);
+    // A trusted caller that the rules refuse is known but not allowed (403); everything else
+    // never established who the caller is (401).
+    return TAIResult.create(
+        refused.forbidden()
+            ? HttpServletResponse.SC_FORBIDDEN
+            : HttpServletResponse.SC_UNAUTHORIZED);
   }
 
   private static Subject subject(
@@ -125,8 +169,9 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     credential.put("com.ibm.wsspi.security.cred.securityName", principal);
     credential.put("com.ibm.wsspi.security.cred.realm", realm);
     credential.put("com.ibm.wsspi.security.cred.groups", groups);
-    // The cache key names this certificate and this configuration: a new certificate, new rules
-    // or a reload can never be answered from a subject Liberty cached for something else.
+    // The cache key names this certificate and this configuration (groups are a function of
+    // the two): new rules or a reload are never answered from a subject Liberty cached before.
+    // Revocation needs no key: the interceptor runs, and refuses, on every request.
     credential.put(
         "com.ibm.wsspi.security.cred.cacheKey",
         "portcullis:" + current.generation() + ":" + ok.identity().sha256());
@@ -152,6 +197,6 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
 
   @Override
   public void cleanup() {
-    // Nothing to release: the authenticator holds no threads or files.
+    // Background refresh ends with the component (deactivate).
   }
 }
