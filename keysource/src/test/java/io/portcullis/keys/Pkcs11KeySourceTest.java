@@ -31,6 +31,9 @@ class Pkcs11KeySourceTest {
   static final String LABEL = "portcullis-test";
   static final String PIN = "pin-8263-secret";
 
+  /** A token no test logs in to, so a wrong PIN reaches the token's own C_Login. */
+  static final String NEVER_LOGGED_IN = "portcullis-fresh";
+
   static SoftHsm hsm;
   static TestPki.Ca ca;
   static KeyMaterial server;
@@ -40,6 +43,7 @@ class Pkcs11KeySourceTest {
   static void tokenWithTwoKeys() throws Exception {
     hsm = SoftHsm.shared();
     hsm.initToken(LABEL, PIN);
+    hsm.initToken(NEVER_LOGGED_IN, PIN);
     ca = TestPki.root("CN=Token Test Root");
     server = issueInToken("server", KeyAlgorithm.EC_P256, "CN=orders", false);
     client = issueInToken("client", KeyAlgorithm.RSA_2048, "CN=billing", true);
@@ -131,11 +135,25 @@ class Pkcs11KeySourceTest {
   }
 
   @Test
-  void wrongPinIsReportedWithoutThePin() {
+  void wrongPinRefusedByTheTokenIsReportedWithoutThePin() {
+    assertThat(stackText(assertWrongPin(NEVER_LOGGED_IN))).contains("CKR_PIN_INCORRECT");
+  }
+
+  @Test
+  void wrongPinForATokenAlreadyLoggedInIsReportedToo() {
+    // The token stays logged in for the process, so SunPKCS11 alone would not check the PIN.
+    assertWrongPin(LABEL);
+  }
+
+  PortcullisException assertWrongPin(String label) {
     String wrong = "wrong-pin-31337";
-    Map<String, String> values = hsm.keySource(LABEL, wrong, "server");
+    Map<String, String> values = hsm.keySource(label, wrong, "server");
     try (LogCapture log = new LogCapture()) {
-      assertThatThrownBy(() -> KeySource.of(KeySourceConfig.fromMap(values)).load())
+      PortcullisException failure =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              PortcullisException.class,
+              () -> KeySource.of(KeySourceConfig.fromMap(values)).load());
+      assertThat(failure)
           .isInstanceOfSatisfying(
               PortcullisException.class,
               e -> {
@@ -144,6 +162,7 @@ class Pkcs11KeySourceTest {
                 assertThat(stackText(e)).doesNotContain(wrong).doesNotContain(PIN);
               });
       assertThat(log.text()).doesNotContain(wrong).doesNotContain(PIN);
+      return failure;
     }
   }
 
