@@ -1,0 +1,19 @@
+package io.portcullis.keys;
+
+import java.util.Locale;
+
+/** The kinds of key source, by the value of the {@code type} attribute. */
+public enum KeySourceType {
+  PKCS12,
+  PKCS11,
+  TPM;
+
+  static KeySourceType parse(String value) throws io.portcullis.PortcullisException {
+    try {
+      return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new io.portcullis.PortcullisException(
+          "PRTC0501E", "type=" + value + " is not one of pkcs12, pkcs11, tpm");
+    }
+  }
+}
