@@ -69,9 +69,13 @@ final class ItServer {
 
   /** The dev area CA, whose key dev-pki left beside the server so tests can mint callers. */
   static TestPki.Ca devArea() {
-    List<X509Certificate> area = MtlsClient.readCertificates(pkiDir().resolve("area-dev.pem"));
-    List<X509Certificate> root = MtlsClient.readCertificates(pkiDir().resolve("root.pem"));
+    return devArea(pkiDir());
+  }
+
+  static TestPki.Ca devArea(Path pki) {
+    List<X509Certificate> area = MtlsClient.readCertificates(pki.resolve("area-dev.pem"));
+    List<X509Certificate> root = MtlsClient.readCertificates(pki.resolve("root.pem"));
     return TestPki.existingCa(
-        area.get(0), MtlsClient.readKey(pkiDir().resolve("area-dev.key.pem")), root.get(0));
+        area.get(0), MtlsClient.readKey(pki.resolve("area-dev.key.pem")), root.get(0));
   }
 }

@@ -56,6 +56,13 @@ final class MtlsClient {
         readCertificates(dir.resolve(name + ".pem")), readKey(dir.resolve(name + ".key.pem")));
   }
 
+  /** A key manager presenting the certificate dev-pki wrote for {@code name}. */
+  static KeyManager devKeyManager(String name) {
+    Path dir = ItServer.pkiDir().resolve("clients");
+    return new AlwaysPresent(
+        readCertificates(dir.resolve(name + ".pem")), readKey(dir.resolve(name + ".key.pem")));
+  }
+
   /** A client that presents no certificate at all. */
   static MtlsClient anonymous() {
     return new MtlsClient(context(null, null));

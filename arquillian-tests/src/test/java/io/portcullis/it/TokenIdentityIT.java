@@ -1,0 +1,132 @@
+package io.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.keys.KeyMaterial;
+import io.portcullis.keys.KeySource;
+import io.portcullis.keys.KeySourceConfig;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The server's identity in a hardware-style token: the HTTPS port presents the certificate whose
+ * key was generated inside SoftHSM2 (and cannot leave it), and the sample's outbound call to a peer
+ * presents the same token-held identity.
+ */
+@ExtendWith(ArquillianExtension.class)
+class TokenIdentityIT {
+
+  @Deployment(testable = false)
+  static WebArchive sampleApp() {
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("portcullis.it.sample.war")));
+  }
+
+  @Test
+  void httpsPortPresentsTheCertificateOfTheTokenKey() throws Exception {
+    X509Certificate presented = serverCertificate();
+    List<X509Certificate> stored = MtlsClient.readCertificates(tokenDir().resolve("server.pem"));
+    assertThat(presented).isEqualTo(stored.get(0));
+
+    // The key behind it is in the token and stays there.
+    KeyMaterial material = KeySource.of(KeySourceConfig.fromMap(tokenSource())).load();
+    assertThat(material.certificate().getPublicKey()).isEqualTo(presented.getPublicKey());
+    assertThat(material.privateKey().getEncoded()).isNull();
+  }
+
+  @Test
+  void outboundCallPresentsTheTokenIdentity() throws Exception {
+    HttpResponse<String> relayed =
+        MtlsClient.devClient("reader").get(ItServer.https("/portcullis-sample/api/relay"));
+    assertThat(relayed.statusCode()).isEqualTo(200);
+    // What the peer (here the same server, through Portcullis) saw as its caller.
+    assertThat(relayed.body()).contains("\"principal\":\"" + TokenSetup.OUTBOUND_ID + "\"");
+  }
+
+  @Test
+  void tokenPinNeverReachesTheServerLogs() throws Exception {
+    String pin = tokenSource().get("pin");
+    assertThat(pin).hasSizeGreaterThan(8);
+    try (var logs = java.nio.file.Files.walk(ItServer.serverDir().resolve("logs"))) {
+      for (Path log : logs.filter(java.nio.file.Files::isRegularFile).toList()) {
+        assertThat(
+                java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(log.toString())
+            .doesNotContain(pin);
+      }
+    }
+  }
+
+  private static Path tokenDir() {
+    return ItServer.serverDir().resolve("resources/token");
+  }
+
+  /** Key source attributes for the test JVM (SOFTHSM2_CONF comes from failsafe's environment). */
+  private static Map<String, String> tokenSource() throws Exception {
+    String pin =
+        java.nio.file.Files.readAllLines(ItServer.serverDir().resolve("server.env")).stream()
+            .filter(line -> line.startsWith("PORTCULLIS_IT_TOKEN_PIN="))
+            .map(line -> line.substring(line.indexOf('=') + 1))
+            .findFirst()
+            .orElseThrow();
+    return Map.of(
+        "type",
+        "pkcs11",
+        "library",
+        "/usr/lib/softhsm/libsofthsm2.so",
+        "tokenLabel",
+        TokenSetup.LABEL,
+        "pin",
+        pin,
+        "alias",
+        TokenSetup.ALIAS);
+  }
+
+  /** The leaf the server presents, read from a raw handshake that trusts anything. */
+  private static X509Certificate serverCertificate() throws Exception {
+    TrustManager[] recordOnly = {
+      new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      }
+    };
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(new KeyManager[] {MtlsClient.devKeyManager("reader")}, recordOnly, null);
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+      socket.setTcpNoDelay(true);
+      socket.connect(
+          new InetSocketAddress(
+              "127.0.0.1", Integer.parseInt(System.getProperty("portcullis.it.https.port"))),
+          10_000);
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      Certificate[] peer = socket.getSession().getPeerCertificates();
+      return (X509Certificate) peer[0];
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.portcullis.it;
+
+import io.portcullis.keys.Csr;
+import io.portcullis.keys.KeyAlgorithm;
+import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.TokenKeys;
+import io.portcullis.keys.testing.SoftHsm;
+import io.portcullis.testing.TestPki;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.Security;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+
+/**
+ * Puts the end-to-end server's TLS identity into a real SoftHSM2 token before the server starts,
+ * the way an operator would: key generated inside the token (non-extractable), CSR from the token
+ * key, certificate from the dev area CA stored back beside the key. Liberty then reads it through
+ * its own {@code <keyStore type="PKCS11" fileBased="false">}, with the SunPKCS11 provider
+ * registered by {@code -Djava.security.properties}.
+ *
+ * <p>Run by the build in a forked JVM whose environment holds {@code SOFTHSM2_CONF} (a JVM cannot
+ * set its own environment, and the PKCS#11 library reads it once).
+ */
+public final class TokenSetup {
+  static final String LABEL = "portcullis-it";
+  static final String ALIAS = "server";
+  static final String OUTBOUND_ID = "spiffe://demo.portcullis.dev/sample/outbound";
+
+  private TokenSetup() {}
+
+  public static void main(String[] args) throws Exception {
+    Path serverDir = Path.of(args[0]);
+    Path tokenDir = serverDir.resolve("resources/token");
+    SoftHsm hsm = SoftHsm.start(tokenDir.resolve("softhsm2.conf"));
+    byte[] random = new byte[12];
+    new SecureRandom().nextBytes(random);
+    String pin = HexFormat.of().formatHex(random);
+    hsm.initToken(LABEL, pin);
+
+    Map<String, String> source = hsm.keySource(LABEL, pin, ALIAS);
+    TokenKeys token = TokenKeys.open(KeySourceConfig.fromMap(source));
+    token.generate(ALIAS, KeyAlgorithm.EC_P256);
+    Csr csr =
+        token.csr(
+            ALIAS, "CN=localhost, O=Portcullis Dev", List.of("localhost"), List.of(OUTBOUND_ID));
+
+    // The dev area signs: serverAuth for the HTTPS port, clientAuth for the outbound calls.
+    Instant now = Instant.now();
+    TestPki.Ca area = ItServer.devArea(serverDir.resolve("resources/security"));
+    X509Certificate certificate =
+        area.issue(
+                "CN=localhost, O=Portcullis Dev",
+                new KeyPair(new JcaPKCS10CertificationRequest(csr.request()).getPublicKey(), null))
+            .dnsSan("localhost")
+            .ipSan("127.0.0.1")
+            .uriSan(OUTBOUND_ID)
+            .serverAuth()
+            .clientAuth()
+            .validity(now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(30)))
+            .build();
+    token.storeCertificate(ALIAS, List.of(certificate, area.certificate()));
+    Files.writeString(tokenDir.resolve("server.pem"), TestPki.pem(certificate));
+
+    // SunPKCS11 for Liberty: registered as the next provider, so Liberty's keyStore finds it.
+    Path providerConfig = tokenDir.resolve("pkcs11-softhsm.cfg");
+    Files.writeString(
+        providerConfig,
+        "name = portcullis-softhsm\n"
+            + "library = "
+            + SoftHsm.LIBRARY
+            + "\nslotListIndex = 0\n"
+            + "attributes(generate, CKO_PRIVATE_KEY, *) = {\n"
+            + "  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n");
+    Path securityProperties = tokenDir.resolve("java.security.portcullis");
+    Files.writeString(
+        securityProperties,
+        "security.provider." + firstFreeProviderSlot() + "=SunPKCS11 " + providerConfig + "\n");
+    Files.writeString(
+        serverDir.resolve("jvm.options"),
+        "-Djava.security.properties=" + securityProperties + "\n");
+    Path env = serverDir.resolve("server.env");
+    append(env, "SOFTHSM2_CONF=" + hsm.configFile());
+    append(env, "PORTCULLIS_IT_TOKEN_PIN=" + pin);
+    Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
+    System.out.println("Token " + LABEL + " holds the server key; certificate in " + tokenDir);
+  }
+
+  /** The first {@code security.provider.N} the JDK's java.security leaves unset (N counts on). */
+  private static int firstFreeProviderSlot() {
+    int n = 1;
+    while (Security.getProperty("security.provider." + n) != null) {
+      n++;
+    }
+    return n;
+  }
+
+  private static void append(Path file, String line) throws IOException {
+    Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+}
