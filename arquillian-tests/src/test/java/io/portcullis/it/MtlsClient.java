@@ -1,25 +1,20 @@
 package io.portcullis.it;
 
+import io.portcullis.testing.TestPki;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.CookieManager;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -160,23 +155,10 @@ final class MtlsClient {
   }
 
   static List<X509Certificate> readCertificates(Path pem) {
-    try (InputStream in = Files.newInputStream(pem)) {
-      return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-          .map(X509Certificate.class::cast)
-          .toList();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestPki.readCertificates(pem);
   }
 
   static PrivateKey readKey(Path pem) {
-    try {
-      String base64 =
-          Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-      return KeyFactory.getInstance("EC")
-          .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestPki.readEcPrivateKey(pem);
   }
 }

@@ -9,26 +9,21 @@ import io.portcullis.keys.testing.SoftHsm;
 import io.portcullis.keys.testing.SwTpm;
 import io.portcullis.testing.TestPki;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,18 +261,8 @@ public final class LibertyHandshakeBench {
   }
 
   private static SSLContext clientContext(Path pki) throws Exception {
-    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-    List<Certificate> chain;
-    try (InputStream in = Files.newInputStream(pki.resolve("clients/reader.pem"))) {
-      chain = new ArrayList<>(x509.generateCertificates(in));
-    }
-    String key =
-        Files.readString(pki.resolve("clients/reader.key.pem"))
-            .replaceAll("-----[A-Z ]+-----", "")
-            .replaceAll("\\s", "");
-    PrivateKey privateKey =
-        KeyFactory.getInstance("EC")
-            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
+    List<X509Certificate> chain = TestPki.readCertificates(pki.resolve("clients/reader.pem"));
+    PrivateKey privateKey = TestPki.readEcPrivateKey(pki.resolve("clients/reader.key.pem"));
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("reader", privateKey, new char[0], chain.toArray(new Certificate[0]));
@@ -285,9 +270,7 @@ public final class LibertyHandshakeBench {
     kmf.init(keys, new char[0]);
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    try (InputStream in = Files.newInputStream(pki.resolve("root.pem"))) {
-      trust.setCertificateEntry("root", x509.generateCertificate(in));
-    }
+    trust.setCertificateEntry("root", TestPki.readCertificates(pki.resolve("root.pem")).get(0));
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLSv1.3");
@@ -366,23 +349,10 @@ public final class LibertyHandshakeBench {
     return values.stream().mapToDouble(v -> v[index]).average().orElse(Double.NaN);
   }
 
-  private static TestPki.Ca area(Path pki) throws Exception {
-    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-    X509Certificate area;
-    X509Certificate root;
-    try (InputStream in = Files.newInputStream(pki.resolve("area-dev.pem"))) {
-      area = (X509Certificate) x509.generateCertificate(in);
-    }
-    try (InputStream in = Files.newInputStream(pki.resolve("root.pem"))) {
-      root = (X509Certificate) x509.generateCertificate(in);
-    }
-    String key =
-        Files.readString(pki.resolve("area-dev.key.pem"))
-            .replaceAll("-----[A-Z ]+-----", "")
-            .replaceAll("\\s", "");
-    PrivateKey privateKey =
-        KeyFactory.getInstance("EC")
-            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
-    return TestPki.existingCa(area, privateKey, root);
+  private static TestPki.Ca area(Path pki) {
+    return TestPki.existingCa(
+        TestPki.readCertificates(pki.resolve("area-dev.pem")).get(0),
+        TestPki.readEcPrivateKey(pki.resolve("area-dev.key.pem")),
+        TestPki.readCertificates(pki.resolve("root.pem")).get(0));
   }
 }

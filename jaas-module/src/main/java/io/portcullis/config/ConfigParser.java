@@ -47,7 +47,7 @@ public final class ConfigParser {
   static final String POLICY = PREFIX + "policy.";
 
   /** Policy keys, valid under {@code portcullis.policy.} and {@code portcullis.area.<name>.}. */
-  static final Set<String> POLICY_KEYS =
+  public static final Set<String> POLICY_KEYS =
       Set.of(
           "requireEku",
           "allowAnyEku",
@@ -69,7 +69,7 @@ public final class ConfigParser {
           "revocation.scope",
           "enabled");
 
-  static final Set<String> RULE_KEYS =
+  public static final Set<String> RULE_KEYS =
       Set.of("attribute", "match", "pattern", "value", "groups", "effect", "enabled", "order");
 
   static final Set<String> GLOBAL_KEYS =

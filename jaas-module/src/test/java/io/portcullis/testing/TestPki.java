@@ -272,6 +272,37 @@ public final class TestPki {
     }
   }
 
+  /** The certificates of a PEM (or DER) file, in file order. */
+  public static List<X509Certificate> readCertificates(Path file) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificates(in)
+          .stream()
+          .map(X509Certificate.class::cast)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no certificates in " + file, e);
+    }
+  }
+
+  /** The EC private key of a PKCS#8 PEM file ("PRIVATE KEY"), as {@link #pem} writes them. */
+  public static PrivateKey readEcPrivateKey(Path file) {
+    try {
+      String base64 =
+          Files.readString(file).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+      return java.security.KeyFactory.getInstance("EC")
+          .generatePrivate(
+              new java.security.spec.PKCS8EncodedKeySpec(
+                  java.util.Base64.getDecoder().decode(base64)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalStateException("no PKCS#8 EC key in " + file, e);
+    }
+  }
+
   /** PEM text of certificates, keys or CRLs. */
   public static String pem(Object... objects) {
     StringWriter text = new StringWriter();

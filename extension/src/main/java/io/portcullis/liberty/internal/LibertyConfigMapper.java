@@ -1,9 +1,11 @@
 package io.portcullis.liberty.internal;
 
+import io.portcullis.config.ConfigParser;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -31,20 +33,10 @@ final class LibertyConfigMapper {
           "revocationScope", "revocation.scope",
           "enabled", "enabled");
 
-  private static final List<String> RULE_KEYS =
-      List.of("attribute", "match", "pattern", "value", "groups", "effect", "order", "enabled");
+  /** Rule and policy attributes are spelled the same in server.xml and in properties. */
+  private static final Set<String> RULE_KEYS = ConfigParser.RULE_KEYS;
 
-  private static final List<String> POLICY_KEYS =
-      List.of(
-          "requireEku",
-          "allowAnyEku",
-          "maxLeafLifetime",
-          "refuseNoExpiry",
-          "minRsaBits",
-          "minEcBits",
-          "signatureAlgorithms",
-          "maxChainDepth",
-          "profile");
+  private static final Set<String> POLICY_KEYS = ConfigParser.POLICY_KEYS;
 
   private LibertyConfigMapper() {}
 
