@@ -39,8 +39,31 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
   static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
   static final String MANDATORY = "jakarta.security.auth.message.MessagePolicy.isMandatory";
 
+  private final CertificateAuthenticator given;
+  private final String groupPrefix;
   private CallbackHandler handler;
   private CertificateAuthenticator authenticator;
+
+  /** A module that takes its authenticator from the {@value #OPTION_AUTHENTICATOR} option. */
+  public PortcullisServerAuthModule() {
+    this(null, "");
+  }
+
+  /**
+   * A module with its authenticator fixed, for {@code AuthConfigFactory.registerServerAuthModule}:
+   * that registration hands the module no options.
+   *
+   * @param authenticator the shared identity path
+   * @param groupPrefix put before every group name handed to {@link GroupPrincipalCallback}; empty
+   *     for containers that map plain group names to roles. Liberty without a user registry keeps
+   *     the names as they come and matches them against the binding's access IDs, so there it is
+   *     {@code group:<realm>/}.
+   */
+  public PortcullisServerAuthModule(CertificateAuthenticator authenticator, String groupPrefix) {
+    this.given = authenticator;
+    this.authenticator = authenticator;
+    this.groupPrefix = groupPrefix == null ? "" : groupPrefix;
+  }
 
   @Override
   public void initialize(
@@ -50,12 +73,15 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
       @SuppressWarnings("rawtypes") Map options)
       throws AuthException {
     this.handler = handler;
-    Object given = options == null ? null : options.get(OPTION_AUTHENTICATOR);
-    if (!(given instanceof CertificateAuthenticator ready)) {
+    Object option = options == null ? null : options.get(OPTION_AUTHENTICATOR);
+    if (option instanceof CertificateAuthenticator ready) {
+      this.authenticator = ready;
+    } else if (given != null) {
+      this.authenticator = given;
+    } else {
       throw new AuthException(
           Messages.format("PRTC0707E", "no " + OPTION_AUTHENTICATOR + " option"));
     }
-    this.authenticator = ready;
   }
 
   @Override
@@ -82,7 +108,8 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
     if (result instanceof Authentication.Authenticated ok) {
       handle(
           new CallerPrincipalCallback(client, ok.identity().principalName()),
-          new GroupPrincipalCallback(client, ok.groups().toArray(new String[0])));
+          new GroupPrincipalCallback(
+              client, ok.groups().stream().map(g -> groupPrefix + g).toArray(String[]::new)));
       return AuthStatus.SUCCESS;
     }
     Authentication.Refused refused = (Authentication.Refused) result;

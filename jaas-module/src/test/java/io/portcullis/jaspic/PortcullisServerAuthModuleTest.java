@@ -165,4 +165,25 @@ class PortcullisServerAuthModuleTest {
     assertThat(new PortcullisServerAuthModule().getSupportedMessageTypes())
         .containsExactly(HttpServletRequest.class, HttpServletResponse.class);
   }
+
+  @Test
+  void registeredModuleNeedsNoOptionsAndPrefixesGroups() throws Exception {
+    // AuthConfigFactory.registerServerAuthModule hands the module no options.
+    PortcullisServerAuthModule module =
+        new PortcullisServerAuthModule(AUTHENTICATOR, "group:portcullis/");
+    module.initialize(null, null, callbacks -> handled.addAll(List.of(callbacks)), Map.of());
+    AuthStatus result =
+        module.validateRequest(
+            info(AREA.clientLeaf("CN=r", "spiffe://corp/reader").chainArray(), true),
+            new Subject(),
+            null);
+    assertThat(result).isEqualTo(AuthStatus.SUCCESS);
+    assertThat(handled)
+        .filteredOn(GroupPrincipalCallback.class::isInstance)
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(((GroupPrincipalCallback) c).getGroups())
+                    .containsExactly("group:portcullis/reader"));
+  }
 }

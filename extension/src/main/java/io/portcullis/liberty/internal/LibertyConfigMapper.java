@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -111,6 +112,29 @@ final class LibertyConfigMapper {
       lookup.apply(PREFIX + key).ifPresent(value -> out.put(PREFIX + key, value));
     }
     return out;
+  }
+
+  /**
+   * The context roots {@code excludedContextRoots} names, normalised to the form {@code
+   * HttpServletRequest.getContextPath()} returns: a leading '/', no trailing '/'. The root context
+   * ("/" or "") cannot be excluded: it would leave every unnamed application to whatever else the
+   * server offers, so it is ignored.
+   */
+  static Set<String> excludedContextRoots(Object value) {
+    Set<String> roots = new TreeSet<>();
+    if (value == null) {
+      return roots;
+    }
+    for (String root : text(value).split(",")) {
+      String trimmed = root.strip();
+      while (trimmed.endsWith("/")) {
+        trimmed = trimmed.substring(0, trimmed.length() - 1);
+      }
+      if (!trimmed.isEmpty()) {
+        roots.add(trimmed.startsWith("/") ? trimmed : "/" + trimmed);
+      }
+    }
+    return roots;
   }
 
   private static List<String> names(Optional<String> list) {

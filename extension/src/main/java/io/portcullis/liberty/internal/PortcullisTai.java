@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -67,9 +68,14 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
 
   /** What one configuration produced: the authenticator, or the reason everything is refused. */
   private record Active(
-      CertificateAuthenticator authenticator, String realm, long generation, String refusalId) {
+      CertificateAuthenticator authenticator,
+      String realm,
+      long generation,
+      String refusalId,
+      Set<String> excludedContextRoots) {
     static Active refusing(String messageId) {
-      return new Active(null, "portcullis", GENERATION.incrementAndGet(), messageId);
+      // Refusing excludes nothing: a broken configuration must not hand applications over.
+      return new Active(null, "portcullis", GENERATION.incrementAndGet(), messageId, Set.of());
     }
   }
 
@@ -89,8 +95,13 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
               LibertyConfigMapper.fromServerXml(properties), microProfileConfig());
       PortcullisConfig config = ConfigParser.parse(keys, Path.of(""), Clock.systemUTC());
       CertificateAuthenticator authenticator = config.newAuthenticator(Clock.systemUTC());
+      Set<String> excluded =
+          LibertyConfigMapper.excludedContextRoots(properties.get("excludedContextRoots"));
       backgroundTasks = config.startBackground(background);
-      active = new Active(authenticator, realm, GENERATION.incrementAndGet(), null);
+      active = new Active(authenticator, realm, GENERATION.incrementAndGet(), null, excluded);
+      if (!excluded.isEmpty()) {
+        LOG.info(Messages.format("PRTC0310I", String.join(", ", excluded)));
+      }
       LOG.info(
           Messages.format(
               "PRTC0303I",
@@ -122,8 +133,10 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   @Override
   public boolean isTargetInterceptor(HttpServletRequest request)
       throws WebTrustAssociationException {
-    // Every request to a protected resource is ours: there is no other way in.
-    return true;
+    // Every request to a protected resource is ours, except in the applications the operator
+    // handed to their own authentication module (excludedContextRoots). Liberty still requires
+    // authentication there: without a module that vouches for the caller, the request is refused.
+    return !active.excludedContextRoots().contains(request.getContextPath());
   }
 
   @Override

@@ -96,4 +96,14 @@ class LibertyConfigMapperTest {
     assertThat(LibertyConfigMapper.withOverrides(server, name -> Optional.empty()))
         .isEqualTo(server);
   }
+
+  @Test
+  void excludedContextRootsAreNormalisedToContextPaths() {
+    assertThat(
+            LibertyConfigMapper.excludedContextRoots(
+                new String[] {"/orders-jaspic", "orders-jaas/", " /x ", "/", ""}))
+        .containsExactly("/orders-jaas", "/orders-jaspic", "/x");
+    assertThat(LibertyConfigMapper.excludedContextRoots("/a, /b")).containsExactly("/a", "/b");
+    assertThat(LibertyConfigMapper.excludedContextRoots(null)).isEmpty();
+  }
 }

@@ -1,0 +1,245 @@
+package io.portcullis.liberty.jaas;
+
+import com.ibm.wsspi.security.auth.callback.WSServletRequestCallback;
+import com.ibm.wsspi.security.auth.callback.WSX509CertificateChainCallback;
+import io.portcullis.jaas.CertificateChainCallback;
+import io.portcullis.jaas.PortcullisLoginModule;
+import io.portcullis.jaas.PortcullisPrincipal;
+import io.portcullis.messages.Messages;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.LoginException;
+import javax.security.auth.spi.LoginModule;
+
+/**
+ * {@link PortcullisLoginModule} for Liberty's {@code system.WEB_INBOUND} login configuration,
+ * listed before Liberty's own modules ({@code hashtable, userNameAndPassword, certificate, token}).
+ *
+ * <p>It takes the client certificate chain from Liberty's {@link WSX509CertificateChainCallback}
+ * (or the {@code jakarta.servlet.request.X509Certificate} attribute of the request from {@link
+ * WSServletRequestCallback}), lets {@link PortcullisLoginModule} decide, and hands the caller to
+ * Liberty the way Liberty's custom login module documentation describes: a hashtable of {@code
+ * com.ibm.wsspi.security.cred.*} entries in the shared state, which Liberty's {@code hashtable}
+ * module turns into the caller's subject. A refusal fails the login, so Liberty refuses the
+ * request.
+ *
+ * <p>It abstains (login returns false) when another mechanism has already asserted the caller (the
+ * trust association interceptor or a Jakarta Authentication module: a credential hashtable is in
+ * the subject or shared state), when the request carries no certificate, and for context roots
+ * outside {@value #OPTION_CONTEXT_ROOTS}.
+ *
+ * <p>Options: those of {@link PortcullisLoginModule} ({@code io.portcullis.config}), plus {@value
+ * #OPTION_REALM} (default {@code portcullis}) and {@value #OPTION_CONTEXT_ROOTS} (comma-separated;
+ * absent means every application).
+ */
+public final class LibertyCertificateLoginModule implements LoginModule {
+  /** Option: the realm of the user and group access IDs, as {@code <usr_portcullis realm>}. */
+  public static final String OPTION_REALM = "io.portcullis.realm";
+
+  /** Option: the context roots this module authenticates; absent means all. */
+  public static final String OPTION_CONTEXT_ROOTS = "io.portcullis.contextRoots";
+
+  /** Liberty's shared-state key for a custom credential hashtable (AttributeNameConstants). */
+  static final String PROPERTIES_KEY = "com.ibm.wsspi.security.cred.propertiesObject";
+
+  static final String UNIQUE_ID = "com.ibm.wsspi.security.cred.uniqueId";
+  static final String SECURITY_NAME = "com.ibm.wsspi.security.cred.securityName";
+  static final String REALM = "com.ibm.wsspi.security.cred.realm";
+  static final String GROUPS = "com.ibm.wsspi.security.cred.groups";
+  static final String CACHE_KEY = "com.ibm.wsspi.security.cred.cacheKey";
+  static final String USER_ID = "com.ibm.wsspi.security.cred.userId";
+  private static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
+  private static final Logger LOG = Logger.getLogger(LibertyCertificateLoginModule.class.getName());
+
+  private Subject subject;
+  private CallbackHandler handler;
+  private Map<String, Object> sharedState;
+  private Map<String, ?> options;
+  private String realm;
+  private Set<String> contextRoots;
+  private boolean succeeded;
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void initialize(
+      Subject subject,
+      CallbackHandler callbackHandler,
+      Map<String, ?> sharedState,
+      Map<String, ?> options) {
+    this.subject = subject;
+    this.handler = callbackHandler;
+    // The JAAS contract: modules of one login share this map and may write to it.
+    this.sharedState = (Map<String, Object>) sharedState;
+    this.options = options;
+    Object realmOption = options.get(OPTION_REALM);
+    this.realm = realmOption == null ? "portcullis" : String.valueOf(realmOption).strip();
+    Object roots = options.get(OPTION_CONTEXT_ROOTS);
+    this.contextRoots =
+        roots == null
+            ? Set.of()
+            : Arrays.stream(String.valueOf(roots).split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+  }
+
+  @Override
+  public boolean login() throws LoginException {
+    if (alreadyAsserted()) {
+      return false;
+    }
+    HttpServletRequest request = request();
+    String path = request == null ? null : request.getContextPath();
+    if (!contextRoots.isEmpty() && (path == null || !contextRoots.contains(path))) {
+      return false;
+    }
+    X509Certificate[] chain = chain(request);
+    if (chain == null) {
+      return false;
+    }
+    Subject scratch = new Subject();
+    PortcullisLoginModule delegate = new PortcullisLoginModule();
+    delegate.initialize(scratch, chainHandler(chain), new HashMap<>(), options);
+    try {
+      delegate.login();
+      delegate.commit();
+    } catch (LoginException e) {
+      LOG.warning(
+          Messages.format(
+              "PRTC0313E", request == null ? "?" : request.getRequestURI(), e.getMessage()));
+      throw e;
+    }
+    sharedState.put(PROPERTIES_KEY, credential(scratch, chain[0]));
+    succeeded = true;
+    return true;
+  }
+
+  private boolean alreadyAsserted() {
+    if (sharedState.get(PROPERTIES_KEY) != null) {
+      return true;
+    }
+    if (subject == null) {
+      return false;
+    }
+    for (Object credential : subject.getPublicCredentials()) {
+      if (credential instanceof Hashtable<?, ?> table
+          && (table.containsKey(UNIQUE_ID) || table.containsKey(USER_ID))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private HttpServletRequest request() {
+    WSServletRequestCallback callback = new WSServletRequestCallback("HttpServletRequest: ");
+    return handle(callback) ? callback.getHttpServletRequest() : null;
+  }
+
+  private X509Certificate[] chain(HttpServletRequest request) {
+    WSX509CertificateChainCallback callback =
+        new WSX509CertificateChainCallback("X509Certificate[]: ");
+    X509Certificate[] chain = handle(callback) ? callback.getX509CertificateChain() : null;
+    if ((chain == null || chain.length == 0) && request != null) {
+      Object attribute = request.getAttribute(CERTIFICATE_ATTRIBUTE);
+      chain = attribute instanceof X509Certificate[] array ? array : null;
+    }
+    return chain == null || chain.length == 0 ? null : chain;
+  }
+
+  /** Asks Liberty's handler for one callback; false if it does not offer it. */
+  private boolean handle(Callback callback) {
+    if (handler == null) {
+      return false;
+    }
+    try {
+      handler.handle(new Callback[] {callback});
+      return true;
+    } catch (IOException | UnsupportedCallbackException e) {
+      return false;
+    }
+  }
+
+  private Hashtable<String, Object> credential(Subject scratch, X509Certificate leaf)
+      throws LoginException {
+    String principal = null;
+    List<String> groups = new ArrayList<>();
+    for (PortcullisPrincipal p : scratch.getPrincipals(PortcullisPrincipal.class)) {
+      if (p.kind() == PortcullisPrincipal.Kind.CALLER) {
+        principal = p.name();
+      } else {
+        groups.add("group:" + realm + "/" + p.name());
+      }
+    }
+    if (principal == null) {
+      throw new LoginException(Messages.format("PRTC0707E", "no caller principal"));
+    }
+    groups.sort(null);
+    Hashtable<String, Object> credential = new Hashtable<>();
+    credential.put(UNIQUE_ID, "user:" + realm + "/" + principal);
+    credential.put(SECURITY_NAME, principal);
+    credential.put(REALM, realm);
+    credential.put(GROUPS, groups);
+    credential.put(CACHE_KEY, "portcullis-jaas:" + fingerprint(leaf));
+    return credential;
+  }
+
+  private static String fingerprint(X509Certificate leaf) throws LoginException {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+    } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+      LoginException failure = new LoginException(Messages.format("PRTC0707E", e.toString()));
+      failure.initCause(e);
+      throw failure;
+    }
+  }
+
+  @Override
+  public boolean commit() {
+    return succeeded;
+  }
+
+  @Override
+  public boolean abort() {
+    boolean had = succeeded;
+    succeeded = false;
+    return had;
+  }
+
+  @Override
+  public boolean logout() {
+    succeeded = false;
+    return true;
+  }
+
+  /** Answers the core module's {@link CertificateChainCallback} with the chain Liberty gave. */
+  private static CallbackHandler chainHandler(X509Certificate[] chain) {
+    return callbacks -> {
+      for (Callback callback : callbacks) {
+        if (callback instanceof CertificateChainCallback certificates) {
+          certificates.setChain(chain);
+        } else {
+          throw new UnsupportedCallbackException(callback);
+        }
+      }
+    };
+  }
+}
