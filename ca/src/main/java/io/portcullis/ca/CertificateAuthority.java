@@ -861,18 +861,20 @@ public final class CertificateAuthority {
         Optional.ofNullable(previous));
   }
 
+  /**
+   * O=CA name, OU=area, CN=SPIFFE ID when it fits the 64-character CN limit. Never a host-like CN:
+   * the JDK checks a CN as a DNS name against the area's DNS constraints when the leaf has no DNS
+   * SAN, so CN=api would fail validation; a SPIFFE ID is not a DNS name and is skipped.
+   */
   private String subject(String spiffeId, String area) {
-    String path = spiffeId.substring(spiffeId.indexOf('/', "spiffe://".length()) + 1);
-    String cn = path.substring(path.lastIndexOf('/') + 1);
-    if (cn.length() > 64) {
-      cn = cn.substring(0, 64);
+    X500NameBuilder builder =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.O, config.name())
+            .addRDN(BCStyle.OU, area);
+    if (spiffeId.length() <= 64) {
+      builder.addRDN(BCStyle.CN, spiffeId);
     }
-    return new X500NameBuilder(BCStyle.INSTANCE)
-        .addRDN(BCStyle.O, config.name())
-        .addRDN(BCStyle.OU, area)
-        .addRDN(BCStyle.CN, cn)
-        .build()
-        .toString();
+    return builder.build().toString();
   }
 
   // ---- revocation ----------------------------------------------------------------------------
