@@ -20,7 +20,7 @@ import java.util.Set;
  * either the old or the new content, never a mix. Secret files are created 0600 from the start
  * (never widened and then narrowed).
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
   static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
 
@@ -29,11 +29,11 @@ final class AtomicFiles {
 
   private AtomicFiles() {}
 
-  static void writeString(Path target, String text, boolean secret) throws IOException {
+  public static void writeString(Path target, String text, boolean secret) throws IOException {
     write(target, text.getBytes(StandardCharsets.UTF_8), secret);
   }
 
-  static void write(Path target, byte[] data, boolean secret) throws IOException {
+  public static void write(Path target, byte[] data, boolean secret) throws IOException {
     Path dir = parent(target);
     Files.createDirectories(dir);
     Path temp =

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "portcullis 0.1.0",
     description = "mTLS everywhere for Open Liberty: private CA, trust checks and dev PKI.",
-    subcommands = {})
+    subcommands = {CaCommand.class})
 public final class PortcullisCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -25,7 +25,7 @@ final class CaFixture {
 
   final Path dir;
   final Path rootKeyFile;
-  final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+  final MutableClock clock = new MutableClock(Instant.now());
   final CertificateAuthority ca;
   final RootKeySpec rootKeySpec;
 
