@@ -72,8 +72,8 @@ public final class LeafIssuer {
       SigningProvider signing,
       String crlUrl) {
     this.issuerCertificate = Objects.requireNonNull(issuerCertificate, "issuerCertificate");
-    this.issuerKey = Objects.requireNonNull(issuerKey, "issuerKey");
     this.signing = Objects.requireNonNull(signing, "signing");
+    this.issuerKey = inProvider(Objects.requireNonNull(issuerKey, "issuerKey"), signing);
     this.crlUrl = Objects.requireNonNull(crlUrl, "crlUrl");
     try {
       this.signatureAlgorithm = KeyType.of(issuerCertificate.getPublicKey()).signatureAlgorithm();
@@ -83,6 +83,23 @@ public final class LeafIssuer {
       throw new IllegalArgumentException("unusable issuer certificate: " + e.getMessage(), e);
     } catch (CertificateException e) {
       throw new IllegalArgumentException("unusable issuer certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The key as the signing provider's own key object. Bouncy Castle converts a foreign EC key on
+   * every signature into a fresh curve object, which discards its precomputed multiples of the
+   * generator; its own named-curve key keeps them. That is most of the cost of a signature.
+   */
+  private static PrivateKey inProvider(PrivateKey key, SigningProvider signing) {
+    if (signing.provider() == null || key.getEncoded() == null) {
+      return key;
+    }
+    try {
+      return java.security.KeyFactory.getInstance(key.getAlgorithm(), signing.provider())
+          .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("unusable issuer key: " + e.getMessage(), e);
     }
   }
 
@@ -101,12 +118,32 @@ public final class LeafIssuer {
 
   /** Checks the CSR's self-signature: the requester holds the private key. */
   public void verifyProofOfPossession(PKCS10CertificationRequest csr) throws PortcullisException {
+    PublicKey key;
+    try {
+      key = publicKey(csr);
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      throw new PortcullisException(e, "PRTC0415E", subjectOf(csr) + " (unreadable key)");
+    }
+    verifyProofOfPossession(csr, key);
+  }
+
+  private PublicKey publicKey(PKCS10CertificationRequest csr)
+      throws java.security.GeneralSecurityException {
+    JcaPKCS10CertificationRequest request = new JcaPKCS10CertificationRequest(csr);
+    if (signing.provider() != null) {
+      request.setProvider(signing.provider());
+    }
+    return request.getPublicKey();
+  }
+
+  private void verifyProofOfPossession(PKCS10CertificationRequest csr, PublicKey key)
+      throws PortcullisException {
     try {
       JcaContentVerifierProviderBuilder builder = new JcaContentVerifierProviderBuilder();
       if (signing.provider() != null) {
         builder.setProvider(signing.provider());
       }
-      if (!csr.isSignatureValid(builder.build(csr.getSubjectPublicKeyInfo()))) {
+      if (!csr.isSignatureValid(builder.build(key))) {
         throw new PortcullisException("PRTC0415E", subjectOf(csr));
       }
     } catch (OperatorCreationException | PKCSException | RuntimeException e) {
@@ -115,11 +152,11 @@ public final class LeafIssuer {
   }
 
   /** The CSR's public key, checked against the profile's key type and the policy floor. */
-  public static PublicKey checkKey(PKCS10CertificationRequest csr, KeyType wanted)
+  public PublicKey checkKey(PKCS10CertificationRequest csr, KeyType wanted)
       throws PortcullisException {
     PublicKey key;
     try {
-      key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
+      key = publicKey(csr);
     } catch (java.security.GeneralSecurityException | RuntimeException e) {
       throw new PortcullisException(e, "PRTC0416E", "unreadable key", wanted.label());
     }
@@ -218,8 +255,9 @@ public final class LeafIssuer {
       byte[] previousSha256,
       SecureRandom random)
       throws PortcullisException {
-    verifyProofOfPossession(csr);
-    checkKey(csr, profile.keyType());
+    // The key first: a key of the wrong type or strength is refused before any signature work.
+    PublicKey key = checkKey(csr, profile.keyType());
+    verifyProofOfPossession(csr, key);
     List<String> dns = checkNames(csr, profile);
     Duration wanted = lifetime == null ? profile.maxLifetime() : lifetime;
     if (wanted.isNegative() || wanted.isZero() || wanted.compareTo(profile.maxLifetime()) > 0) {
