@@ -109,8 +109,7 @@ public final class CaServer implements AutoCloseable {
       String operator = "ca-serve:" + peer(exchange);
       try {
         IssuedCertificate issued =
-            ca.issue(
-                text(request, "token"), Pem.csr(text(request, "csr")), lifetime(request), operator);
+            ca.issue(text(request, "token"), csr(request), lifetime(request), operator);
         send(exchange, 200, answer(issued));
       } catch (PortcullisException e) {
         send(exchange, 403, error(e.messageId(), e.getMessage()));
@@ -140,7 +139,7 @@ public final class CaServer implements AutoCloseable {
         String operator = "ca-serve:" + IdentityReader.read(current).principalName();
         byte[] proof = Base64.getDecoder().decode(text(request, "proof"));
         IssuedCertificate issued =
-            ca.renew(current, Pem.csr(text(request, "csr")), proof, lifetime(request), operator);
+            ca.renew(current, csr(request), proof, lifetime(request), operator);
         send(exchange, 200, answer(issued));
       } catch (PortcullisException e) {
         send(exchange, 403, error(e.messageId(), e.getMessage()));
@@ -227,6 +226,15 @@ public final class CaServer implements AutoCloseable {
     } catch (IOException e) {
       send(exchange, 400, refusal("the body is not a JSON object"));
       return null;
+    }
+  }
+
+  private static org.bouncycastle.pkcs.PKCS10CertificationRequest csr(JsonNode request)
+      throws PortcullisException {
+    try {
+      return Pem.csr(text(request, "csr"));
+    } catch (IOException e) {
+      throw new PortcullisException(e, "PRTC0414E", e.getMessage());
     }
   }
 

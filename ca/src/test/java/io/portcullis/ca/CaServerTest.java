@@ -89,6 +89,20 @@ class CaServerTest {
       assertRefused(
           () -> anonymous.issue(token.token(), CaFixture.csr(CaFixture.p256(), API)), "PRTC0449E");
 
+      // A malformed request is answered with its ID, not a dropped connection.
+      HttpResponse<String> bad =
+          HttpClient.newBuilder()
+              .sslContext(CaTls.context(List.of(), null, ca.rootCertificate(), CaFixture.RANDOM))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(base.resolve("v1/issue"))
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString("{\"token\":\"x\",\"csr\":\"junk\"}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(403);
+      assertThat(bad.body()).contains("PRTC0414E");
+
       // Renewal without a client certificate is refused, whatever the proof.
       KeyPair secondKeys = CaFixture.p256();
       PKCS10CertificationRequest csr = CaFixture.csr(secondKeys, API);
