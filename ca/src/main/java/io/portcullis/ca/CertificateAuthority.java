@@ -92,6 +92,8 @@ public final class CertificateAuthority {
   private final Clock clock;
   private final SecureRandom random;
   private final SigningProvider signing;
+  private final java.util.Map<String, LeafIssuer> issuers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private CertificateAuthority(
       CaStore store, Clock clock, SecureRandom random, SigningProvider signing)
@@ -798,10 +800,8 @@ public final class CertificateAuthority {
       String operator,
       String tokenUsed)
       throws PortcullisException {
-    X509Certificate intermediate = store.certificate(store.areaCertFile(area.name()));
-    PrivateKey key = store.privateKey(store.areaKeyFile(area.name()));
-    LeafIssuer issuer =
-        new LeafIssuer(intermediate, key, signing, config.crlBaseUrl() + area.name() + ".crl");
+    LeafIssuer issuer = issuer(area.name());
+    X509Certificate intermediate = issuer.issuerCertificate();
     Duration max =
         Duration.ofSeconds(Math.min(record.maxLifetimeSeconds(), area.maxLeafLifetimeSeconds()));
     Set<Usage> usages = EnumSet.noneOf(Usage.class);
@@ -866,6 +866,24 @@ public final class CertificateAuthority {
    * the JDK checks a CN as a DNS name against the area's DNS constraints when the leaf has no DNS
    * SAN, so CN=api would fail validation; a SPIFFE ID is not a DNS name and is skipped.
    */
+  /**
+   * The area's signer, loaded once: an area's intermediate and key never change (a new intermediate
+   * is a new area), and parsing and converting the key per issuance cost more than the signature.
+   */
+  private LeafIssuer issuer(String area) throws PortcullisException {
+    LeafIssuer cached = issuers.get(area);
+    if (cached == null) {
+      cached =
+          new LeafIssuer(
+              store.certificate(store.areaCertFile(area)),
+              store.privateKey(store.areaKeyFile(area)),
+              signing,
+              config.crlBaseUrl() + area + ".crl");
+      issuers.put(area, cached);
+    }
+    return cached;
+  }
+
   private String subject(String spiffeId, String area) {
     X500NameBuilder builder =
         new X500NameBuilder(BCStyle.INSTANCE)
