@@ -789,6 +789,41 @@ public final class CertificateAuthority {
         });
   }
 
+  /**
+   * First issuance for a key pair held in process (a software key or one in a token): builds the
+   * CSR with the key (asking for no names, so the leaf gets every registered name) and issues as
+   * {@link #issue(String, PKCS10CertificationRequest, Duration, String)} does.
+   */
+  public IssuedCertificate issue(String joinToken, KeyPair keys, Duration lifetime, String operator)
+      throws PortcullisException {
+    KeyType type = KeyType.of(keys.getPublic());
+    return issue(joinToken, Csrs.create(keys, type, null, List.of()), lifetime, operator);
+  }
+
+  /**
+   * Renewal for keys held in process: builds the new key's CSR (no names asked: all registered
+   * ones) and the proof by the current key, then renews as {@link #renew(X509Certificate,
+   * PKCS10CertificationRequest, byte[], Duration, String)} does.
+   */
+  public IssuedCertificate renew(
+      X509Certificate current,
+      PrivateKey currentKey,
+      KeyPair newKeys,
+      Duration lifetime,
+      String operator)
+      throws PortcullisException {
+    PKCS10CertificationRequest csr =
+        Csrs.create(newKeys, KeyType.of(newKeys.getPublic()), null, List.of());
+    byte[] der;
+    try {
+      der = csr.getEncoded();
+    } catch (IOException e) {
+      throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+    }
+    byte[] proof = RenewalProof.sign(currentKey, KeyType.of(current.getPublicKey()), der);
+    return renew(current, csr, proof, lifetime, operator);
+  }
+
   private IssuedCertificate issueAndRecord(
       RegistrationRecord record,
       AreaRecord area,

@@ -197,6 +197,20 @@ class RenewalRevocationTest {
   }
 
   @Test
+  void inProcessCallersIssueAndRenewFromKeyPairs() throws Exception {
+    JoinToken token = f.register("web", "web.payments.corp.example");
+    KeyPair keys = CaFixture.p256();
+    IssuedCertificate issued = f.ca.issue(token.token(), keys, Duration.ofHours(6), "demo");
+    assertThat(issued.certificate().getSubjectAlternativeNames()).hasSize(2);
+    KeyPair next = CaFixture.p256();
+    IssuedCertificate renewed =
+        f.ca.renew(issued.certificate(), keys.getPrivate(), next, null, "renewal-agent");
+    assertThat(renewed.previousSha256()).contains(issued.sha256());
+    assertThat(renewed.certificate().getPublicKey()).isEqualTo(next.getPublic());
+    assertThat(f.ca.lineage(renewed.certificate()).certificates()).hasSize(2);
+  }
+
+  @Test
   void lineageRefusesCertificatesTheCaDidNotIssue() throws Exception {
     CaFixture other = new CaFixture(temp.resolve("other"));
     X509Certificate foreign =
