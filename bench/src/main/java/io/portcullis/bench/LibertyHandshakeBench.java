@@ -108,7 +108,10 @@ public final class LibertyHandshakeBench {
         report(results, javaHome, warmup, window);
       } finally {
         run(wlp, "stop");
-        liberty.waitFor(60, TimeUnit.SECONDS);
+        if (!liberty.waitFor(60, TimeUnit.SECONDS)) {
+          liberty.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+          liberty.destroyForcibly();
+        }
       }
     }
   }

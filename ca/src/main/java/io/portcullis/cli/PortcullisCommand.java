@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "portcullis 0.1.0",
     description = "mTLS everywhere for Open Liberty: private CA, trust checks and dev PKI.",
-    subcommands = {DevPkiCommand.class, VerifyCommand.class, WhoisCommand.class, KeyCommand.class})
+    subcommands = {
+      DevPkiCommand.class,
+      VerifyCommand.class,
+      WhoisCommand.class,
+      KeyCommand.class,
+      CaCommand.class
+    })
 public final class PortcullisCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

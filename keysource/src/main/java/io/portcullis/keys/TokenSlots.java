@@ -19,14 +19,14 @@ import java.util.regex.Pattern;
  * slot is asked of OpenSC's {@code pkcs11-tool}, which loads the same library in a child process
  * with this process's environment.
  */
-final class TokenSlots {
+public final class TokenSlots {
   private static final Pattern SLOT = Pattern.compile("^Slot \\d+ \\((0x[0-9a-fA-F]+)\\):.*$");
   private static final Pattern LABEL = Pattern.compile("^\\s+token label\\s*:\\s?(.*)$");
   private static final long TIMEOUT_SECONDS = 30;
 
   private TokenSlots() {}
 
-  static long slotOf(Path library, String label) throws PortcullisException {
+  public static long slotOf(Path library, String label) throws PortcullisException {
     Map<String, Long> tokens = list(library);
     Long slot = tokens.get(label);
     if (slot == null) {

@@ -1,0 +1,69 @@
+package io.portcullis.cli;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaServer;
+import io.portcullis.ca.CaTls;
+import io.portcullis.ca.CertificateAuthority;
+import io.portcullis.ca.Pem;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code portcullis ca serve}: issuance and renewal over HTTPS with mTLS. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve issuance (join token) and renewal (current certificate as TLS client certificate)"
+            + " over HTTPS, plus the CRLs. Runs without the root key.")
+final class CaServeCommand extends CaSupport {
+  @CommandLine.Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address.")
+  String bind;
+
+  @CommandLine.Option(names = "--port", defaultValue = "8443", description = "Port.")
+  int port;
+
+  @CommandLine.Option(
+      names = "--tls-cert",
+      required = true,
+      description = "The server's certificate chain (PEM), e.g. issued by this CA.")
+  Path tlsCert;
+
+  @CommandLine.Option(
+      names = "--tls-key",
+      required = true,
+      description = "The server's private key (PEM, PKCS#8, 0600).")
+  Path tlsKey;
+
+  @Override
+  int run() throws PortcullisException {
+    CertificateAuthority ca = open();
+    try {
+      var chain = Pem.certificates(readText(tlsCert));
+      var key = Pem.privateKey(readText(tlsKey));
+      var tls = CaTls.context(chain, key, ca.rootCertificate(), new SecureRandom());
+      CaServer server = CaServer.start(ca, new InetSocketAddress(bind, port), tls);
+      info("PRTC0459I", bind, server.port(), ca.directory());
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stop.countDown();
+                  }));
+      stop.await();
+      return 0;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new PortcullisException(e, "PRTC0447E", tlsCert + " / " + tlsKey, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+}

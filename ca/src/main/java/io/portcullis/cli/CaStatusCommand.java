@@ -1,0 +1,35 @@
+package io.portcullis.cli;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.ca.Area;
+import io.portcullis.ca.CertificateAuthority;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+
+/** {@code portcullis ca status}: what the CA is and whether the root key is (rightly) absent. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show the CA, its areas and where the root key is expected.")
+final class CaStatusCommand extends CaSupport {
+  @Override
+  int run() throws PortcullisException {
+    CertificateAuthority ca = open();
+    out().printf("CA          %s%n", ca.rootCertificate().getSubjectX500Principal().getName());
+    out().printf("trust domain %s%n", ca.trustDomain());
+    out().printf("root until  %s%n", ca.rootCertificate().getNotAfter().toInstant());
+    String location = ca.rootKeyLocation();
+    int colon = location.indexOf(':');
+    String path = location.substring(colon + 1).replaceFirst("#.*$", "");
+    boolean present = location.startsWith("pkcs12:") && Files.exists(Path.of(path));
+    info(present ? "PRTC0458W" : "PRTC0457I", location);
+    for (Area area : ca.areas()) {
+      out()
+          .printf(
+              "area        %-16s %s %s%n",
+              area.name(), area.retired() ? "RETIRED" : "live", area.uriPrefix());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,169 @@
+package io.portcullis.cli;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.ca.AtomicFiles;
+import io.portcullis.ca.CertificateAuthority;
+import io.portcullis.ca.LeafIssuer;
+import io.portcullis.ca.Pem;
+import io.portcullis.ca.SigningProvider;
+import io.portcullis.messages.Messages;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import picocli.CommandLine;
+
+/** What every {@code portcullis ca ...} command shares: the state directory, output, errors. */
+abstract class CaSupport implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(
+      names = "--dir",
+      description = "The CA state directory (default: ${DEFAULT-VALUE}).",
+      defaultValue = "${env:PORTCULLIS_CA_DIR:-portcullis-ca}")
+  Path dir;
+
+  @CommandLine.Option(
+      names = "--operator",
+      description = "Who runs the command, for the audit log (default: the OS user).",
+      defaultValue = "${sys:user.name}")
+  String operator;
+
+  @Override
+  public final Integer call() {
+    try {
+      return run();
+    } catch (PortcullisException e) {
+      err().println(e.getMessage());
+      return 1;
+    }
+  }
+
+  abstract int run() throws PortcullisException;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  void info(String id, Object... args) {
+    out().println(Messages.format(id, args));
+  }
+
+  CertificateAuthority open() throws PortcullisException {
+    return CertificateAuthority.open(
+        dir, Clock.systemUTC(), new SecureRandom(), SigningProvider.BC);
+  }
+
+  /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d} or ISO-8601 ({@code PT24H}). */
+  static Duration duration(String what, String text) throws PortcullisException {
+    try {
+      String t = text.trim().toLowerCase(Locale.ROOT);
+      if (t.startsWith("p")) {
+        return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+      }
+      long amount = Long.parseLong(t.substring(0, t.length() - 1));
+      return switch (t.charAt(t.length() - 1)) {
+        case 's' -> Duration.ofSeconds(amount);
+        case 'm' -> Duration.ofMinutes(amount);
+        case 'h' -> Duration.ofHours(amount);
+        case 'd' -> Duration.ofDays(amount);
+        default -> throw new NumberFormatException(text);
+      };
+    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+      throw new PortcullisException(
+          e, "PRTC0441E", what, text, "a duration such as 90s, 30m, 24h, 7d");
+    }
+  }
+
+  static String readText(Path file) throws PortcullisException {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new PortcullisException(e, "PRTC0447E", file, e.getMessage());
+    }
+  }
+
+  static byte[] readBytes(Path file) throws PortcullisException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new PortcullisException(e, "PRTC0447E", file, e.getMessage());
+    }
+  }
+
+  static void write(Path file, String text, boolean secret) throws PortcullisException {
+    try {
+      AtomicFiles.writeString(file, text, secret);
+    } catch (IOException e) {
+      throw new PortcullisException(e, "PRTC0447E", file, e.getMessage());
+    }
+  }
+
+  /** A CSR from a PEM or DER file. */
+  static PKCS10CertificationRequest csr(Path file) throws PortcullisException {
+    byte[] bytes = readBytes(file);
+    String text = new String(bytes, StandardCharsets.US_ASCII);
+    if (text.contains("-----BEGIN")) {
+      try {
+        return Pem.csr(text);
+      } catch (IOException e) {
+        throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+      }
+    }
+    return LeafIssuer.parseCsr(bytes);
+  }
+
+  /** The first certificate of a PEM file. */
+  static X509Certificate certificate(Path file) throws PortcullisException {
+    try {
+      List<X509Certificate> certificates = Pem.certificates(readText(file));
+      if (certificates.isEmpty()) {
+        throw new PortcullisException("PRTC0447E", file, "no certificate in it");
+      }
+      return certificates.get(0);
+    } catch (IOException e) {
+      throw new PortcullisException(e, "PRTC0447E", file, e.getMessage());
+    }
+  }
+
+  /**
+   * A secret from the environment variable {@code env}, or typed at the terminal. Never from the
+   * command line, where other users could read it.
+   */
+  static char[] secret(String what, String env, boolean confirm) throws PortcullisException {
+    String value = System.getenv(env);
+    if (value != null && !value.isEmpty()) {
+      return value.toCharArray();
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new PortcullisException("PRTC0446E", what, env);
+    }
+    char[] first = console.readPassword("%s: ", what);
+    if (confirm) {
+      char[] again = console.readPassword("%s (again): ", what);
+      if (first == null || !java.util.Arrays.equals(first, again)) {
+        throw new PortcullisException("PRTC0446E", what + " (the two entries differ)", env);
+      }
+    }
+    if (first == null || first.length == 0) {
+      throw new PortcullisException("PRTC0446E", what, env);
+    }
+    return first;
+  }
+}

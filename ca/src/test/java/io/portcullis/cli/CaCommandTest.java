@@ -1,0 +1,203 @@
+package io.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.ca.Csrs;
+import io.portcullis.ca.KeyType;
+import io.portcullis.ca.Lineage;
+import io.portcullis.ca.Pem;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The documented CLI flow (docs/ca.md), run in-process. */
+class CaCommandTest {
+  static final String API = "spiffe://corp.example/payments/api";
+
+  @TempDir Path temp;
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  int run(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    List<String> all = new ArrayList<>(List.of("ca"));
+    all.add(args[0]);
+    all.addAll(List.of("--dir", temp.resolve("ca").toString(), "--operator", "alice"));
+    all.addAll(List.of(args).subList(1, args.length));
+    if (args[0].equals("area")) {
+      all = new ArrayList<>(List.of("ca", "area", args[1], "--dir", temp.resolve("ca").toString()));
+      all.addAll(List.of("--operator", "alice"));
+      all.addAll(List.of(args).subList(2, args.length));
+    }
+    return new CommandLine(new PortcullisCommand())
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute(all.toArray(new String[0]));
+  }
+
+  @Test
+  void theDocumentedFlowWorksFromTheCli() throws Exception {
+    Path offline = temp.resolve("usb");
+    Files.createDirectories(offline);
+    Path passphrase = offline.resolve("passphrase");
+    Files.writeString(passphrase, "a long ceremony passphrase\n");
+    String[] rootKey = {
+      "--root-key", offline.resolve("root.p12").toString(),
+      "--root-passphrase-file", passphrase.toString()
+    };
+
+    assertThat(
+            run(
+                concat(
+                    new String[] {"init", "--name", "Corp", "--trust-domain", "corp.example"},
+                    rootKey)))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("PRTC0450I");
+
+    // The root key absent: the ceremony step says so.
+    assertThat(
+            run(
+                "area",
+                "create",
+                "payments",
+                "--uri-prefix",
+                "spiffe://corp.example/payments/",
+                "--dns",
+                "payments.corp.example",
+                "--max-lifetime",
+                "7d"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0405E", "offline root key");
+    assertThat(
+            run(
+                concat(
+                    new String[] {
+                      "area",
+                      "create",
+                      "payments",
+                      "--uri-prefix",
+                      "spiffe://corp.example/payments/",
+                      "--dns",
+                      "payments.corp.example",
+                      "--max-lifetime",
+                      "7d"
+                    },
+                    rootKey)))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("PRTC0451I");
+    assertThat(run("area", "list")).isZero();
+    assertThat(out.toString()).contains("payments", "live");
+
+    Path tokenFile = temp.resolve("api.token");
+    assertThat(
+            run(
+                "register",
+                "--area",
+                "payments",
+                "--spiffe-id",
+                API,
+                "--dns",
+                "api.payments.corp.example",
+                "--max-lifetime",
+                "24h",
+                "--approved-by",
+                "bob",
+                "--token-out",
+                tokenFile.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString())
+        .contains("PRTC0452I")
+        .doesNotContain(Files.readString(tokenFile).trim());
+
+    SecureRandom random = new SecureRandom();
+    KeyPair first = KeyType.P256.generate(random);
+    Path csr = temp.resolve("api.csr");
+    Files.writeString(csr, Pem.encode(Csrs.create(first, KeyType.P256, API, List.of())));
+    Path cert1 = temp.resolve("api-1.pem");
+    assertThat(
+            run(
+                "issue",
+                "--csr",
+                csr.toString(),
+                "--token-file",
+                tokenFile.toString(),
+                "--out",
+                cert1.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(
+            run(
+                "issue",
+                "--csr",
+                csr.toString(),
+                "--token-file",
+                tokenFile.toString(),
+                "--out",
+                cert1.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0419E");
+
+    Path key1 = temp.resolve("api-1.key");
+    Files.writeString(key1, Pem.encode(first.getPrivate()));
+    KeyPair second = KeyType.P256.generate(random);
+    Path csr2 = temp.resolve("api-2.csr");
+    Files.writeString(csr2, Pem.encode(Csrs.create(second, KeyType.P256, API, List.of())));
+    Path cert2 = temp.resolve("api-2.pem");
+    assertThat(
+            run(
+                "renew",
+                "--cert",
+                cert1.toString(),
+                "--key",
+                key1.toString(),
+                "--csr",
+                csr2.toString(),
+                "--out",
+                cert2.toString()))
+        .as(err.toString())
+        .isZero();
+    X509Certificate renewed = Pem.certificates(Files.readString(cert2)).get(0);
+    assertThat(Lineage.previousSha256(renewed)).isPresent();
+
+    assertThat(run("lineage", cert2.toString())).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("registered  " + API, "approvedBy=bob", "issued", "renewed");
+
+    assertThat(run("revoke", renewed.getSerialNumber().toString(16), "--reason", "keyCompromise"))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("PRTC0454I");
+    assertThat(Files.exists(temp.resolve("ca/crl/payments.crl"))).isTrue();
+    assertThat(run("crl")).isZero();
+    assertThat(run("status")).isZero();
+    assertThat(out.toString()).contains("PRTC0458W"); // the test left the key "online"
+
+    assertThat(run("area", "retire", "payments")).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0405E");
+    assertThat(run(concat(new String[] {"area", "retire", "payments"}, rootKey))).isZero();
+    assertThat(out.toString()).contains("PRTC0455I");
+    assertThat(run(concat(new String[] {"crl", "--root"}, rootKey))).as(err.toString()).isZero();
+    assertThat(Files.readAllLines(temp.resolve("ca/audit.jsonl")))
+        .anySatisfy(l -> assertThat(l).contains("\"event\":\"area-retire\""));
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] all = new String[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
