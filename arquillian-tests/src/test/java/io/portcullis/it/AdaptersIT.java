@@ -12,7 +12,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -117,9 +116,6 @@ class AdaptersIT {
   }
 
   @Test
-  @Disabled(
-      "Open: the registered ServerAuthModule does not authenticate on Liberty 26.0.0.3 here;"
-          + " every caller gets 403 AuthenticationFailed (docs/adapters.md, 'What is open')")
   void jaspicModuleGivesTheSameCaller() throws Exception {
     MtlsClient writer = MtlsClient.devClient("writer");
     Map<String, String> answers = whoamiEverywhere(writer, List.of(TAI, JASPIC));
