@@ -10,6 +10,7 @@ import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustArea;
 import io.portcullis.trust.TrustDecision;
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -57,12 +58,19 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class TrustBenchmark {
+  /** Distinct leaves for the first-sight benchmarks: well over the JDK's 750-entry cache. */
+  static final int FRESH_LEAVES = 2048;
+
   private X509Certificate root;
   private X509Certificate[] chainArray;
   private List<X509Certificate> chain;
   private CertificateAuthenticator cached;
   private PkixTrustValidator uncached;
+  private PkixTrustValidator firstSight;
   private Set<TrustAnchor> anchors;
+  private X509Certificate areaCert;
+  private byte[][] freshLeaves;
+  private int nextLeaf;
 
   @Setup
   public void setUp() throws Exception {
@@ -99,7 +107,18 @@ public class TrustBenchmark {
     if (!uncached.validate(chain, Purpose.CLIENT).accepted()) {
       throw new IllegalStateException("benchmark chain is not accepted");
     }
+    firstSight = new PkixTrustValidator(areas, Clock.systemUTC(), DenyList.empty(), 0, 0);
     anchors = Set.of(new TrustAnchor(root, null));
+    areaCert = area;
+    freshLeaves = new byte[FRESH_LEAVES][];
+    for (int i = 0; i < FRESH_LEAVES; i++) {
+      freshLeaves[i] =
+          cert("CN=orders-" + i, leafKeys, "CN=Area", areaKeys, false, "spiffe://corp/payments/o")
+              .getEncoded();
+    }
+    if (!firstSight.validate(parse(), Purpose.CLIENT).accepted()) {
+      throw new IllegalStateException("fresh leaves are not accepted");
+    }
   }
 
   /** Identity and role evaluation for a chain the validator has already accepted. */
@@ -117,10 +136,39 @@ public class TrustBenchmark {
   /** The baseline: the JDK's PKIX CertPathValidator alone on the same chain. */
   @Benchmark
   public CertPathValidatorResult rawJdkCertPathValidator() throws Exception {
+    return jdkValidate(chain);
+  }
+
+  /**
+   * A caller never seen before, as on its first handshake: a leaf parsed from one of {@value
+   * #FRESH_LEAVES} distinct certificates taken in turn (more than the JDK's certificate-factory
+   * cache holds, so the JDK verifies the leaf's signature again) under the known intermediate, and
+   * Portcullis with neither its chain cache nor its per-certificate memo.
+   */
+  @Benchmark
+  public TrustDecision firstSightValidation() throws Exception {
+    return firstSight.validate(parse(), Purpose.CLIENT);
+  }
+
+  /** The baseline for {@link #firstSightValidation}: the JDK alone on the same fresh leaves. */
+  @Benchmark
+  public CertPathValidatorResult firstSightRawJdk() throws Exception {
+    return jdkValidate(parse());
+  }
+
+  private CertPathValidatorResult jdkValidate(List<X509Certificate> certificates) throws Exception {
     PKIXParameters params = new PKIXParameters(anchors);
     params.setRevocationEnabled(false);
-    CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
+    CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(certificates);
     return CertPathValidator.getInstance("PKIX").validate(path, params);
+  }
+
+  private List<X509Certificate> parse() throws Exception {
+    byte[] der = freshLeaves[nextLeaf];
+    nextLeaf = (nextLeaf + 1) % FRESH_LEAVES;
+    CertificateFactory factory = CertificateFactory.getInstance("X.509");
+    return List.of(
+        (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)), areaCert);
   }
 
   private static KeyPair keys() throws Exception {

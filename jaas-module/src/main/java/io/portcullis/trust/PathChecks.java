@@ -70,7 +70,10 @@ final class PathChecks {
   private PathChecks() {}
 
   /**
-   * Checks {@code path} (leaf first, trust anchor excluded) validated to {@code anchor}.
+   * Checks {@code path} (leaf first, trust anchor excluded) validated to {@code anchor}. The
+   * per-certificate checks ({@link #certificate}) are pure functions of the certificate, its
+   * position, the purpose and the area, so {@code memo} may answer them for a certificate it has
+   * seen; path-level checks always run.
    *
    * @return {@code null} when every check passes, otherwise the first rejection
    */
@@ -79,49 +82,79 @@ final class PathChecks {
       TrustAnchor anchor,
       NameConstraints anchorConstraints,
       TrustPolicy policy,
-      Purpose purpose) {
+      Purpose purpose,
+      CertificateMemo memo) {
     X509Certificate leaf = path.get(0);
     if (path.size() + 1 > policy.maxChainDepth()) {
       return TrustDecision.reject(
           "PRTC0109E", subject(leaf), path.size() + 1, policy.maxChainDepth());
     }
+    X509Certificate anchorCert = anchor.getTrustedCert();
+    for (int i = 0; i < path.size(); i++) {
+      X509Certificate cert = path.get(i);
+      boolean isLeaf = i == 0;
+      TrustDecision rejection =
+          memo.answer(
+              cert,
+              isLeaf,
+              purpose,
+              anchorCert,
+              () -> certificate(cert, isLeaf, anchorConstraints, policy, purpose));
+      if (rejection != null) {
+        return rejection;
+      }
+    }
+    if (anchorCert != null) {
+      return memo.answer(
+          anchorCert,
+          false,
+          null,
+          null,
+          () -> keyStrength(anchorCert, anchorCert.getPublicKey(), policy));
+    }
+    return null;
+  }
+
+  /**
+   * Everything checked of one certificate of a validated path: the RFC 5280 profile, the trust
+   * anchor's name constraints, for the leaf its extended key usage and lifetime, then key strength
+   * and signature algorithm.
+   *
+   * @return {@code null} when the certificate passes, otherwise the first rejection
+   */
+  static TrustDecision certificate(
+      X509Certificate cert,
+      boolean isLeaf,
+      NameConstraints anchorConstraints,
+      TrustPolicy policy,
+      Purpose purpose) {
     if (policy.enforceProfile()) {
-      for (int i = 0; i < path.size(); i++) {
-        TrustDecision profile = profile(path.get(i), i == 0, purpose);
-        if (profile != null) {
-          return profile;
-        }
+      TrustDecision profile = profile(cert, isLeaf, purpose);
+      if (profile != null) {
+        return profile;
       }
     }
     if (anchorConstraints != null) {
-      TrustDecision names = anchorNameConstraints(path, anchorConstraints);
+      TrustDecision names = anchorNameConstraints(cert, isLeaf, anchorConstraints);
       if (names != null) {
         return names;
       }
     }
-    TrustDecision eku = extendedKeyUsage(leaf, purpose, policy);
-    if (eku != null) {
-      return eku;
-    }
-    TrustDecision lifetime = lifetime(leaf, policy);
-    if (lifetime != null) {
-      return lifetime;
-    }
-    for (X509Certificate certificate : path) {
-      TrustDecision key = keyStrength(certificate, certificate.getPublicKey(), policy);
-      if (key != null) {
-        return key;
+    if (isLeaf) {
+      TrustDecision eku = extendedKeyUsage(cert, purpose, policy);
+      if (eku != null) {
+        return eku;
       }
-      TrustDecision algorithm = signatureAlgorithm(certificate, policy);
-      if (algorithm != null) {
-        return algorithm;
+      TrustDecision lifetime = lifetime(cert, policy);
+      if (lifetime != null) {
+        return lifetime;
       }
     }
-    X509Certificate anchorCert = anchor.getTrustedCert();
-    if (anchorCert != null) {
-      return keyStrength(anchorCert, anchorCert.getPublicKey(), policy);
+    TrustDecision key = keyStrength(cert, cert.getPublicKey(), policy);
+    if (key != null) {
+      return key;
     }
-    return null;
+    return signatureAlgorithm(cert, policy);
   }
 
   /** RFC 5280 section 4 rules for one certificate of the path. */
@@ -229,7 +262,11 @@ final class PathChecks {
   }
 
   private static TrustDecision anchorNameConstraints(
-      List<X509Certificate> path, NameConstraints constraints) {
+      X509Certificate cert, boolean isLeaf, NameConstraints constraints) {
+    boolean selfIssued = cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal());
+    if (!isLeaf && selfIssued) {
+      return null; // RFC 5280 6.1.3 (b): self-issued intermediates are exempt
+    }
     PKIXNameConstraintValidator validator = new PKIXNameConstraintValidator();
     GeneralSubtree[] permitted = constraints.getPermittedSubtrees();
     if (permitted != null) {
@@ -241,32 +278,25 @@ final class PathChecks {
         validator.addExcludedSubtree(subtree);
       }
     }
-    for (int i = 0; i < path.size(); i++) {
-      X509Certificate cert = path.get(i);
-      boolean selfIssued = cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal());
-      if (i > 0 && selfIssued) {
-        continue; // RFC 5280 6.1.3 (b): self-issued intermediates are exempt
+    try {
+      byte[] subject = cert.getSubjectX500Principal().getEncoded();
+      if (subject.length > 2) {
+        X500Name dn = X500Name.getInstance(subject);
+        validator.checkPermittedDN(dn);
+        validator.checkExcludedDN(dn);
       }
-      try {
-        byte[] subject = cert.getSubjectX500Principal().getEncoded();
-        if (subject.length > 2) {
-          X500Name dn = X500Name.getInstance(subject);
-          validator.checkPermittedDN(dn);
-          validator.checkExcludedDN(dn);
+      byte[] san = cert.getExtensionValue(OID_SAN);
+      if (san != null) {
+        for (GeneralName name :
+            GeneralNames.getInstance(ASN1OctetString.getInstance(san).getOctets()).getNames()) {
+          validator.checkPermitted(name);
+          validator.checkExcluded(name);
         }
-        byte[] san = cert.getExtensionValue(OID_SAN);
-        if (san != null) {
-          for (GeneralName name :
-              GeneralNames.getInstance(ASN1OctetString.getInstance(san).getOctets()).getNames()) {
-            validator.checkPermitted(name);
-            validator.checkExcluded(name);
-          }
-        }
-      } catch (NameConstraintValidatorException e) {
-        return TrustDecision.reject("PRTC0117E", subject(cert), "trust anchor", e.getMessage());
-      } catch (RuntimeException e) {
-        return TrustDecision.reject("PRTC0117E", subject(cert), "trust anchor", e.toString());
       }
+    } catch (NameConstraintValidatorException e) {
+      return TrustDecision.reject("PRTC0117E", subject(cert), "trust anchor", e.getMessage());
+    } catch (RuntimeException e) {
+      return TrustDecision.reject("PRTC0117E", subject(cert), "trust anchor", e.toString());
     }
     return null;
   }

@@ -71,7 +71,20 @@ public final class PkixTrustValidator implements TrustValidator {
    * @param cacheSize how many accepted chains to remember; 0 turns the cache off
    */
   public PkixTrustValidator(List<TrustArea> areas, Clock clock, DenyList denyList, int cacheSize) {
-    this.areas = areas.stream().map(AreaState::new).toList();
+    this(areas, clock, denyList, cacheSize, CertificateMemo.DEFAULT_SIZE);
+  }
+
+  /**
+   * @param areas the trust areas, tried in order
+   * @param clock the time validity is checked at
+   * @param denyList certificates refused regardless of CRLs
+   * @param cacheSize how many accepted chains to remember; 0 turns the cache off
+   * @param memoSize how many per-certificate profile and policy answers each area remembers; 0
+   *     checks every certificate of every path again
+   */
+  public PkixTrustValidator(
+      List<TrustArea> areas, Clock clock, DenyList denyList, int cacheSize, int memoSize) {
+    this.areas = areas.stream().map(area -> new AreaState(area, memoSize)).toList();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.denyList = Objects.requireNonNull(denyList, "denyList");
     this.cache = new ChainCache(cacheSize);
@@ -108,7 +121,7 @@ public final class PkixTrustValidator implements TrustValidator {
       return TrustDecision.reject(
           "PRTC0108E", PathChecks.subject(leaf), chain.size(), MAX_PRESENTED_CHAIN);
     }
-    if (new HashSet<>(chain).size() != chain.size()) {
+    if (hasDuplicates(chain)) {
       return TrustDecision.reject("PRTC0110E", PathChecks.subject(leaf));
     }
     Instant now = clock.instant();
@@ -156,6 +169,18 @@ public final class PkixTrustValidator implements TrustValidator {
         "PRTC0105E", PathChecks.subject(leaf), String.join("; ", unrecognised));
   }
 
+  /** Whether a certificate appears twice: a loop. Chains are short, so pairs are compared. */
+  private static boolean hasDuplicates(List<X509Certificate> chain) {
+    for (int i = 1; i < chain.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (chain.get(i).equals(chain.get(j))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /**
    * One area's answer: its decision, whether the rejection is specific to a chain the area
    * recognised, and until when an acceptance may be cached.
@@ -177,9 +202,11 @@ public final class PkixTrustValidator implements TrustValidator {
     private final Set<X509Certificate> anchorCertificates;
     private final Map<X509Certificate, NameConstraints> anchorConstraints = new HashMap<>();
     private final CertStore intermediates;
+    private final CertificateMemo memo;
 
-    AreaState(TrustArea area) {
+    AreaState(TrustArea area, int memoSize) {
       this.area = area;
+      this.memo = new CertificateMemo(memoSize);
       Set<TrustAnchor> set = new HashSet<>();
       for (X509Certificate anchor : area.anchors()) {
         // The JDK refuses TrustAnchor name constraints; PathChecks applies them instead.
@@ -264,7 +291,8 @@ public final class PkixTrustValidator implements TrustValidator {
               anchor,
               anchorCert == null ? null : anchorConstraints.get(anchorCert),
               area.policy(),
-              purpose);
+              purpose,
+              memo);
       if (checks != null) {
         return AreaOutcome.rejected(checks);
       }
