@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
@@ -52,6 +54,14 @@ public final class PortcullisLoginModule implements LoginModule {
   public static final String OPTION_CONFIG = "io.portcullis.config";
 
   private static final Map<String, CertificateAuthenticator> FROM_FILES = new HashMap<>();
+
+  private static final ScheduledExecutorService BACKGROUND =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "portcullis-jaas-refresh");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private Subject subject;
   private CallbackHandler handler;
@@ -91,7 +101,11 @@ public final class PortcullisLoginModule implements LoginModule {
               Path parent = path.toAbsolutePath().getParent();
               PortcullisConfig config =
                   ConfigParser.parse(map, parent == null ? Path.of("") : parent, Clock.systemUTC());
-              return config.newAuthenticator(Clock.systemUTC());
+              CertificateAuthenticator authenticator = config.newAuthenticator(Clock.systemUTC());
+              // JAAS gives a module no lifecycle: the file's CRLs and deny-list are kept current
+              // on one daemon thread for the life of the process, as the feature keeps its own.
+              config.startBackground(BACKGROUND);
+              return authenticator;
             } catch (IOException | PortcullisException e) {
               return null;
             }

@@ -3,6 +3,7 @@ package io.portcullis.sample.jaspic;
 import io.portcullis.PortcullisException;
 import io.portcullis.auth.CertificateAuthenticator;
 import io.portcullis.config.ConfigParser;
+import io.portcullis.config.PortcullisConfig;
 import io.portcullis.jaspic.PortcullisServerAuthModule;
 import io.portcullis.messages.Messages;
 import jakarta.security.auth.message.config.AuthConfigFactory;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -36,6 +39,8 @@ public class PortcullisModuleRegistration implements ServletContextListener {
   /** The realm of the group access IDs the binding names ({@code group:<realm>/<group>}). */
   static final String REALM_KEY = "portcullis.realm";
 
+  private ScheduledExecutorService background;
+
   @Override
   public void contextInitialized(ServletContextEvent event) {
     ServletContext context = event.getServletContext();
@@ -46,9 +51,11 @@ public class PortcullisModuleRegistration implements ServletContextListener {
       for (String name : applicationKeys(config)) {
         config.getOptionalValue(name, String.class).ifPresent(value -> keys.put(name, value));
       }
-      CertificateAuthenticator authenticator =
-          ConfigParser.parse(keys, Path.of(""), Clock.systemUTC())
-              .newAuthenticator(Clock.systemUTC());
+      PortcullisConfig parsed = ConfigParser.parse(keys, Path.of(""), Clock.systemUTC());
+      CertificateAuthenticator authenticator = parsed.newAuthenticator(Clock.systemUTC());
+      // CRLs and the deny-list stay current while the application runs, as in the feature.
+      background = Executors.newSingleThreadScheduledExecutor();
+      parsed.startBackground(background);
       String realm = keys.getOrDefault(REALM_KEY, "portcullis").strip();
       AuthConfigFactory.getFactory()
           .registerServerAuthModule(
@@ -82,6 +89,9 @@ public class PortcullisModuleRegistration implements ServletContextListener {
 
   @Override
   public void contextDestroyed(ServletContextEvent event) {
+    if (background != null) {
+      background.shutdownNow();
+    }
     AuthConfigFactory factory = AuthConfigFactory.getFactory();
     if (factory != null) {
       factory.removeServerAuthModule(event.getServletContext());
