@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.testing.TestPki;
 import java.io.File;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +35,8 @@ class AdaptersIT {
   private static final String OPEN = "/portcullis-sample-open";
   private static final List<String> PATHS = List.of(TAI, JASPIC, JAAS);
 
-  /**
-   * Where a caller is proven to come out the same. The JASPIC sample is missing: its module is
-   * registered (PRTC0311I) but Liberty answers 403 AuthenticationFailed for every caller, see
-   * docs/adapters.md and {@link #jaspicModuleGivesTheSameCaller}.
-   */
-  private static final List<String> IDENTITY_PATHS = List.of(TAI, JAAS);
+  /** Where a caller is proven to come out the same: every adapter. */
+  private static final List<String> IDENTITY_PATHS = PATHS;
 
   private static final String DOMAIN = "spiffe://demo.portcullis.dev";
   private static final String WRITER = DOMAIN + "/orders/writer";
@@ -165,6 +166,43 @@ class AdaptersIT {
   void theApplicationRegisteredItsOwnModule() {
     assertThat(ItServer.log()).anyMatch(l -> l.contains("PRTC0311I") && l.contains(JASPIC));
     assertThat(ItServer.log()).anyMatch(l -> l.contains("PRTC0310I") && l.contains(JASPIC));
+  }
+
+  @Test
+  void aCertificateRevokedWhileTheServerRunsIsRefusedOnEveryPath() throws Exception {
+    TestPki.Leaf victim = leaf("CN=revoked-adapters", DOMAIN + "/orders/reader");
+    MtlsClient caller = client(victim);
+    for (String path : PATHS) {
+      assertThat(caller.get(ItServer.https(path + "/api/whoami")).statusCode())
+          .as(path)
+          .isEqualTo(200);
+    }
+    int mark = ItServer.logMark();
+    Instant now = Instant.now();
+    Path crl = ItServer.pkiDir().resolve("area-dev.crl");
+    Path temp = Files.createTempFile(crl.getParent(), ".it-", ".tmp");
+    Files.writeString(
+        temp,
+        TestPki.pem(
+            ItServer.devArea()
+                .crl(
+                    now.minusSeconds(5),
+                    now.plus(Duration.ofDays(7)),
+                    victim.certificate().getSerialNumber())));
+    Files.move(temp, crl, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+    // Each adapter reads the replaced CRL on its own schedule (crl.refresh 2s, checked every 5s).
+    for (String path : PATHS) {
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(45));
+      int status = 200;
+      while (status == 200 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(500);
+        status = caller.get(ItServer.https(path + "/api/whoami")).statusCode();
+      }
+      assertThat(status).as(path + " after the CRL names the caller").isIn(401, 403);
+    }
+    assertThat(ItServer.awaitLogLine(mark, "PRTC0313E", JAAS + "/api/whoami", "PRTC0118E"))
+        .isPresent();
   }
 
   private static TestPki.Leaf leaf(String subject, String spiffeId) {

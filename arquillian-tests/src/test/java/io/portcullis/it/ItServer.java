@@ -45,7 +45,13 @@ final class ItServer {
    * contains every one of {@code fragments}.
    */
   static Optional<String> awaitLogLine(int mark, String... fragments) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    return awaitLogLine(Duration.ofSeconds(20), mark, fragments);
+  }
+
+  /** {@link #awaitLogLine(int, String...)} with a wait of {@code wait}. */
+  static Optional<String> awaitLogLine(Duration wait, int mark, String... fragments)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(wait);
     do {
       List<String> lines = log();
       for (String line : lines.subList(Math.min(mark, lines.size()), lines.size())) {

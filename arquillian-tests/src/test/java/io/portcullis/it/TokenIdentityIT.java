@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManager;
@@ -72,6 +73,61 @@ class TokenIdentityIT {
             .doesNotContain(pin);
       }
     }
+  }
+
+  @Test
+  void aKeySourceThatBreaksWhileServingLeavesTheLastGoodIdentityInPlace() throws Exception {
+    X509Certificate before = serverCertificate();
+    Path tokenXml = ItServer.serverDir().resolve("portcullis-it-token.xml");
+    String good = java.nio.file.Files.readString(tokenXml);
+    // The key source now names a token that is not there (as after an HSM failover to a
+    // partition without the key); the feature tells Liberty's key store to load again.
+    String broken =
+        good.replace("tokenLabel=\"portcullis-it\"", "tokenLabel=\"portcullis-it-gone\"");
+    assertThat(broken).isNotEqualTo(good);
+    try {
+      assertThat(
+              editConfig(
+                  tokenXml,
+                  broken,
+                  "PRTC0530W",
+                  "(server)",
+                  "PRTC0525E",
+                  "PRTC0504E",
+                  "portcullis-it-gone"))
+          .as("the failed reload names the key source and the reason, and keeps the last good")
+          .isPresent();
+
+      // Still serving, with the identity it had.
+      assertThat(serverCertificate()).isEqualTo(before);
+      HttpResponse<String> whoami =
+          MtlsClient.devClient("reader").get(ItServer.https("/portcullis-sample/api/whoami"));
+      assertThat(whoami.statusCode()).isEqualTo(200);
+    } finally {
+      // Fixed: loaded again, from the token.
+      assertThat(editConfig(tokenXml, good, "PRTC0528I", "server")).isPresent();
+    }
+    assertThat(serverCertificate()).isEqualTo(before);
+  }
+
+  /**
+   * Writes {@code content} to a configuration file of the running server and waits for a log line
+   * with {@code fragments}. Liberty can miss an edit made while it is applying another change (here
+   * Arquillian's deployment): a baseline taken after the edit hides it. So the file is written
+   * again, with a new modification time, when the line does not come.
+   */
+  private static java.util.Optional<String> editConfig(
+      Path file, String content, String... fragments) throws Exception {
+    int mark = ItServer.logMark();
+    for (int attempt = 0; attempt < 4; attempt++) {
+      java.nio.file.Files.writeString(file, content);
+      java.util.Optional<String> line =
+          ItServer.awaitLogLine(Duration.ofSeconds(15), mark, fragments);
+      if (line.isPresent()) {
+        return line;
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   private static Path tokenDir() {

@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +25,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
  * Puts the end-to-end server's TLS identity into a real SoftHSM2 token before the server starts,
  * the way an operator would: key generated inside the token (non-extractable), CSR from the token
  * key, certificate from the dev area CA stored back beside the key. Liberty then reads it through
- * its own {@code <keyStore type="PKCS11" fileBased="false">}, with the SunPKCS11 provider
- * registered by {@code -Djava.security.properties}.
+ * the feature: {@code <usr_portcullis><keySource>} and a {@code <keyStore
+ * type="PortcullisKeySource">} (portcullis-it-token.xml); the PIN goes to server.env.
  *
  * <p>Run by the build in a forked JVM whose environment holds {@code SOFTHSM2_CONF} (a JVM cannot
  * set its own environment, and the PKCS#11 library reads it once).
@@ -72,37 +71,11 @@ public final class TokenSetup {
     token.storeCertificate(ALIAS, List.of(certificate, area.certificate()));
     Files.writeString(tokenDir.resolve("server.pem"), TestPki.pem(certificate));
 
-    // SunPKCS11 for Liberty: registered as the next provider, so Liberty's keyStore finds it.
-    Path providerConfig = tokenDir.resolve("pkcs11-softhsm.cfg");
-    Files.writeString(
-        providerConfig,
-        "name = portcullis-softhsm\n"
-            + "library = "
-            + SoftHsm.LIBRARY
-            + "\nslotListIndex = 0\n"
-            + "attributes(generate, CKO_PRIVATE_KEY, *) = {\n"
-            + "  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n");
-    Path securityProperties = tokenDir.resolve("java.security.portcullis");
-    Files.writeString(
-        securityProperties,
-        "security.provider." + firstFreeProviderSlot() + "=SunPKCS11 " + providerConfig + "\n");
-    Files.writeString(
-        serverDir.resolve("jvm.options"),
-        "-Djava.security.properties=" + securityProperties + "\n");
     Path env = serverDir.resolve("server.env");
     append(env, "SOFTHSM2_CONF=" + hsm.configFile());
     append(env, "PORTCULLIS_IT_TOKEN_PIN=" + pin);
     Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
     System.out.println("Token " + LABEL + " holds the server key; certificate in " + tokenDir);
-  }
-
-  /** The first {@code security.provider.N} the JDK's java.security leaves unset (N counts on). */
-  private static int firstFreeProviderSlot() {
-    int n = 1;
-    while (Security.getProperty("security.provider." + n) != null) {
-      n++;
-    }
-    return n;
   }
 
   private static void append(Path file, String line) throws IOException {

@@ -1,0 +1,216 @@
+package io.portcullis.liberty.keys;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeyMaterial;
+import io.portcullis.keys.KeySource;
+import io.portcullis.messages.Messages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.Key;
+import java.security.KeyStoreException;
+import java.security.KeyStoreSpi;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Date;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * The read-only key store behind {@code <keyStore type="PortcullisKeySource">}: one key entry per
+ * {@code <keySource>} of {@code <usr_portcullis>}, under the key source's name as alias, holding
+ * the key (for a token, a handle: the key never leaves it) and its certificate chain, validated by
+ * the key source (the certificate certifies the key).
+ *
+ * <p>{@link #engineLoad} loads every key source or none: when one fails (wrong PIN, token absent,
+ * alias missing, certificate for another key) on the server's first load, the load fails with
+ * {@code PRTC0525E}, so Liberty starts no SSL configuration on a half-configured identity. When a
+ * later load (Liberty reloads its key stores on configuration changes) fails, the entries of the
+ * last good load are served again with {@code PRTC0530W}, as long as their certificates are valid:
+ * Liberty itself would otherwise stop the HTTPS port. The stream and password Liberty passes are
+ * not used: the key sources have their own.
+ */
+final class KeySourceKeyStore extends KeyStoreSpi {
+  private static final Logger LOG = Logger.getLogger(KeySourceKeyStore.class.getName());
+
+  /** How long a load waits for the first {@code <usr_portcullis>} configuration. */
+  static final Duration CONFIGURATION_WAIT = Duration.ofSeconds(60);
+
+  /** The entries of the last load that succeeded, in this server. */
+  private static final AtomicReference<Map<String, KeyMaterial>> LAST_GOOD =
+      new AtomicReference<>(Map.of());
+
+  private final Duration wait;
+  private Map<String, KeyMaterial> entries = Map.of();
+
+  /** Forgets the last good load (tests). */
+  static void forgetLastGood() {
+    LAST_GOOD.set(Map.of());
+  }
+
+  KeySourceKeyStore() {
+    this(CONFIGURATION_WAIT);
+  }
+
+  KeySourceKeyStore(Duration wait) {
+    this.wait = wait;
+  }
+
+  @Override
+  public void engineLoad(InputStream stream, char[] password) throws IOException {
+    KeySourceRegistry.Published published;
+    try {
+      published =
+          KeySourceRegistry.await(KeySourceState.generationIn(stream, KeySourceRegistry.RUN), wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(Messages.format("PRTC0527E", 0), e);
+    }
+    if (published == null || (published.problem() == null && published.sources().isEmpty())) {
+      throw refused(Messages.format("PRTC0527E", wait.toSeconds()));
+    }
+    if (published.problem() != null) {
+      entries = lastGoodOr(published.problem());
+      return;
+    }
+    Map<String, KeyMaterial> loaded = new LinkedHashMap<>();
+    for (Map.Entry<String, KeySource> source : published.sources().entrySet()) {
+      try {
+        KeyMaterial material = source.getValue().load();
+        loaded.put(source.getKey(), material);
+        LOG.info(
+            Messages.format(
+                "PRTC0528I",
+                source.getKey(),
+                material.certificate().getSubjectX500Principal().getName(),
+                material.certificate().getNotAfter().toInstant(),
+                material.provider().getName()));
+      } catch (PortcullisException | RuntimeException e) {
+        entries = lastGoodOr(Messages.format("PRTC0525E", source.getKey(), e.getMessage()));
+        return;
+      }
+    }
+    entries = Collections.unmodifiableMap(loaded);
+    LAST_GOOD.set(entries);
+  }
+
+  /**
+   * What the server served before, when a reload fails: the identity it had is still valid, and a
+   * broken token, PIN or configuration must not take the HTTPS port down. Only when there is none
+   * (the first load) or one of its certificates has expired is the load refused.
+   */
+  private static Map<String, KeyMaterial> lastGoodOr(String problem) throws IOException {
+    Map<String, KeyMaterial> previous = LAST_GOOD.get();
+    Instant now = Instant.now();
+    boolean usable =
+        !previous.isEmpty()
+            && previous.values().stream()
+                .allMatch(m -> m.certificate().getNotAfter().toInstant().isAfter(now));
+    if (!usable) {
+      throw refused(problem);
+    }
+    LOG.warning(Messages.format("PRTC0530W", String.join(", ", previous.keySet()), problem));
+    return previous;
+  }
+
+  private static IOException refused(String message) {
+    LOG.severe(message);
+    return new IOException(message);
+  }
+
+  @Override
+  public Key engineGetKey(String alias, char[] password) {
+    KeyMaterial material = entries.get(alias);
+    return material == null ? null : material.privateKey();
+  }
+
+  @Override
+  public Certificate[] engineGetCertificateChain(String alias) {
+    KeyMaterial material = entries.get(alias);
+    return material == null ? null : material.chain().toArray(new X509Certificate[0]);
+  }
+
+  @Override
+  public Certificate engineGetCertificate(String alias) {
+    KeyMaterial material = entries.get(alias);
+    return material == null ? null : material.certificate();
+  }
+
+  @Override
+  public Date engineGetCreationDate(String alias) {
+    KeyMaterial material = entries.get(alias);
+    return material == null ? null : material.certificate().getNotBefore();
+  }
+
+  @Override
+  public Enumeration<String> engineAliases() {
+    return Collections.enumeration(entries.keySet());
+  }
+
+  @Override
+  public boolean engineContainsAlias(String alias) {
+    return entries.containsKey(alias);
+  }
+
+  @Override
+  public int engineSize() {
+    return entries.size();
+  }
+
+  @Override
+  public boolean engineIsKeyEntry(String alias) {
+    return entries.containsKey(alias);
+  }
+
+  @Override
+  public boolean engineIsCertificateEntry(String alias) {
+    return false;
+  }
+
+  @Override
+  public String engineGetCertificateAlias(Certificate cert) {
+    for (Map.Entry<String, KeyMaterial> entry : entries.entrySet()) {
+      if (entry.getValue().certificate().equals(cert)) {
+        return entry.getKey();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
+      throws KeyStoreException {
+    throw readOnly("setting a key entry");
+  }
+
+  @Override
+  public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain)
+      throws KeyStoreException {
+    throw readOnly("setting a key entry");
+  }
+
+  @Override
+  public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
+    throw readOnly("adding a certificate");
+  }
+
+  @Override
+  public void engineDeleteEntry(String alias) throws KeyStoreException {
+    throw readOnly("deleting an entry");
+  }
+
+  @Override
+  public void engineStore(OutputStream stream, char[] password) throws IOException {
+    throw new IOException(Messages.format("PRTC0529E", "storing"));
+  }
+
+  private static KeyStoreException readOnly(String what) {
+    return new KeyStoreException(Messages.format("PRTC0529E", what));
+  }
+}

@@ -1,0 +1,132 @@
+package io.portcullis.liberty.keys;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeySource;
+import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.messages.Messages;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+
+/**
+ * Publishes the key sources {@code <usr_portcullis>} configures (with their MicroProfile Config
+ * overrides) for the {@code PortcullisKeySource} key store Liberty's SSL configuration loads. A
+ * configuration that cannot be read publishes its problem instead, so the key store refuses to load
+ * rather than serve a partial identity.
+ */
+@Component(
+    service = {},
+    immediate = true,
+    configurationPid = "io.portcullis.liberty.portcullis",
+    configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class PortcullisKeySources {
+  private static final Logger LOG = Logger.getLogger(PortcullisKeySources.class.getName());
+
+  /** How long to wait for MicroProfile Config, which starts after this bundle. */
+  static final Duration CONFIG_WAIT = Duration.ofSeconds(60);
+
+  private static final Duration RETRY = Duration.ofMillis(250);
+
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "portcullis-key-sources");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private long generation;
+
+  @Activate
+  @Modified
+  synchronized void configure(Map<String, Object> properties) {
+    generation++;
+    Map<String, Object> copy = Map.copyOf(properties);
+    long current = generation;
+    // At once when MicroProfile Config is up, so a key store reload triggered by the same
+    // configuration change finds these key sources; otherwise retried on the background thread.
+    publish(copy, current, Instant.now().plus(CONFIG_WAIT));
+  }
+
+  /**
+   * Publishes the key sources of {@code properties}, once MicroProfile Config is up: this bundle
+   * starts early (for the provider) and Liberty's mpConfig later, so the first attempts may find no
+   * ConfigProviderResolver and are retried until {@code deadline}.
+   */
+  private void publish(Map<String, Object> properties, long forGeneration, Instant deadline) {
+    synchronized (this) {
+      if (forGeneration != generation) {
+        return; // a newer configuration arrived
+      }
+    }
+    Function<String, Optional<String>> microProfile;
+    try {
+      Config config = ConfigProvider.getConfig(PortcullisKeySources.class.getClassLoader());
+      microProfile = name -> config.getOptionalValue(name, String.class);
+    } catch (IllegalStateException e) {
+      if (Instant.now().isBefore(deadline)) {
+        retries.schedule(
+            () -> publish(properties, forGeneration, deadline),
+            RETRY.toMillis(),
+            TimeUnit.MILLISECONDS);
+        return;
+      }
+      refuse(e);
+      return;
+    }
+    try {
+      Map<String, String> keys =
+          KeySourceMapper.withOverrides(KeySourceMapper.fromServerXml(properties), microProfile);
+      Map<String, KeySource> sources = new LinkedHashMap<>();
+      for (Map.Entry<String, KeySourceConfig> entry :
+          KeySourceMapper.configs(keys, System.getenv()).entrySet()) {
+        sources.put(entry.getKey(), KeySource.of(entry.getValue()));
+      }
+      announce(KeySourceRegistry.publish(new KeySourceRegistry.Published(sources, null)));
+    } catch (PortcullisException | RuntimeException e) {
+      refuse(e);
+    }
+  }
+
+  /** Rewrites the state file, so Liberty's polling key store loads {@code generation}. */
+  private static void announce(long generation) {
+    Optional<Path> file = KeySourceState.file();
+    if (file.isEmpty()) {
+      return;
+    }
+    try {
+      KeySourceState.write(file.get(), KeySourceRegistry.RUN, generation);
+    } catch (IOException e) {
+      LOG.warning(Messages.format("PRTC0531W", file.get(), e.getMessage()));
+    }
+  }
+
+  private static void refuse(Exception e) {
+    String problem =
+        e instanceof PortcullisException p && p.messageId().equals("PRTC0526E")
+            ? e.getMessage()
+            : Messages.format("PRTC0526E", e.getMessage());
+    LOG.severe(problem);
+    announce(KeySourceRegistry.publish(new KeySourceRegistry.Published(Map.of(), problem)));
+  }
+
+  @Deactivate
+  void deactivate() {
+    retries.shutdownNow();
+  }
+}
