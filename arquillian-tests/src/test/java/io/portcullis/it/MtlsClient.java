@@ -161,4 +161,36 @@ final class MtlsClient {
   static PrivateKey readKey(Path pem) {
     return TestPki.readEcPrivateKey(pem);
   }
+
+  /**
+   * The leaf certificate the server on {@code port} presents, read from a raw TLS handshake that
+   * trusts anything and offers the dev reader's certificate; completing it proves the server signed
+   * with the key of that certificate.
+   */
+  static X509Certificate presentedCertificate(int port) throws Exception {
+    javax.net.ssl.TrustManager[] recordOnly = {
+      new javax.net.ssl.X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      }
+    };
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(new KeyManager[] {devKeyManager("reader")}, recordOnly, null);
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket()) {
+      socket.setTcpNoDelay(true);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
+  }
 }

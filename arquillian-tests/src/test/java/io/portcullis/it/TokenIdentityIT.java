@@ -6,19 +6,12 @@ import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import java.io.File;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -155,34 +148,9 @@ class TokenIdentityIT {
         TokenSetup.ALIAS);
   }
 
-  /** The leaf the server presents, read from a raw handshake that trusts anything. */
+  /** The leaf the HTTPS port presents. */
   private static X509Certificate serverCertificate() throws Exception {
-    TrustManager[] recordOnly = {
-      new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }
-    };
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(new KeyManager[] {MtlsClient.devKeyManager("reader")}, recordOnly, null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-      socket.setTcpNoDelay(true);
-      socket.connect(
-          new InetSocketAddress(
-              "127.0.0.1", Integer.parseInt(System.getProperty("portcullis.it.https.port"))),
-          10_000);
-      socket.setSoTimeout(10_000);
-      socket.startHandshake();
-      Certificate[] peer = socket.getSession().getPeerCertificates();
-      return (X509Certificate) peer[0];
-    }
+    return MtlsClient.presentedCertificate(
+        Integer.parseInt(System.getProperty("portcullis.it.https.port")));
   }
 }

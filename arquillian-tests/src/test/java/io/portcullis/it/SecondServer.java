@@ -1,0 +1,114 @@
+package io.portcullis.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Another real Liberty server in the same runtime as the Arquillian-managed one (so with the
+ * Portcullis feature installed), with its own server.xml and server.env, started and stopped with
+ * Liberty's own {@code server} script: for what must be seen from a server's start.
+ */
+final class SecondServer implements AutoCloseable {
+  private final Path wlp;
+  private final String name;
+  private final Path dir;
+  private boolean started;
+
+  private SecondServer(Path wlp, String name) {
+    this.wlp = wlp;
+    this.name = name;
+    this.dir = wlp.resolve("usr/servers/" + name);
+  }
+
+  /** Creates server {@code name} with {@code serverXml} and {@code environment} (0600). */
+  static SecondServer create(String name, String serverXml, Map<String, String> environment)
+      throws IOException {
+    Path wlp = ItServer.serverDir().getParent().getParent().getParent();
+    SecondServer server = new SecondServer(wlp, name);
+    Files.createDirectories(server.dir);
+    Files.writeString(server.dir.resolve("server.xml"), serverXml);
+    Path env = server.dir.resolve("server.env");
+    Files.writeString(
+        env,
+        environment.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue() + "\n")
+            .collect(Collectors.joining()));
+    Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
+    return server;
+  }
+
+  /** Starts the server and waits until Liberty says it is ready. */
+  void start() throws Exception {
+    run("start");
+    started = true;
+    awaitLog("CWWKF0011I", Duration.ofSeconds(120));
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  List<String> log() throws IOException {
+    Path messages = dir.resolve("logs/messages.log");
+    return Files.exists(messages) ? Files.readAllLines(messages) : List.of();
+  }
+
+  /** The first line of messages.log containing {@code fragment}, waiting up to {@code wait}. */
+  String awaitLog(String fragment, Duration wait) throws Exception {
+    Instant deadline = Instant.now().plus(wait);
+    while (Instant.now().isBefore(deadline)) {
+      for (String line : log()) {
+        if (line.contains(fragment)) {
+          return line;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(fragment + " not logged by " + name + " within " + wait);
+  }
+
+  /** Whether any of the server's log files contains {@code text}. */
+  boolean logsContain(String text) throws IOException {
+    try (var logs = Files.walk(dir.resolve("logs"))) {
+      for (Path file : logs.filter(Files::isRegularFile).toList()) {
+        if (Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (started) {
+      try {
+        run("stop");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while stopping " + name, e);
+      }
+      started = false;
+    }
+  }
+
+  private void run(String action) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(wlp.resolve("bin/server").toString(), action, name)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(action + ".out").toFile())
+            .start();
+    if (!process.waitFor(180, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("server " + action + " " + name + " did not finish");
+    }
+  }
+}
