@@ -45,6 +45,33 @@ final class SecondServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * A server.xml with the Portcullis feature, plain HTTP on {@code httpPort}, and an HTTPS port on
+   * {@code httpsPort} whose identity is the key source {@code keySource} (a {@code <keySource
+   * name="server" ...>} element) through the feature's key store; {@code sslAttributes} go on the
+   * {@code <ssl>} element.
+   */
+  static String keySourceServerXml(
+      int httpPort, int httpsPort, String keySource, String sslAttributes) {
+    return """
+        <server>
+          <featureManager>
+            <feature>transportSecurity-1.0</feature>
+            <feature>appSecurity-5.0</feature>
+            <feature>usr:portcullis-1.0</feature>
+          </featureManager>
+          <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="%d"/>
+          <usr_portcullis>
+            %s
+          </usr_portcullis>
+          <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
+                    location="${server.output.dir}/portcullis/key-sources" password="unused"/>
+          <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" %s/>
+        </server>
+        """
+        .formatted(httpPort, httpsPort, keySource, sslAttributes);
+  }
+
   /** Starts the server and waits until Liberty says it is ready. */
   void start() throws Exception {
     run("start");

@@ -35,25 +35,15 @@ class TokenStartupFaultIT {
     server =
         SecondServer.create(
             "portcullis-it-faults",
-            """
-            <server>
-              <featureManager>
-                <feature>transportSecurity-1.0</feature>
-                <feature>appSecurity-5.0</feature>
-                <feature>usr:portcullis-1.0</feature>
-              </featureManager>
-              <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="19081"
-                            httpsPort="%d"/>
-              <usr_portcullis>
+            SecondServer.keySourceServerXml(
+                19081,
+                HTTPS_PORT,
+                """
                 <keySource name="server" type="pkcs11" library="/usr/lib/softhsm/libsofthsm2.so"
                            tokenLabel="%s" alias="%s" pinEnv="PORTCULLIS_IT_WRONG_PIN"/>
-              </usr_portcullis>
-              <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
-                        location="${server.output.dir}/portcullis/key-sources" password="unused"/>
-              <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" clientAuthentication="true"/>
-            </server>
-            """
-                .formatted(HTTPS_PORT, TokenSetup.LABEL, TokenSetup.ALIAS),
+                """
+                    .formatted(TokenSetup.LABEL, TokenSetup.ALIAS),
+                "clientAuthentication=\"true\""),
             Map.of("SOFTHSM2_CONF", softHsmConf, "PORTCULLIS_IT_WRONG_PIN", WRONG_PIN));
     server.start();
   }

@@ -59,16 +59,7 @@ class TpmIdentityIT {
     cli(
         environment,
         work,
-        "key",
         "generate",
-        "--type",
-        "tpm",
-        "--token-label",
-        LABEL,
-        "--pin-env",
-        "PORTCULLIS_IT_TPM_PIN",
-        "--alias",
-        ALIAS,
         "--csr",
         csr.toString(),
         "--subject",
@@ -88,44 +79,20 @@ class TpmIdentityIT {
             .build();
     Path chain = work.resolve("chain.pem");
     Files.writeString(chain, TestPki.pem(issued, area.certificate()));
-    cli(
-        environment,
-        work,
-        "key",
-        "import-cert",
-        "--type",
-        "tpm",
-        "--token-label",
-        LABEL,
-        "--pin-env",
-        "PORTCULLIS_IT_TPM_PIN",
-        "--alias",
-        ALIAS,
-        "--cert",
-        chain.toString());
+    cli(environment, work, "import-cert", "--cert", chain.toString());
 
     server =
         SecondServer.create(
             "portcullis-it-tpm",
-            """
-            <server>
-              <featureManager>
-                <feature>transportSecurity-1.0</feature>
-                <feature>appSecurity-5.0</feature>
-                <feature>usr:portcullis-1.0</feature>
-              </featureManager>
-              <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="19082"
-                            httpsPort="%d"/>
-              <usr_portcullis>
+            SecondServer.keySourceServerXml(
+                19082,
+                HTTPS_PORT,
+                """
                 <keySource name="server" type="tpm" tokenLabel="%s" alias="%s"
                            pinEnv="PORTCULLIS_IT_TPM_PIN"/>
-              </usr_portcullis>
-              <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
-                        location="${server.output.dir}/portcullis/key-sources" password="unused"/>
-              <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore"/>
-            </server>
-            """
-                .formatted(HTTPS_PORT, LABEL, ALIAS),
+                """
+                    .formatted(LABEL, ALIAS),
+                ""),
             environment);
     server.start();
   }
@@ -166,15 +133,31 @@ class TpmIdentityIT {
     }
   }
 
-  /** Runs the portcullis CLI (the shaded jar the build made) with {@code environment}. */
-  private static void cli(Map<String, String> environment, Path work, String... arguments)
+  /**
+   * Runs {@code portcullis key SUBCOMMAND} (the shaded jar the build made) on this test's TPM token
+   * and key, with {@code environment}.
+   */
+  private static void cli(
+      Map<String, String> environment, Path work, String subcommand, String... arguments)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(System.getProperty("portcullis.it.cli.jar"));
+    command.addAll(
+        List.of(
+            "key",
+            subcommand,
+            "--type",
+            "tpm",
+            "--token-label",
+            LABEL,
+            "--pin-env",
+            "PORTCULLIS_IT_TPM_PIN",
+            "--alias",
+            ALIAS));
     command.addAll(List.of(arguments));
-    Path output = work.resolve("cli-" + arguments[1] + ".out");
+    Path output = work.resolve("cli-" + subcommand + ".out");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().putAll(environment);

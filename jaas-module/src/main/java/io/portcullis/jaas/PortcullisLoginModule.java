@@ -1,5 +1,6 @@
 package io.portcullis.jaas;
 
+import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
@@ -56,12 +56,7 @@ public final class PortcullisLoginModule implements LoginModule {
   private static final Map<String, CertificateAuthenticator> FROM_FILES = new HashMap<>();
 
   private static final ScheduledExecutorService BACKGROUND =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "portcullis-jaas-refresh");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Daemons.scheduler("portcullis-jaas-refresh");
 
   private Subject subject;
   private CallbackHandler handler;

@@ -4,6 +4,7 @@ import com.ibm.websphere.security.WebTrustAssociationException;
 import com.ibm.websphere.security.WebTrustAssociationFailedException;
 import com.ibm.wsspi.security.tai.TAIResult;
 import com.ibm.wsspi.security.tai.TrustAssociationInterceptor;
+import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,13 +56,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   /** Changes with every configuration, so Liberty's subject cache never serves stale groups. */
   private static final AtomicLong GENERATION = new AtomicLong();
 
-  private final ScheduledExecutorService background =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "portcullis-refresh");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledExecutorService background = Daemons.scheduler("portcullis-refresh");
   private volatile Active active = Active.refusing("PRTC0102E");
   private List<ScheduledFuture<?>> backgroundTasks = List.of();
 

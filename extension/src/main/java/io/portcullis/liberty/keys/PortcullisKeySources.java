@@ -1,5 +1,6 @@
 package io.portcullis.liberty.keys;
 
+import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
@@ -11,7 +12,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -43,13 +43,7 @@ public final class PortcullisKeySources {
 
   private static final Duration RETRY = Duration.ofMillis(250);
 
-  private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "portcullis-key-sources");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledExecutorService retries = Daemons.scheduler("portcullis-key-sources");
   private long generation;
 
   @Activate
