@@ -86,7 +86,8 @@ In another terminal:
   # trusted but matched by no rule: authenticated with no roles; orders are 403
   curl --cert $c/stranger.pem --key $c/stranger.key.pem --cacert root.pem $url/whoami
 
-  # no certificate: the TLS handshake is refused
+  # no certificate: the TLS handshake is refused, no HTTP response at all (with TLS 1.3 curl
+  # reports it after the fact: "stream 1 was not closed cleanly" or "Empty reply from server")
   curl --cacert root.pem $url/whoami
 
   # plain HTTP: refused with 401 (PRTC0301E in the log)
