@@ -49,6 +49,11 @@ final class KeySourceKeyStore extends KeyStoreSpi {
   private final Duration wait;
   private Map<String, KeyMaterial> entries = Map.of();
 
+  /** The entries of the last load that succeeded (what Liberty serves). */
+  static Map<String, KeyMaterial> lastGood() {
+    return LAST_GOOD.get();
+  }
+
   /** Forgets the last good load (tests). */
   static void forgetLastGood() {
     LAST_GOOD.set(Map.of());

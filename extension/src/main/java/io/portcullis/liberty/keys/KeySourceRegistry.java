@@ -46,6 +46,21 @@ final class KeySourceRegistry {
     }
   }
 
+  /**
+   * Publishes the current key sources again as the next generation, so the key store loads them
+   * afresh; nothing when nothing was published yet.
+   *
+   * @return the new generation, or 0
+   */
+  static long republish() {
+    synchronized (LOCK) {
+      if (current.generation() == 0) {
+        return 0;
+      }
+      return publish(current);
+    }
+  }
+
   /** Back to "nothing published yet" (tests). */
   static void reset() {
     synchronized (LOCK) {

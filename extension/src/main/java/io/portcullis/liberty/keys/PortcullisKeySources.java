@@ -43,10 +43,27 @@ public final class PortcullisKeySources {
 
   private static final Duration RETRY = Duration.ofMillis(250);
 
-  private final ScheduledExecutorService retries = Daemons.scheduler("portcullis-key-sources");
+  private final ScheduledExecutorService background = Daemons.scheduler("portcullis-key-sources");
   private long generation;
 
+  /** How often the served keys are probed. */
+  static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
+
   @Activate
+  void activate(Map<String, Object> properties) {
+    configure(properties);
+    background.scheduleWithFixedDelay(
+        () -> {
+          long generation = KeyProbe.probe(KeySourceKeyStore.lastGood(), KeyProbe::signs);
+          if (generation > 0) {
+            announce(generation);
+          }
+        },
+        PROBE_INTERVAL.toMillis(),
+        PROBE_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
   @Modified
   synchronized void configure(Map<String, Object> properties) {
     generation++;
@@ -74,7 +91,7 @@ public final class PortcullisKeySources {
       microProfile = name -> config.getOptionalValue(name, String.class);
     } catch (IllegalStateException e) {
       if (Instant.now().isBefore(deadline)) {
-        retries.schedule(
+        background.schedule(
             () -> publish(properties, forGeneration, deadline),
             RETRY.toMillis(),
             TimeUnit.MILLISECONDS);
@@ -121,6 +138,6 @@ public final class PortcullisKeySources {
 
   @Deactivate
   void deactivate() {
-    retries.shutdownNow();
+    background.shutdownNow();
   }
 }
