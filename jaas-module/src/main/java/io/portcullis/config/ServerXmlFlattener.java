@@ -5,9 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -20,8 +26,9 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
- * Flattens server.xml's {@code <portcullis>} element into the property map {@link ConfigParser}
- * reads, so server.xml and MicroProfile Config share one set of names:
+ * Flattens server.xml's {@code <usr_portcullis>} element (or {@code <portcullis>} in a rules file)
+ * into the property map {@link ConfigParser} reads, so server.xml and MicroProfile Config share one
+ * set of names:
  *
  * <pre>{@code
  * <portcullis unmatched="refuse">                      portcullis.unmatched=refuse
@@ -36,42 +43,124 @@ import org.xml.sax.SAXException;
  * }</pre>
  *
  * Attribute names with a dot ({@code crl.refresh}) are written as {@code crlRefresh} or {@code
- * crl.refresh}. Document type declarations are refused (no external entities).
+ * crl.refresh}. Like Liberty, it follows {@code <include location>} (relative to the including
+ * file) and resolves {@code ${name}} from {@code <variable>} elements, {@code ${env.NAME}} and
+ * {@code ${server.config.dir}} (the directory of the file given); other Liberty variables stay as
+ * written. Document type declarations are refused (no external entities).
  */
 public final class ServerXmlFlattener {
   private static final Map<String, String> DOTTED =
-      Map.of("crlrefresh", "crl.refresh", "revocationscope", "revocation.scope");
+      Map.of(
+          "crlrefresh", "crl.refresh",
+          "revocationscope", "revocation.scope",
+          "cachesize", "cache.size");
+
+  /**
+   * Attributes of the element that only the Liberty adapter reads (the realm of access IDs, the
+   * applications left to their own module), not the identity path.
+   */
+  private static final Set<String> LIBERTY_ONLY = Set.of("realm", "excludedContextRoots");
+
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)\\}");
 
   private ServerXmlFlattener() {}
 
   /**
-   * Reads every {@code portcullis} element of {@code serverXml}.
+   * Reads every {@code usr_portcullis} element of {@code serverXml} (the name Liberty gives a user
+   * feature's configuration) and every {@code portcullis} element (a rules file of its own).
    *
    * @throws PortcullisException {@code PRTC0706E} when the file cannot be read or parsed
    */
   public static Map<String, String> flatten(Path serverXml) throws PortcullisException {
-    try (InputStream in = Files.newInputStream(serverXml)) {
+    List<Document> documents = new ArrayList<>();
+    Map<String, String> variables = new LinkedHashMap<>();
+    Path absolute = serverXml.toAbsolutePath();
+    Path parent = absolute.getParent();
+    variables.put("server.config.dir", parent == null ? "" : parent.toString());
+    read(absolute, documents, variables, new HashSet<>());
+    Map<String, String> result = new LinkedHashMap<>();
+    for (Document document : documents) {
+      for (String tag : List.of("usr_portcullis", "portcullis")) {
+        NodeList elements = document.getElementsByTagName(tag);
+        for (int i = 0; i < elements.getLength(); i++) {
+          flattenElement((Element) elements.item(i), result);
+        }
+      }
+    }
+    result.replaceAll((key, value) -> resolve(value, variables));
+    return result;
+  }
+
+  /**
+   * Parses {@code file} and, depth first, the files its {@code <include location>} elements name
+   * (relative to the including file, variables resolved; optional includes that are missing are
+   * skipped), collecting {@code <variable>} values on the way.
+   */
+  private static void read(
+      Path file, List<Document> documents, Map<String, String> variables, Set<Path> seen)
+      throws PortcullisException {
+    if (!seen.add(file.normalize())) {
+      return;
+    }
+    Document document = parse(file);
+    documents.add(document);
+    NodeList variableElements = document.getElementsByTagName("variable");
+    for (int i = 0; i < variableElements.getLength(); i++) {
+      Element variable = (Element) variableElements.item(i);
+      String value =
+          variable.hasAttribute("value")
+              ? variable.getAttribute("value")
+              : variable.getAttribute("defaultValue");
+      variables.put(variable.getAttribute("name"), resolve(value, variables));
+    }
+    NodeList includes = document.getElementsByTagName("include");
+    for (int i = 0; i < includes.getLength(); i++) {
+      Element include = (Element) includes.item(i);
+      Path location = Path.of(resolve(include.getAttribute("location"), variables));
+      Path parent = file.getParent();
+      Path included = location.isAbsolute() || parent == null ? location : parent.resolve(location);
+      if (Files.isRegularFile(included)) {
+        read(included, documents, variables, seen);
+      } else if (!Boolean.parseBoolean(include.getAttribute("optional"))) {
+        throw new PortcullisException(
+            "PRTC0706E", included, "the file an <include> names does not exist");
+      }
+    }
+  }
+
+  private static Document parse(Path file) throws PortcullisException {
+    try (InputStream in = Files.newInputStream(file)) {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
       factory.setXIncludeAware(false);
       factory.setExpandEntityReferences(false);
       DocumentBuilder builder = factory.newDocumentBuilder();
-      Document document = builder.parse(in);
-      Map<String, String> result = new LinkedHashMap<>();
-      NodeList elements = document.getElementsByTagName("portcullis");
-      for (int i = 0; i < elements.getLength(); i++) {
-        flattenElement((Element) elements.item(i), result);
-      }
-      return result;
+      return builder.parse(in);
     } catch (IOException | SAXException | ParserConfigurationException e) {
-      throw new PortcullisException(e, "PRTC0706E", serverXml, e.getMessage());
+      throw new PortcullisException(e, "PRTC0706E", file, e.getMessage());
     }
+  }
+
+  /** {@code value} with each known {@code ${name}} replaced; unknown ones stay as written. */
+  private static String resolve(String value, Map<String, String> variables) {
+    Matcher matcher = VARIABLE.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      String name = matcher.group(1);
+      String replacement =
+          name.startsWith("env.") ? System.getenv(name.substring(4)) : variables.get(name);
+      matcher.appendReplacement(
+          out, Matcher.quoteReplacement(replacement == null ? matcher.group() : replacement));
+    }
+    matcher.appendTail(out);
+    return out.toString();
   }
 
   private static void flattenElement(Element portcullis, Map<String, String> into)
       throws PortcullisException {
     attributes(portcullis, "portcullis.", into, null);
+    LIBERTY_ONLY.forEach(name -> into.remove("portcullis." + name));
     NodeList children = portcullis.getChildNodes();
     for (int i = 0; i < children.getLength(); i++) {
       if (children.item(i).getNodeType() != Node.ELEMENT_NODE) {

@@ -173,12 +173,13 @@ class ConfigParserTest {
         """
         <server>
           <featureManager><feature>usr:portcullis-1.0</feature></featureManager>
-          <portcullis unmatched="refuse">
+          <usr_portcullis unmatched="refuse" realm="corp" cacheSize="500"
+                          excludedContextRoots="/own-module">
             <trustArea name="payments" anchors="root.pem" maxLeafLifetime="30d" crlRefresh="2h"/>
             <roleRule name="readers" attribute="uriSan" match="glob" pattern="spiffe://corp/*" groups="reader"/>
             <policy minEcBits="384"/>
-            <keySource type="pkcs11"/>
-          </portcullis>
+            <keySource name="server" type="pkcs11" pinEnv="PIN"/>
+          </usr_portcullis>
         </server>
         """);
     Map<String, String> flat = ServerXmlFlattener.flatten(xml);
@@ -188,12 +189,51 @@ class ConfigParserTest {
         .containsEntry("portcullis.area.payments.crl.refresh", "2h")
         .containsEntry("portcullis.rule.readers.groups", "reader")
         .containsEntry("portcullis.policy.minEcBits", "384")
-        .doesNotContainKey("portcullis.area.payments.name");
+        .containsEntry("portcullis.cache.size", "500")
+        .doesNotContainKey("portcullis.area.payments.name")
+        .doesNotContainKey("portcullis.realm")
+        .doesNotContainKey("portcullis.excludedContextRoots");
     PortcullisConfig config = ConfigParser.parse(flat, dir, Clock.systemUTC());
     assertThat(config.areas().get(0).policy().minEcBits()).isEqualTo(384);
     Files.writeString(
         xml, "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><server>&e;</server>");
     assertThatThrownBy(() -> ServerXmlFlattener.flatten(xml)).hasMessageStartingWith("PRTC0706E");
+  }
+
+  @Test
+  void serverXmlIncludesAndVariablesAreFollowedAsLibertyDoes() throws Exception {
+    Path pki = Files.createDirectories(dir.resolve("resources/security"));
+    Files.writeString(pki.resolve("root.pem"), TestPki.pem(ROOT.certificate()));
+    Files.writeString(
+        dir.resolve("identity.xml"),
+        """
+        <server>
+          <usr_portcullis>
+            <trustArea name="dev" anchors="${pki.dir}/root.pem"/>
+            <roleRule name="ops" attribute="dn.OU" pattern="ops" groups="admin"/>
+          </usr_portcullis>
+        </server>
+        """);
+    Path xml = dir.resolve("server.xml");
+    Files.writeString(
+        xml,
+        """
+        <server>
+          <variable name="pki.dir" value="${server.config.dir}/resources/security"/>
+          <include location="identity.xml"/>
+          <include location="absent.xml" optional="true"/>
+        </server>
+        """);
+    Map<String, String> flat = ServerXmlFlattener.flatten(xml);
+    assertThat(flat)
+        .containsEntry(
+            "portcullis.area.dev.anchors", pki.resolve("root.pem").toAbsolutePath().toString());
+    assertThat(ConfigParser.parse(flat, dir, Clock.systemUTC()).areas()).hasSize(1);
+
+    Files.writeString(xml, "<server><include location=\"missing.xml\"/></server>");
+    assertThatThrownBy(() -> ServerXmlFlattener.flatten(xml))
+        .hasMessageStartingWith("PRTC0706E")
+        .hasMessageContaining("missing.xml");
   }
 
   private Map<String, String> with(String key, String value) throws Exception {
