@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.keys.TokenSlots;
 import io.portcullis.keys.testing.SoftHsm;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import java.nio.file.Files;
