@@ -95,6 +95,21 @@ public final class KeyMaterial {
     }
   }
 
+  /**
+   * Signs a few bytes with the private key: a token that restarted, failed over or logged the
+   * session out refuses a key handle it once honoured, and this is how to find out.
+   *
+   * @throws GeneralSecurityException or {@link java.security.ProviderException} (a PKCS#11 error)
+   *     when the key no longer signs
+   */
+  public void probeSignature() throws GeneralSecurityException {
+    Signature probe =
+        Signature.getInstance(KeyAlgorithm.signatureAlgorithmFor(privateKey.getAlgorithm()));
+    probe.initSign(privateKey);
+    probe.update(new byte[] {1});
+    probe.sign();
+  }
+
   public String alias() {
     return alias;
   }

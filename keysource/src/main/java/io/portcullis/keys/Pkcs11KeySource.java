@@ -4,7 +4,6 @@ import io.portcullis.PortcullisException;
 import io.portcullis.messages.Messages;
 import java.security.GeneralSecurityException;
 import java.security.ProviderException;
-import java.security.Signature;
 import java.util.logging.Logger;
 
 /**
@@ -42,12 +41,7 @@ public final class Pkcs11KeySource implements KeySource {
   /** True when the token no longer signs with a key it signed with before: the login is gone. */
   private static boolean lostLogin(KeyMaterial material) {
     try {
-      Signature probe =
-          Signature.getInstance(
-              KeyAlgorithm.signatureAlgorithmFor(material.privateKey().getAlgorithm()));
-      probe.initSign(material.privateKey());
-      probe.update(new byte[] {1});
-      probe.sign();
+      material.probeSignature();
       return false;
     } catch (GeneralSecurityException | ProviderException e) {
       return Pkcs11Errors.isLoggedOut(e);

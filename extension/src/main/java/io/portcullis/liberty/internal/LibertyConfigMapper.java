@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Maps the properties Liberty delivers for {@code <usr_portcullis>} to the {@code portcullis.*}
@@ -48,7 +47,7 @@ final class LibertyConfigMapper {
     put(out, PREFIX + "cache.size", properties.get("cacheSize"));
     for (int i = 0; properties.containsKey("trustArea." + i + ".name"); i++) {
       String prefix = "trustArea." + i + ".";
-      String name = text(properties.get(prefix + "name"));
+      String name = ConfigValues.text(properties.get(prefix + "name"));
       for (Map.Entry<String, String> key : AREA_KEYS.entrySet()) {
         put(
             out,
@@ -62,7 +61,10 @@ final class LibertyConfigMapper {
     for (int i = 0; hasAny(properties, "roleRule." + i + "."); i++) {
       String prefix = "roleRule." + i + ".";
       Object named = properties.get(prefix + "name");
-      String name = named == null || text(named).isEmpty() ? "roleRule" + i : text(named);
+      String name =
+          named == null || ConfigValues.text(named).isEmpty()
+              ? "roleRule" + i
+              : ConfigValues.text(named);
       for (String key : RULE_KEYS) {
         put(out, PREFIX + "rule." + name + "." + key, properties.get(prefix + key));
       }
@@ -125,7 +127,7 @@ final class LibertyConfigMapper {
     if (value == null) {
       return roots;
     }
-    for (String root : text(value).split(",")) {
+    for (String root : ConfigValues.text(value).split(",")) {
       String trimmed = root.strip();
       while (trimmed.endsWith("/")) {
         trimmed = trimmed.substring(0, trimmed.length() - 1);
@@ -149,24 +151,7 @@ final class LibertyConfigMapper {
 
   private static void put(Map<String, String> out, String key, Object value) {
     if (value != null) {
-      out.put(key, text(value));
+      out.put(key, ConfigValues.text(value));
     }
-  }
-
-  /** String form of a config admin value: arrays and collections become comma-separated. */
-  private static String text(Object value) {
-    if (value instanceof Object[] array) {
-      return Arrays.stream(array)
-          .map(String::valueOf)
-          .map(String::strip)
-          .collect(Collectors.joining(","));
-    }
-    if (value instanceof Iterable<?> iterable) {
-      StringBuilder joined = new StringBuilder();
-      iterable.forEach(
-          v -> joined.append(joined.length() == 0 ? "" : ",").append(String.valueOf(v).strip()));
-      return joined.toString();
-    }
-    return String.valueOf(value).strip();
   }
 }

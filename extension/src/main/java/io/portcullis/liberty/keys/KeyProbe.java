@@ -4,7 +4,6 @@ import io.portcullis.keys.KeyMaterial;
 import io.portcullis.messages.Messages;
 import java.security.GeneralSecurityException;
 import java.security.ProviderException;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,24 +19,13 @@ import java.util.logging.Logger;
  */
 final class KeyProbe {
   private static final Logger LOG = Logger.getLogger(KeyProbe.class.getName());
-  private static final byte[] PROBE =
-      "portcullis-key-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private KeyProbe() {}
 
   /** Whether {@code material}'s private key still signs. */
   static boolean signs(KeyMaterial material) {
     try {
-      String algorithm =
-          switch (material.privateKey().getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            default -> material.certificate().getSigAlgName();
-          };
-      Signature signature = Signature.getInstance(algorithm);
-      signature.initSign(material.privateKey());
-      signature.update(PROBE);
-      signature.sign();
+      material.probeSignature();
       return true;
     } catch (GeneralSecurityException | ProviderException e) {
       return false;

@@ -2,8 +2,7 @@ package io.portcullis.liberty.keys;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
-import java.lang.reflect.InvocationTargetException;
-import java.util.Arrays;
+import io.portcullis.liberty.internal.ConfigValues;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -33,15 +32,16 @@ final class KeySourceMapper {
   static Map<String, String> fromServerXml(Map<String, ?> properties) throws PortcullisException {
     Map<String, String> out = new TreeMap<>();
     for (int i = 0; properties.containsKey("keySource." + i + ".name"); i++) {
-      String name = text(properties.get("keySource." + i + ".name")).strip();
+      String name = ConfigValues.text(properties.get("keySource." + i + ".name"));
       checkName(name);
       if (out.keySet().stream().anyMatch(k -> k.startsWith(PREFIX + name + "."))) {
         throw new PortcullisException("PRTC0526E", "two keySource elements are named " + name);
       }
       for (String attribute : KeySourceConfig.KEYS) {
         Object value = properties.get("keySource." + i + "." + attribute);
-        if (value != null && !text(value).isBlank()) {
-          out.put(PREFIX + name + "." + attribute, text(value).strip());
+        String text = value == null ? "" : ConfigValues.text(value);
+        if (!text.isEmpty()) {
+          out.put(PREFIX + name + "." + attribute, text);
         }
       }
       out.putIfAbsent(PREFIX + name + ".type", "");
@@ -116,28 +116,5 @@ final class KeySourceMapper {
           "PRTC0526E",
           "key source name '" + name + "' must be letters, digits, '-' or '_' (it is the alias)");
     }
-  }
-
-  /**
-   * The text of a delivered value. Liberty delivers attributes of type password as a protected
-   * string whose {@code getChars()} gives the text as written (perhaps {@code {xor}} or {@code
-   * {aes}}-encoded, which {@link KeySourceConfig} decodes); multi-valued ones as arrays.
-   */
-  static String text(Object value) {
-    if (value instanceof String[] array) {
-      return String.join(",", Arrays.asList(array));
-    }
-    if (value instanceof CharSequence sequence) {
-      return sequence.toString();
-    }
-    try {
-      Object chars = value.getClass().getMethod("getChars").invoke(value);
-      if (chars instanceof char[] array) {
-        return new String(array);
-      }
-    } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
-      // not a protected string: fall through
-    }
-    return String.valueOf(value);
   }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.liberty.keys;
 
+import io.portcullis.messages.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.logging.Logger;
 
 /**
  * The small file a {@code <keyStore type="PortcullisKeySource">} names as its location, with {@code
@@ -20,12 +22,31 @@ final class KeySourceState {
   /** Where the file is: {@code ${server.output.dir}/portcullis/key-sources}. */
   static final String LOCATION = "portcullis/key-sources";
 
+  private static final Logger LOG = Logger.getLogger(KeySourceState.class.getName());
+
   private KeySourceState() {}
 
   /** The file in this server, or empty outside Liberty. */
   static Optional<Path> file() {
     String output = System.getProperty("server.output.dir");
     return output == null ? Optional.empty() : Optional.of(Path.of(output).resolve(LOCATION));
+  }
+
+  /**
+   * Writes {@code generation} of this run to this server's state file, so Liberty's polling key
+   * store loads it; outside Liberty nothing. A file that cannot be written is a warning
+   * (PRTC0531W): key source changes then wait for a restart.
+   */
+  static void announce(long generation) {
+    Optional<Path> file = file();
+    if (file.isEmpty()) {
+      return;
+    }
+    try {
+      write(file.get(), KeySourceRegistry.RUN, generation);
+    } catch (IOException e) {
+      LOG.warning(Messages.format("PRTC0531W", file.get(), e.getMessage()));
+    }
   }
 
   /** Writes {@code generation} of run {@code run} to {@code file}: temp file, then rename. */

@@ -5,8 +5,6 @@ import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.messages.Messages;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,20 +41,22 @@ public final class PortcullisKeySources {
 
   private static final Duration RETRY = Duration.ofMillis(250);
 
-  private final ScheduledExecutorService background = Daemons.scheduler("portcullis-key-sources");
-  private long generation;
-
   /** How often the served keys are probed. */
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
+
+  private final ScheduledExecutorService background = Daemons.scheduler("portcullis-key-sources");
+
+  /** Counts configurations, so a retry for an older one gives way to a newer one. */
+  private long configurations;
 
   @Activate
   void activate(Map<String, Object> properties) {
     configure(properties);
     background.scheduleWithFixedDelay(
         () -> {
-          long generation = KeyProbe.probe(KeySourceKeyStore.lastGood(), KeyProbe::signs);
-          if (generation > 0) {
-            announce(generation);
+          long republished = KeyProbe.probe(KeySourceKeyStore.lastGood(), KeyProbe::signs);
+          if (republished > 0) {
+            KeySourceState.announce(republished);
           }
         },
         PROBE_INTERVAL.toMillis(),
@@ -66,12 +66,9 @@ public final class PortcullisKeySources {
 
   @Modified
   synchronized void configure(Map<String, Object> properties) {
-    generation++;
-    Map<String, Object> copy = Map.copyOf(properties);
-    long current = generation;
     // At once when MicroProfile Config is up, so a key store reload triggered by the same
     // configuration change finds these key sources; otherwise retried on the background thread.
-    publish(copy, current, Instant.now().plus(CONFIG_WAIT));
+    publish(Map.copyOf(properties), ++configurations, Instant.now().plus(CONFIG_WAIT));
   }
 
   /**
@@ -79,9 +76,9 @@ public final class PortcullisKeySources {
    * starts early (for the provider) and Liberty's mpConfig later, so the first attempts may find no
    * ConfigProviderResolver and are retried until {@code deadline}.
    */
-  private void publish(Map<String, Object> properties, long forGeneration, Instant deadline) {
+  private void publish(Map<String, Object> properties, long configuration, Instant deadline) {
     synchronized (this) {
-      if (forGeneration != generation) {
+      if (configuration != configurations) {
         return; // a newer configuration arrived
       }
     }
@@ -92,7 +89,7 @@ public final class PortcullisKeySources {
     } catch (IllegalStateException e) {
       if (Instant.now().isBefore(deadline)) {
         background.schedule(
-            () -> publish(properties, forGeneration, deadline),
+            () -> publish(properties, configuration, deadline),
             RETRY.toMillis(),
             TimeUnit.MILLISECONDS);
         return;
@@ -108,22 +105,10 @@ public final class PortcullisKeySources {
           KeySourceMapper.configs(keys, System.getenv()).entrySet()) {
         sources.put(entry.getKey(), KeySource.of(entry.getValue()));
       }
-      announce(KeySourceRegistry.publish(new KeySourceRegistry.Published(sources, null)));
+      KeySourceState.announce(
+          KeySourceRegistry.publish(new KeySourceRegistry.Published(sources, null)));
     } catch (PortcullisException | RuntimeException e) {
       refuse(e);
-    }
-  }
-
-  /** Rewrites the state file, so Liberty's polling key store loads {@code generation}. */
-  private static void announce(long generation) {
-    Optional<Path> file = KeySourceState.file();
-    if (file.isEmpty()) {
-      return;
-    }
-    try {
-      KeySourceState.write(file.get(), KeySourceRegistry.RUN, generation);
-    } catch (IOException e) {
-      LOG.warning(Messages.format("PRTC0531W", file.get(), e.getMessage()));
     }
   }
 
@@ -133,7 +118,8 @@ public final class PortcullisKeySources {
             ? e.getMessage()
             : Messages.format("PRTC0526E", e.getMessage());
     LOG.severe(problem);
-    announce(KeySourceRegistry.publish(new KeySourceRegistry.Published(Map.of(), problem)));
+    KeySourceState.announce(
+        KeySourceRegistry.publish(new KeySourceRegistry.Published(Map.of(), problem)));
   }
 
   @Deactivate

@@ -1,9 +1,6 @@
 package io.portcullis.liberty.keys;
 
-import io.portcullis.messages.Messages;
-import java.io.IOException;
 import java.security.Security;
-import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -18,8 +15,6 @@ import org.osgi.service.component.annotations.Deactivate;
     service = {},
     immediate = true)
 public final class ProviderRegistration {
-  private static final Logger LOG = Logger.getLogger(ProviderRegistration.class.getName());
-
   private boolean registered;
 
   @Activate
@@ -30,15 +25,7 @@ public final class ProviderRegistration {
     }
     // A state file for this run before Liberty's key store first reads it: generation 0 makes the
     // first load wait for the first configuration.
-    KeySourceState.file()
-        .ifPresent(
-            file -> {
-              try {
-                KeySourceState.write(file, KeySourceRegistry.RUN, 0);
-              } catch (IOException e) {
-                LOG.warning(Messages.format("PRTC0531W", file, e.getMessage()));
-              }
-            });
+    KeySourceState.announce(0);
   }
 
   @Deactivate

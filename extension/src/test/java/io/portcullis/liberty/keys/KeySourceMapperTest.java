@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceType;
+import io.portcullis.liberty.internal.ConfigValues;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -105,7 +106,7 @@ class KeySourceMapperTest {
 
   @Test
   void protectedValuesAreReadThroughGetChars() {
-    assertThat(KeySourceMapper.text(new Protected("secret"))).isEqualTo("secret");
-    assertThat(KeySourceMapper.text(new String[] {"a", "b"})).isEqualTo("a,b");
+    assertThat(ConfigValues.text(new Protected("secret"))).isEqualTo("secret");
+    assertThat(ConfigValues.text(new String[] {"a", "b"})).isEqualTo("a,b");
   }
 }
