@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 .ci/install-packages.sh
 # Leave no Liberty test server of an earlier, interrupted run holding the test ports.
 pkill -f 'ws-server.jar portcullis-it' 2>/dev/null || true
-exec mvn -B clean verify "$@"
+mvn -B clean verify "$@"
+# Two clean builds of this tree give the same ESA and CLI jar, byte for byte.
+./scripts/check-reproducible.sh

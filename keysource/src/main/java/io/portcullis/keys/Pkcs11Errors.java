@@ -40,9 +40,9 @@ final class Pkcs11Errors {
           case "CKR_PIN_LOCKED", "CKR_PIN_EXPIRED" ->
               new PortcullisException(failure, "PRTC0506E", token);
           case "CKR_TOKEN_NOT_PRESENT",
-                  "CKR_DEVICE_REMOVED",
-                  "CKR_SLOT_ID_INVALID",
-                  "CKR_TOKEN_NOT_RECOGNIZED" ->
+              "CKR_DEVICE_REMOVED",
+              "CKR_SLOT_ID_INVALID",
+              "CKR_TOKEN_NOT_RECOGNIZED" ->
               new PortcullisException(failure, "PRTC0519E", token);
           default -> new PortcullisException(failure, "PRTC0513E", token, code.get());
         });
