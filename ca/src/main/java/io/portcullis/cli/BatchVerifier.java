@@ -9,6 +9,7 @@ import io.portcullis.config.CertificateFiles;
 import io.portcullis.messages.Messages;
 import io.portcullis.trust.CrlStore;
 import io.portcullis.trust.DenyList;
+import io.portcullis.trust.NameSyntax;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.Revocation;
@@ -17,6 +18,8 @@ import io.portcullis.trust.TrustArea;
 import io.portcullis.trust.TrustDecision;
 import io.portcullis.trust.TrustPolicy;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +38,16 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * One line of {@code portcullis verify --batch}: JSON in, JSON out, never an exception. Without a
@@ -279,7 +291,47 @@ final class BatchVerifier {
       }
       return parsed.get(0);
     } catch (PortcullisException | IllegalArgumentException e) {
-      throw new LineException(reject("PRTC0722E", where, field, e.getMessage()));
+      throw new LineException(
+          unreadableName(text).orElseGet(() -> reject("PRTC0722E", where, field, e.getMessage())));
+    }
+  }
+
+  /**
+   * The JDK refuses to parse some certificates because of a name in them (a URI host with a
+   * trailing dot or a NUL): read such a certificate with Bouncy Castle and report the name, with
+   * its own ID, rather than an unreadable certificate.
+   */
+  private static Optional<TrustDecision> unreadableName(String text) {
+    try {
+      byte[] der = bytes(text);
+      if (text.contains("-----BEGIN")) {
+        try (PemReader pem = new PemReader(new StringReader(text))) {
+          PemObject object = pem.readPemObject();
+          if (object == null) {
+            return Optional.empty();
+          }
+          der = object.getContent();
+        }
+      }
+      TBSCertificate tbs = Certificate.getInstance(der).getTBSCertificate();
+      Extensions extensions = tbs.getExtensions();
+      GeneralNames names =
+          extensions == null
+              ? null
+              : GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+      if (names == null) {
+        return Optional.empty();
+      }
+      BasicConstraints basic = BasicConstraints.fromExtensions(extensions);
+      String subject = tbs.getSubject().toString();
+      return NameSyntax.check(
+          subject.isEmpty()
+              ? "(serial " + tbs.getSerialNumber().getValue().toString(16) + ")"
+              : subject,
+          names,
+          basic == null || !basic.isCA());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 

@@ -8,12 +8,15 @@ import java.util.regex.Pattern;
 /**
  * A SPIFFE ID, {@code spiffe://<trust-domain>/<path>}, parsed once and validated at the boundary
  * following the SPIFFE ID specification: lower-case trust domain of letters, digits, dots, dashes
- * and underscores; a path of non-empty segments without {@code .} or {@code ..}; no query,
- * fragment, port or user info.
+ * and underscores, at most 255 characters, without a leading or trailing dot or an empty label; at
+ * most 2,048 characters in all; a path of non-empty segments without {@code .} or {@code ..}; no
+ * query, fragment, port or user info.
  */
 public final class SpiffeId {
   private static final String SCHEME = "spiffe://";
   private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]+");
+  private static final int MAX_TRUST_DOMAIN = 255;
+  private static final int MAX_ID = 2048;
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
 
   private final String trustDomain;
@@ -47,6 +50,22 @@ public final class SpiffeId {
           uri,
           "the trust domain must be lower-case letters, digits, '.', '-' or '_' (no port or user"
               + " info)");
+    }
+    if (domain.startsWith(".") || domain.endsWith(".") || domain.contains("..")) {
+      // "corp." and "corp" must never be two names for one domain, nor one name for two.
+      throw new PortcullisException(
+          "PRTC0201E",
+          uri,
+          "the trust domain must not start or end with a dot or hold an empty label");
+    }
+    if (domain.length() > MAX_TRUST_DOMAIN || uri.length() > MAX_ID) {
+      throw new PortcullisException(
+          "PRTC0201E",
+          uri,
+          "a trust domain is at most "
+              + MAX_TRUST_DOMAIN
+              + " characters and a SPIFFE ID at most "
+              + MAX_ID);
     }
     if (!path.isEmpty()) {
       for (String segment : path.substring(1).split("/", -1)) {

@@ -58,6 +58,7 @@ public final class PkixTrustValidator implements TrustValidator {
   private final Clock clock;
   private final DenyList denyList;
   private final ChainCache cache;
+  private final CertificateMemo nameSyntax;
 
   /** Validates against {@code areas} with an empty deny-list and the default cache. */
   public PkixTrustValidator(List<TrustArea> areas, Clock clock) {
@@ -88,6 +89,7 @@ public final class PkixTrustValidator implements TrustValidator {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.denyList = Objects.requireNonNull(denyList, "denyList");
     this.cache = new ChainCache(cacheSize);
+    this.nameSyntax = new CertificateMemo(memoSize);
   }
 
   /** The configured areas. */
@@ -131,6 +133,16 @@ public final class PkixTrustValidator implements TrustValidator {
       return cached;
     }
     long version = TrustChanges.current();
+    for (X509Certificate certificate : chain) {
+      // Names outside RFC 5280's syntax never reach a name-constraint engine or a rule. The
+      // answer is a pure function of the certificate, so a returning caller's is remembered.
+      TrustDecision badName =
+          nameSyntax.answer(
+              certificate, false, null, null, () -> NameSyntax.check(certificate).orElse(null));
+      if (badName != null) {
+        return badName;
+      }
+    }
     for (X509Certificate certificate : chain) {
       Optional<String> denied = denyList.denies(certificate);
       if (denied.isPresent()) {
@@ -203,6 +215,7 @@ public final class PkixTrustValidator implements TrustValidator {
     private final Map<X509Certificate, NameConstraints> anchorConstraints = new HashMap<>();
     private final CertStore intermediates;
     private final CertificateMemo memo;
+    private final boolean constrainsUris;
 
     AreaState(TrustArea area, int memoSize) {
       this.area = area;
@@ -217,6 +230,9 @@ public final class PkixTrustValidator implements TrustValidator {
         }
       }
       this.anchors = Set.copyOf(set);
+      this.constrainsUris =
+          area.anchors().stream().anyMatch(NameSyntax::constrainsUris)
+              || area.intermediates().stream().anyMatch(NameSyntax::constrainsUris);
       this.anchorCertificates = Set.copyOf(area.anchors());
       try {
         this.intermediates =
@@ -240,6 +256,14 @@ public final class PkixTrustValidator implements TrustValidator {
       while (presented.size() > 1
           && anchorCertificates.contains(presented.get(presented.size() - 1))) {
         presented.remove(presented.size() - 1);
+      }
+      if (constrainsUris || presented.stream().skip(1).anyMatch(NameSyntax::constrainsUris)) {
+        for (X509Certificate certificate : presented) {
+          Optional<TrustDecision> refused = NameSyntax.uriHostsUnderConstraint(certificate);
+          if (refused.isPresent()) {
+            return AreaOutcome.rejected(refused.get());
+          }
+        }
       }
       CrlStore.Snapshot crls = area.revocation().crls().snapshot();
       List<X509Certificate> path;
@@ -277,9 +301,13 @@ public final class PkixTrustValidator implements TrustValidator {
           return AreaOutcome.unrecognised(e.getMessage() + " / " + b.getMessage());
         } catch (GeneralSecurityException b) {
           return AreaOutcome.unrecognised(b.toString());
+        } catch (RuntimeException b) {
+          return jdkFailure(chain.get(0), "the JDK's PKIX path builder", b);
         }
       } catch (GeneralSecurityException e) {
         return AreaOutcome.unrecognised(e.toString());
+      } catch (RuntimeException e) {
+        return jdkFailure(chain.get(0), "the JDK's PKIX path validator", e);
       }
       if (path.isEmpty()) {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
@@ -313,6 +341,15 @@ public final class PkixTrustValidator implements TrustValidator {
         validUntil = crls.nextRefresh();
       }
       return new AreaOutcome(TrustDecision.accept(area.name()), false, validUntil);
+    }
+
+    /**
+     * The JDK's name-constraint code throws on some names it cannot read (a URI host ending in two
+     * dots, for one): a typed refusal of the chain, not an unexpected error.
+     */
+    private static AreaOutcome jdkFailure(X509Certificate leaf, String where, RuntimeException e) {
+      return AreaOutcome.rejected(
+          TrustDecision.reject("PRTC0142E", PathChecks.subject(leaf), where, e.toString()));
     }
 
     private void configure(PKIXParameters params, Instant now, CrlStore.Snapshot crls)

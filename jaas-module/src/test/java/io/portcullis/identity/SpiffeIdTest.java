@@ -39,11 +39,35 @@ class SpiffeIdTest {
         "spiffe://corp.example/a/",
         "spiffe://corp.example/a?x=1",
         "spiffe://corp.example/a#f",
-        "spiffe://corp.example/a%20b"
+        "spiffe://corp.example/a%20b",
+        "spiffe://corp.example./a",
+        "spiffe://corp.example../a",
+        "spiffe://.corp.example/a",
+        "spiffe://corp..example/a",
+        "spiffe://corp.example.",
+        "spiffe://corp\u0000.example/a",
+        "spiffe://corp.example/a\u0000b"
       })
   void refusesMalformedIds(String uri) {
     assertThatThrownBy(() -> SpiffeId.parse(uri))
         .isInstanceOf(PortcullisException.class)
         .hasMessageStartingWith("PRTC0201E");
+  }
+
+  @Test
+  void refusesTrustDomainsAndIdsPastTheirLimits() {
+    String domain = "a".repeat(256);
+    assertThatThrownBy(() -> SpiffeId.parse("spiffe://" + domain + "/x"))
+        .hasMessageStartingWith("PRTC0201E");
+    String path = "/" + "p".repeat(2048 - "spiffe://corp.example/".length());
+    assertThatThrownBy(() -> SpiffeId.parse("spiffe://corp.example" + path + "x"))
+        .hasMessageStartingWith("PRTC0201E");
+  }
+
+  @Test
+  void acceptsIdsAtTheirLimits() throws PortcullisException {
+    assertThat(SpiffeId.parse("spiffe://" + "a".repeat(255)).trustDomain()).hasSize(255);
+    String path = "/" + "p".repeat(2048 - "spiffe://corp.example/".length());
+    assertThat(SpiffeId.parse("spiffe://corp.example" + path).toString()).hasSize(2048);
   }
 }

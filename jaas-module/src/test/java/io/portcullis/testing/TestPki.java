@@ -42,6 +42,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
@@ -109,6 +110,27 @@ public final class TestPki {
   public static Ca existingCa(
       X509Certificate certificate, PrivateKey key, X509Certificate... above) {
     return new Ca(certificate, new KeyPair(certificate.getPublicKey(), key), List.of(above));
+  }
+
+  /**
+   * Reads {@code der} with the JDK, or, where the JDK refuses it (a URI host with a trailing dot),
+   * with Bouncy Castle's provider: what a caller could hand the trust core through an API, though
+   * never through the JDK's TLS stack.
+   */
+  public static X509Certificate certificateOrLenient(byte[] der) {
+    try {
+      return (X509Certificate)
+          java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificate(new java.io.ByteArrayInputStream(der));
+    } catch (GeneralSecurityException jdkRefuses) {
+      try {
+        return new JcaX509CertificateConverter()
+            .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+            .getCertificate(new X509CertificateHolder(der));
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalStateException("neither the JDK nor Bouncy Castle reads it", e);
+      }
+    }
   }
 
   /** A certificate authority of the fixture: its certificate, key and chain up to the root. */
@@ -364,6 +386,7 @@ public final class TestPki {
     private GeneralSubtree[] excludedSubtrees;
     private boolean generalizedTime;
     private String signatureAlgorithm;
+    private boolean lenient;
 
     CertBuilder(
         String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey, Ca issuerCa) {
@@ -448,24 +471,45 @@ public final class TestPki {
       return this;
     }
 
-    /** Adds a critical name constraints extension permitting the given DNS and URI subtrees. */
-    public CertBuilder permittedDns(String... names) {
-      List<GeneralSubtree> subtrees = new ArrayList<>();
-      for (String name : names) {
-        subtrees.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));
-      }
-      this.permittedSubtrees = subtrees.toArray(new GeneralSubtree[0]);
+    public CertBuilder emailSan(String address) {
+      sans.add(new GeneralName(GeneralName.rfc822Name, address));
       return this;
+    }
+
+    /** Adds a critical name constraints extension permitting the given DNS subtrees. */
+    public CertBuilder permittedDns(String... names) {
+      return permitted(GeneralName.dNSName, names);
     }
 
     /** Adds a critical name constraints extension excluding the given DNS subtrees. */
     public CertBuilder excludedDns(String... names) {
-      List<GeneralSubtree> subtrees = new ArrayList<>();
-      for (String name : names) {
-        subtrees.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));
-      }
-      this.excludedSubtrees = subtrees.toArray(new GeneralSubtree[0]);
+      return excluded(GeneralName.dNSName, names);
+    }
+
+    /**
+     * Adds permitted subtrees of one name type ({@link GeneralName} tag: dNSName, rfc822Name,
+     * uniformResourceIdentifier) to a critical name constraints extension.
+     */
+    public CertBuilder permitted(int tag, String... names) {
+      this.permittedSubtrees = append(permittedSubtrees, tag, names);
       return this;
+    }
+
+    /** Adds excluded subtrees of one name type to a critical name constraints extension. */
+    public CertBuilder excluded(int tag, String... names) {
+      this.excludedSubtrees = append(excludedSubtrees, tag, names);
+      return this;
+    }
+
+    private static GeneralSubtree[] append(GeneralSubtree[] existing, int tag, String... names) {
+      List<GeneralSubtree> subtrees = new ArrayList<>();
+      if (existing != null) {
+        subtrees.addAll(List.of(existing));
+      }
+      for (String name : names) {
+        subtrees.add(new GeneralSubtree(new GeneralName(tag, name)));
+      }
+      return subtrees.toArray(new GeneralSubtree[0]);
     }
 
     public CertBuilder signatureAlgorithm(String algorithm) {
@@ -473,7 +517,39 @@ public final class TestPki {
       return this;
     }
 
+    /**
+     * Lets {@link #build} fall back to Bouncy Castle's provider when the JDK refuses the
+     * certificate (see {@link TestPki#certificateOrLenient}), for tests of names and constraints
+     * the JDK cannot read.
+     */
+    public CertBuilder lenient() {
+      this.lenient = true;
+      return this;
+    }
+
     public X509Certificate build() {
+      try {
+        if (lenient) {
+          return certificateOrLenient(holder().getEncoded());
+        }
+        return new JcaX509CertificateConverter().getCertificate(holder());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot encode test certificate " + subject, e);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot build test certificate " + subject, e);
+      }
+    }
+
+    /** The certificate's DER encoding, whether or not the JDK can parse it. */
+    public byte[] encoded() {
+      try {
+        return holder().getEncoded();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot encode test certificate " + subject, e);
+      }
+    }
+
+    private X509CertificateHolder holder() {
       try {
         X509v3CertificateBuilder builder =
             new X509v3CertificateBuilder(
@@ -539,16 +615,14 @@ public final class TestPki {
               (Boolean) extension[1],
               (ASN1Encodable) extension[2]);
         }
-        return new JcaX509CertificateConverter()
-            .getCertificate(
-                builder.build(
-                    new JcaContentSignerBuilder(
-                            signatureAlgorithm != null
-                                ? signatureAlgorithm
-                                : issuerKey.getAlgorithm().equals("RSA")
-                                    ? "SHA256withRSA"
-                                    : "SHA256withECDSA")
-                        .build(issuerKey)));
+        return builder.build(
+            new JcaContentSignerBuilder(
+                    signatureAlgorithm != null
+                        ? signatureAlgorithm
+                        : issuerKey.getAlgorithm().equals("RSA")
+                            ? "SHA256withRSA"
+                            : "SHA256withECDSA")
+                .build(issuerKey));
       } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
         throw new IllegalStateException("cannot build test certificate " + subject, e);
       }
