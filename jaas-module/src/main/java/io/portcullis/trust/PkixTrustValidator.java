@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.x509.NameConstraints;
 
 /**
@@ -58,7 +59,8 @@ public final class PkixTrustValidator implements TrustValidator {
   private final Clock clock;
   private final DenyList denyList;
   private final ChainCache cache;
-  private final CertificateMemo nameSyntax;
+  private final Map<X509Certificate, NameFacts> nameFacts = new ConcurrentHashMap<>();
+  private final int memoSize;
 
   /** Validates against {@code areas} with an empty deny-list and the default cache. */
   public PkixTrustValidator(List<TrustArea> areas, Clock clock) {
@@ -89,7 +91,7 @@ public final class PkixTrustValidator implements TrustValidator {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.denyList = Objects.requireNonNull(denyList, "denyList");
     this.cache = new ChainCache(cacheSize);
-    this.nameSyntax = new CertificateMemo(memoSize);
+    this.memoSize = memoSize;
   }
 
   /** The configured areas. */
@@ -133,15 +135,14 @@ public final class PkixTrustValidator implements TrustValidator {
       return cached;
     }
     long version = TrustChanges.current();
+    boolean presentedConstrainUris = false;
     for (X509Certificate certificate : chain) {
-      // Names outside RFC 5280's syntax never reach a name-constraint engine or a rule. The
-      // answer is a pure function of the certificate, so a returning caller's is remembered.
-      TrustDecision badName =
-          nameSyntax.answer(
-              certificate, false, null, null, () -> NameSyntax.check(certificate).orElse(null));
-      if (badName != null) {
-        return badName;
+      // Names outside RFC 5280's syntax never reach a name-constraint engine or a rule.
+      NameFacts facts = nameFacts(certificate);
+      if (facts.refusal().isPresent()) {
+        return facts.refusal().get();
       }
+      presentedConstrainUris |= facts.constrainsUris() && certificate != leaf;
     }
     for (X509Certificate certificate : chain) {
       Optional<String> denied = denyList.denies(certificate);
@@ -161,7 +162,7 @@ public final class PkixTrustValidator implements TrustValidator {
     TrustDecision firstSpecific = null;
     List<String> unrecognised = new ArrayList<>();
     for (AreaState area : areas) {
-      AreaOutcome outcome = area.validate(chain, purpose, now, denyList);
+      AreaOutcome outcome = area.validate(chain, purpose, now, denyList, presentedConstrainUris);
       if (outcome.decision().accepted()) {
         cache.put(key, outcome.decision(), outcome.validUntil(), version, now);
         return outcome.decision();
@@ -179,6 +180,28 @@ public final class PkixTrustValidator implements TrustValidator {
     }
     return TrustDecision.reject(
         "PRTC0105E", PathChecks.subject(leaf), String.join("; ", unrecognised));
+  }
+
+  /**
+   * What the name checks need of one certificate: its name-syntax refusal, if any, and whether it
+   * constrains URIs. A pure function of the certificate, so remembered per certificate (the JDK
+   * answers "no such extension" by throwing and catching, which would otherwise cost more than the
+   * rest of an uncached validation).
+   */
+  private record NameFacts(Optional<TrustDecision> refusal, boolean constrainsUris) {}
+
+  private NameFacts nameFacts(X509Certificate certificate) {
+    NameFacts known = memoSize <= 0 ? null : nameFacts.get(certificate);
+    if (known == null) {
+      known = new NameFacts(NameSyntax.check(certificate), NameSyntax.constrainsUris(certificate));
+      if (memoSize > 0) {
+        if (nameFacts.size() >= memoSize) {
+          nameFacts.clear();
+        }
+        nameFacts.put(certificate, known);
+      }
+    }
+    return known;
   }
 
   /** Whether a certificate appears twice: a loop. Chains are short, so pairs are compared. */
@@ -248,7 +271,11 @@ public final class PkixTrustValidator implements TrustValidator {
     }
 
     AreaOutcome validate(
-        List<X509Certificate> chain, Purpose purpose, Instant now, DenyList denyList) {
+        List<X509Certificate> chain,
+        Purpose purpose,
+        Instant now,
+        DenyList denyList,
+        boolean presentedConstrainUris) {
       if (anchorCertificates.contains(chain.get(0))) {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
       }
@@ -257,7 +284,7 @@ public final class PkixTrustValidator implements TrustValidator {
           && anchorCertificates.contains(presented.get(presented.size() - 1))) {
         presented.remove(presented.size() - 1);
       }
-      if (constrainsUris || presented.stream().skip(1).anyMatch(NameSyntax::constrainsUris)) {
+      if (constrainsUris || presentedConstrainUris) {
         for (X509Certificate certificate : presented) {
           Optional<TrustDecision> refused = NameSyntax.uriHostsUnderConstraint(certificate);
           if (refused.isPresent()) {
