@@ -6,12 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d "${TMPDIR:-/tmp}/portcullis-repro.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-artifacts=(extension/target/portcullis-1.0.esa ca/target/portcullis.jar)
+artifacts=(extension/target/portcullis-1.0.esa cli/target/portcullis.jar)
 for build in first second; do
   mkdir -p "$work/$build"
   tar --exclude=./.git --exclude='*/target' --exclude=./target -cf - . | tar -C "$work/$build" -xf -
   echo "reproducibility: $build build in $work/$build"
-  (cd "$work/$build" && mvn -B -q package -pl ca,extension -am \
+  (cd "$work/$build" && mvn -B -q package -pl cli,extension -am \
     -DskipTests -Dspotless.check.skip=true -Dspotbugs.skip=true -Djacoco.skip=true \
     -Dcyclonedx.skip=true)
 done

@@ -36,7 +36,7 @@ unzip -q -p extension/target/portcullis-1.0.esa OSGI-INF/SUBSYSTEM.MF > "$wlp/us
 unzip -q -o extension/target/portcullis-1.0.esa '*.jar' -d "$wlp/usr/extension/lib"
 
 echo "==> Writing a fresh dev PKI to $pki"
-java -jar ca/target/portcullis.jar dev-pki --out "$pki" >/dev/null
+java -jar cli/target/portcullis.jar dev-pki --out "$pki" >/dev/null
 
 cp liberty-config/*.xml "$server/"
 cp sample-app/target/portcullis-sample.war "$server/apps/"

@@ -3,7 +3,7 @@ package io.portcullis.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code portcullis} command line: {@code java -jar ca/target/portcullis.jar --help}. */
+/** The {@code portcullis} command line: {@code java -jar cli/target/portcullis.jar --help}. */
 @Command(
     name = "portcullis",
     mixinStandardHelpOptions = true,

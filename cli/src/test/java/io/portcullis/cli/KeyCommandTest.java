@@ -25,7 +25,7 @@ import picocli.CommandLine;
 /** The key subcommands against a real SoftHSM2 token: generate, CSR, CA signs, import. */
 class KeyCommandTest {
   static final String LABEL = "cli";
-  // surefire sets PORTCULLIS_TEST_PIN to this for the test JVM (ca/pom.xml).
+  // surefire sets PORTCULLIS_TEST_PIN to this for the test JVM (cli/pom.xml).
   static final String PIN = "cli-pin-6620";
 
   @TempDir Path dir;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.PortcullisException;
 import io.portcullis.config.CertificateFiles;
+import io.portcullis.identity.PeerNames;
 import io.portcullis.messages.Messages;
 import io.portcullis.trust.CrlStore;
 import io.portcullis.trust.DenyList;
@@ -21,7 +22,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CRL;
 import java.security.cert.CertificateException;
@@ -37,9 +37,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Extension;
@@ -59,8 +57,6 @@ import org.bouncycastle.util.io.pem.PemReader;
  */
 final class BatchVerifier {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
   private static final int SAN_EMAIL = 1;
   private static final int SAN_DNS = 2;
   private static final int SAN_IP = 7;
@@ -170,20 +166,22 @@ final class BatchVerifier {
     switch (kind) {
       case "dns" -> {
         names = sans(leaf, SAN_DNS);
-        matched = names.stream().anyMatch(n -> dnsMatches(n, value));
+        matched = names.stream().anyMatch(n -> PeerNames.dnsMatches(n, value));
       }
       case "ip" -> {
-        InetAddress wanted = ipLiteral(value);
-        if (wanted == null) {
-          throw new LineException(
-              reject("PRTC0721E", where, "peerName.value", "not an IP address"));
-        }
+        InetAddress wanted =
+            PeerNames.ipLiteral(value)
+                .orElseThrow(
+                    () ->
+                        new LineException(
+                            reject("PRTC0721E", where, "peerName.value", "not an IP address")));
         names = sans(leaf, SAN_IP);
-        matched = names.stream().map(BatchVerifier::ipLiteral).anyMatch(wanted::equals);
+        matched =
+            names.stream().map(PeerNames::ipLiteral).anyMatch(ip -> ip.equals(Optional.of(wanted)));
       }
       case "email" -> {
         names = sans(leaf, SAN_EMAIL);
-        matched = names.stream().anyMatch(n -> emailMatches(n, value));
+        matched = names.stream().anyMatch(n -> PeerNames.emailMatches(n, value));
       }
       default ->
           throw new LineException(
@@ -192,48 +190,6 @@ final class BatchVerifier {
     return matched
         ? accepted
         : TrustDecision.reject("PRTC0134E", leaf.getSubjectX500Principal().getName(), kind, value);
-  }
-
-  /**
-   * RFC 6125: case-insensitive; a wildcard only as the whole leftmost label, matching one label.
-   */
-  static boolean dnsMatches(String pattern, String host) {
-    String p = trimDot(pattern.toLowerCase(Locale.ROOT));
-    String h = trimDot(host.toLowerCase(Locale.ROOT));
-    if (p.equals(h)) {
-      return true;
-    }
-    if (p.startsWith("*.") && p.indexOf('*', 1) < 0) {
-      int dot = h.indexOf('.');
-      return dot > 0 && h.substring(dot + 1).equals(p.substring(2)) && p.substring(2).contains(".");
-    }
-    return false;
-  }
-
-  private static String trimDot(String name) {
-    return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-  }
-
-  private static boolean emailMatches(String san, String wanted) {
-    int a = san.lastIndexOf('@');
-    int b = wanted.lastIndexOf('@');
-    if (a <= 0 || b <= 0) {
-      return false;
-    }
-    return san.substring(0, a).equals(wanted.substring(0, b))
-        && san.substring(a + 1).equalsIgnoreCase(wanted.substring(b + 1));
-  }
-
-  /** Parses an IP literal without ever resolving a host name. */
-  static InetAddress ipLiteral(String text) {
-    if (text == null || !(IPV4.matcher(text).matches() || IPV6.matcher(text).matches())) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(text);
-    } catch (UnknownHostException e) {
-      return null;
-    }
   }
 
   private static List<String> sans(X509Certificate leaf, int type) throws LineException {
