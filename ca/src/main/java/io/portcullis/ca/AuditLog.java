@@ -24,7 +24,10 @@ final class AuditLog {
     this.json = json;
   }
 
-  /** One audit entry; null fields are left out. */
+  /**
+   * One audit entry; null fields are left out. Made by the factory named for its event, so each
+   * event always fills the same fields.
+   */
   record Entry(
       Instant time,
       String event,
@@ -35,7 +38,96 @@ final class AuditLog {
       String sha256,
       String previous,
       String messageId,
-      String detail) {}
+      String detail) {
+
+    /** The root ceremony: the root certificate's serial and fingerprint. */
+    static Entry init(Instant time, String operator, String serial, String sha256, String detail) {
+      return new Entry(time, "init", operator, null, null, serial, sha256, null, null, detail);
+    }
+
+    /** A new area and its intermediate. */
+    static Entry areaCreated(
+        Instant time, String operator, String area, String serial, String sha256, String detail) {
+      return new Entry(
+          time, "area-create", operator, null, area, serial, sha256, null, null, detail);
+    }
+
+    /** A retired area; serial and fingerprint are its intermediate's, now revoked. */
+    static Entry areaRetired(
+        Instant time, String operator, String area, String serial, String sha256, String detail) {
+      return new Entry(
+          time, "area-retire", operator, null, area, serial, sha256, null, null, detail);
+    }
+
+    /** A CRL re-signed: an area's, or the root's ({@code area} "root"). */
+    static Entry crl(Instant time, String operator, String area, String detail) {
+      return new Entry(time, "crl", operator, null, area, null, null, null, null, detail);
+    }
+
+    /** A vetted workload registered, with what was approved. */
+    static Entry registered(
+        Instant time, String operator, String workload, String area, String detail) {
+      return new Entry(time, "register", operator, workload, area, null, null, null, null, detail);
+    }
+
+    /** A fresh join token for a registered workload. */
+    static Entry joinToken(
+        Instant time, String operator, String workload, String area, String detail) {
+      return new Entry(time, "token", operator, workload, area, null, null, null, null, detail);
+    }
+
+    /**
+     * A certificate issued: a first issuance ({@code issue}) when {@code previous} is null, else a
+     * renewal ({@code renew}) of the certificate with that fingerprint.
+     */
+    static Entry issued(
+        Instant time,
+        String operator,
+        String workload,
+        String area,
+        String serial,
+        String sha256,
+        String previous,
+        String detail) {
+      return new Entry(
+          time,
+          previous == null ? "issue" : "renew",
+          operator,
+          workload,
+          area,
+          serial,
+          sha256,
+          previous,
+          null,
+          detail);
+    }
+
+    /** A certificate revoked; {@code previous} is the one it had renewed, if any. */
+    static Entry revoked(
+        Instant time,
+        String operator,
+        String workload,
+        String area,
+        String serial,
+        String sha256,
+        String previous,
+        String detail) {
+      return new Entry(
+          time, "revoke", operator, workload, area, serial, sha256, previous, null, detail);
+    }
+
+    /** A refused operation, with the message ID of the reason; it changed nothing else. */
+    static Entry refused(
+        Instant time,
+        String operator,
+        String workload,
+        String area,
+        String messageId,
+        String detail) {
+      return new Entry(
+          time, "refuse", operator, workload, area, null, null, null, messageId, detail);
+    }
+  }
 
   void append(Entry entry) throws PortcullisException {
     ObjectNode node = json.createObjectNode();

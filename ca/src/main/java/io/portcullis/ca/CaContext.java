@@ -1,0 +1,158 @@
+package io.portcullis.ca;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.ca.AuditLog.Entry;
+import io.portcullis.ca.StateRecords.AreaRecord;
+import io.portcullis.ca.StateRecords.CaConfig;
+import io.portcullis.identity.IdentityReader;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+
+/**
+ * What every part of the CA shares: the state directory and its records, the audit log, time and
+ * randomness, and the one step every state change goes through ({@link #locked}): take the
+ * directory's lock, run, and record a refusal with its message ID in the audit log.
+ */
+final class CaContext {
+  final CaStore store;
+  final CaConfig config;
+  final X509Certificate root;
+  final AuditLog audit;
+  final Clock clock;
+  final SecureRandom random;
+  final SigningProvider signing;
+
+  CaContext(CaStore store, Clock clock, SecureRandom random, SigningProvider signing)
+      throws PortcullisException {
+    this.store = store;
+    this.config = store.config();
+    this.root = store.certificate(store.rootCertFile());
+    this.audit = new AuditLog(store.auditFile(), store.json());
+    this.clock = clock;
+    this.random = random;
+    this.signing = signing;
+  }
+
+  /** Where the ceremony put the root key (path or token), as recorded at {@code init}. */
+  String rootKeyLocation() {
+    return config.rootKeyKind() + ":" + config.rootKeyLocation();
+  }
+
+  Area toArea(AreaRecord record) throws PortcullisException {
+    return new Area(
+        record.name(),
+        record.uriPrefix(),
+        record.dnsSubtrees(),
+        Duration.ofSeconds(record.maxLeafLifetimeSeconds()),
+        store.certificate(store.areaCertFile(record.name())),
+        record.retired());
+  }
+
+  AreaRecord liveArea(String name) throws PortcullisException {
+    AreaRecord area =
+        store.area(name).orElseThrow(() -> new PortcullisException("PRTC0407E", name));
+    if (area.retired()) {
+      throw new PortcullisException("PRTC0409E", name, area.retiredAt());
+    }
+    return area;
+  }
+
+  /** One state-changing step, run under the directory lock. */
+  @FunctionalInterface
+  interface Step<T> {
+    T run() throws PortcullisException;
+  }
+
+  <T> T locked(String event, String operator, String workload, String area, Step<T> step)
+      throws PortcullisException {
+    return lockedWith(event, operator, new String[] {workload}, area, step);
+  }
+
+  <T> T locked(String event, String operator, String[] workload, Step<T> step)
+      throws PortcullisException {
+    return lockedWith(event, operator, workload, null, step);
+  }
+
+  /** {@code workload[0]} may be filled in by the step once it knows whom the request is for. */
+  private <T> T lockedWith(
+      String event, String operator, String[] workload, String area, Step<T> step)
+      throws PortcullisException {
+    try (FileChannel channel =
+            FileChannel.open(
+                store.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      if (!lock.isValid()) {
+        throw new IOException("the lock was released at once");
+      }
+      try {
+        return step.run();
+      } catch (PortcullisException e) {
+        refused(event, operator, workload[0], area, e);
+        throw e;
+      } catch (RuntimeException e) {
+        PortcullisException wrapped =
+            new PortcullisException(
+                e, "PRTC0445E", event, e.getClass().getSimpleName() + ": " + e.getMessage());
+        refused(event, operator, workload[0], area, wrapped);
+        throw wrapped;
+      }
+    } catch (IOException e) {
+      throw new PortcullisException(e, "PRTC0442E", store.lockFile(), e.getMessage());
+    }
+  }
+
+  private void refused(
+      String event, String operator, String workload, String area, PortcullisException cause) {
+    try {
+      audit.append(
+          Entry.refused(
+              clock.instant(),
+              operator,
+              workload,
+              area,
+              cause.messageId(),
+              event + ": " + cause.getMessage()));
+    } catch (PortcullisException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  static Instant instant(String text, String where) throws PortcullisException {
+    if (text == null) {
+      throw new PortcullisException("PRTC0403E", where, "missing time");
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new PortcullisException(e, "PRTC0403E", where, "bad time " + text);
+    }
+  }
+
+  /** Lower-case hex SHA-256 of the certificate's DER. */
+  public static String sha256(X509Certificate certificate) throws PortcullisException {
+    return IdentityReader.sha256(certificate);
+  }
+
+  static byte[] digest(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK provides SHA-256", e);
+    }
+  }
+
+  static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+}

@@ -1,0 +1,367 @@
+package io.portcullis.ca;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.ca.AuditLog.Entry;
+import io.portcullis.ca.StateRecords.AreaRecord;
+import io.portcullis.ca.StateRecords.CaConfig;
+import io.portcullis.ca.StateRecords.RevocationList;
+import io.portcullis.ca.StateRecords.RevokedEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+
+/**
+ * The ceremony steps, the only ones that need the root key: creating the CA (root key and root
+ * certificate), creating an area (its intermediate, signed by the root), retiring an area (its
+ * intermediate revoked in the root CRL) and re-signing the root CRL.
+ */
+final class Ceremony {
+  private final CaContext ctx;
+  private final CaStore store;
+  private final CaConfig config;
+  private final X509Certificate root;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Revocations revocations;
+
+  Ceremony(CaContext ctx, Revocations revocations) {
+    this.ctx = ctx;
+    this.store = ctx.store;
+    this.config = ctx.config;
+    this.root = ctx.root;
+    this.audit = ctx.audit;
+    this.clock = ctx.clock;
+    this.random = ctx.random;
+    this.revocations = revocations;
+  }
+
+  /**
+   * The root ceremony: creates the root key where {@code rootKey} says (a new PKCS#12 file, or a
+   * key generated inside the token), the self-signed root certificate and the state directory.
+   * {@code dir} must not exist or be empty. Afterwards put the root key away: only {@link
+   * #createArea}, {@link #retireArea} and {@link #publishRootCrl} need it.
+   */
+  static CertificateAuthority init(
+      Path dir, CaSpec spec, RootKeySpec rootKey, String operator, Clock clock, SecureRandom random)
+      throws PortcullisException {
+    CaStore store = new CaStore(dir);
+    try {
+      if (Files.exists(store.dir())) {
+        try (var entries = Files.list(store.dir())) {
+          if (entries.findAny().isPresent()) {
+            throw new PortcullisException("PRTC0402E", store.dir());
+          }
+        }
+      }
+      Files.createDirectories(store.dir());
+    } catch (IOException e) {
+      throw new PortcullisException(e, "PRTC0404E", store.dir(), e.getMessage());
+    }
+    Instant now = clock.instant();
+    KeyPair keys = RootKey.generate(rootKey, spec.rootKeyType(), random);
+    X509Certificate rootCertificate;
+    try {
+      X500Name subject =
+          new X500NameBuilder(BCStyle.INSTANCE)
+              .addRDN(BCStyle.O, spec.name())
+              .addRDN(BCStyle.CN, spec.name() + " Root CA")
+              .build();
+      Instant notBefore = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(60);
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              subject,
+              LeafIssuer.serial(random),
+              Date.from(notBefore),
+              Date.from(notBefore.plus(spec.rootValidity())),
+              subject,
+              keys.getPublic());
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier,
+          false,
+          new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+      rootCertificate =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  builder.build(
+                      Signers.signer(
+                          spec.rootKeyType().signatureAlgorithm(),
+                          keys.getPrivate(),
+                          SigningProvider.JDK,
+                          random)));
+    } catch (IOException | CertificateException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("building the root certificate failed", e);
+    }
+    RootKey.store(rootKey, keys.getPrivate(), rootCertificate);
+    store.writeText(store.rootCertFile(), Pem.encode(rootCertificate), false);
+    store.write(store.rootRevocationsFile(), RevocationList.empty());
+    String kind = rootKey instanceof RootKeySpec.Pkcs11 ? "pkcs11" : "pkcs12";
+    String location =
+        rootKey instanceof RootKeySpec.Pkcs11 p11
+            ? p11.config().toAbsolutePath() + "#" + p11.alias()
+            : ((RootKeySpec.Pkcs12) rootKey).file().toAbsolutePath().toString();
+    // The config file is written last: its presence is what makes the directory a CA.
+    store.write(
+        store.configFile(),
+        new CaConfig(
+            StateRecords.LAYOUT_VERSION,
+            spec.name(),
+            spec.trustDomain(),
+            spec.crlBaseUrl(),
+            spec.rootKeyType().label(),
+            kind,
+            location,
+            now.toString(),
+            operator));
+    CaContext context = new CaContext(store, clock, random, SigningProvider.BC);
+    context.audit.append(
+        Entry.init(
+            now,
+            operator,
+            rootCertificate.getSerialNumber().toString(16),
+            CaContext.sha256(rootCertificate),
+            spec.trustDomain() + ", root key " + rootKey.describe()));
+    return new CertificateAuthority(context);
+  }
+
+  /**
+   * Ceremony step: creates area {@code spec.name()}, its intermediate (pathLen 0, name constraints:
+   * the trust domain's URIs and the DNS subtrees) signed by the root key, and its first (empty)
+   * CRL.
+   */
+  Area createArea(AreaSpec spec, RootKey rootKey, String operator) throws PortcullisException {
+    return ctx.locked(
+        "area-create",
+        operator,
+        null,
+        spec.name(),
+        () -> {
+          checkRootKey(rootKey);
+          if (store.area(spec.name()).isPresent()) {
+            throw new PortcullisException("PRTC0408E", spec.name());
+          }
+          if (!spec.trustDomain().equals(config.trustDomain())) {
+            throw new PortcullisException(
+                "PRTC0410E",
+                spec.name(),
+                "the URI prefix must be in the trust domain " + config.trustDomain());
+          }
+          Instant now = clock.instant();
+          KeyPair keys = spec.keyType().generate(random);
+          X509Certificate certificate = intermediate(spec, keys, rootKey, now);
+          store.writeText(store.areaKeyFile(spec.name()), Pem.encode(keys.getPrivate()), true);
+          store.writeText(store.areaCertFile(spec.name()), Pem.encode(certificate), false);
+          store.write(store.areaRevocationsFile(spec.name()), RevocationList.empty());
+          AreaRecord record =
+              new AreaRecord(
+                  StateRecords.LAYOUT_VERSION,
+                  spec.name(),
+                  spec.uriPrefix(),
+                  spec.dnsSubtrees(),
+                  spec.maxLeafLifetime().toSeconds(),
+                  spec.keyType().label(),
+                  now.toString(),
+                  operator,
+                  false,
+                  null);
+          store.write(store.areaFile(spec.name()), record);
+          revocations.writeAreaCrl(record, CertificateAuthority.DEFAULT_CRL_VALIDITY);
+          audit.append(
+              Entry.areaCreated(
+                  now,
+                  operator,
+                  spec.name(),
+                  certificate.getSerialNumber().toString(16),
+                  CaContext.sha256(certificate),
+                  spec.uriPrefix()
+                      + " dns="
+                      + spec.dnsSubtrees()
+                      + " max="
+                      + spec.maxLeafLifetime()));
+          return ctx.toArea(record);
+        });
+  }
+
+  private X509Certificate intermediate(AreaSpec spec, KeyPair keys, RootKey rootKey, Instant now)
+      throws PortcullisException {
+    try {
+      X500Name subject =
+          new X500NameBuilder(BCStyle.INSTANCE)
+              .addRDN(BCStyle.O, config.name())
+              .addRDN(BCStyle.CN, spec.name() + " Area CA")
+              .build();
+      Instant notBefore = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(60);
+      Instant notAfter = notBefore.plus(spec.validity());
+      if (notAfter.isAfter(root.getNotAfter().toInstant())) {
+        notAfter = root.getNotAfter().toInstant();
+      }
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              root,
+              LeafIssuer.serial(random),
+              Date.from(notBefore),
+              Date.from(notAfter),
+              subject,
+              keys.getPublic());
+      JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier,
+          false,
+          utils.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(root));
+      // RFC 5280 URI constraints name hosts only: the trust domain. The path prefix is enforced
+      // by the CA at registration and issuance (see docs/ca.md).
+      List<GeneralSubtree> permitted = new ArrayList<>();
+      permitted.add(
+          new GeneralSubtree(
+              new GeneralName(GeneralName.uniformResourceIdentifier, spec.trustDomain())));
+      for (String subtree : spec.dnsSubtrees()) {
+        permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, subtree)));
+      }
+      builder.addExtension(
+          Extension.nameConstraints,
+          true,
+          new NameConstraints(permitted.toArray(new GeneralSubtree[0]), null));
+      builder.addExtension(
+          Extension.cRLDistributionPoints,
+          false,
+          LeafIssuer.crlDistributionPoint(config.crlBaseUrl() + "root.crl"));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  Signers.signer(
+                      KeyType.of(root.getPublicKey()).signatureAlgorithm(),
+                      rootKey.privateKey(),
+                      SigningProvider.JDK,
+                      random)));
+    } catch (IOException | CertificateException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("building an intermediate failed", e);
+    }
+  }
+
+  /**
+   * Ceremony step: retires an area. The CA refuses every issuance and renewal in it from now on,
+   * and the area's intermediate is revoked in a new root CRL, so validators that read the root CRL
+   * refuse all its leaves.
+   */
+  X509CRL retireArea(String name, RootKey rootKey, String operator) throws PortcullisException {
+    return ctx.locked(
+        "area-retire",
+        operator,
+        null,
+        name,
+        () -> {
+          checkRootKey(rootKey);
+          AreaRecord area =
+              store.area(name).orElseThrow(() -> new PortcullisException("PRTC0407E", name));
+          if (area.retired()) {
+            throw new PortcullisException("PRTC0409E", name, area.retiredAt());
+          }
+          Instant now = clock.instant();
+          X509Certificate intermediate = store.certificate(store.areaCertFile(name));
+          RevocationList list =
+              store
+                  .revocations(store.rootRevocationsFile())
+                  .with(
+                      new RevokedEntry(
+                          intermediate.getSerialNumber().toString(16),
+                          CaContext.sha256(intermediate),
+                          intermediate.getSubjectX500Principal().getName(),
+                          now.toString(),
+                          "cessationOfOperation",
+                          operator))
+                  .nextCrl();
+          X509CRL crl =
+              revocations.buildCrl(
+                  root,
+                  rootKey.privateKey(),
+                  SigningProvider.JDK,
+                  list,
+                  CertificateAuthority.DEFAULT_ROOT_CRL_VALIDITY);
+          store.write(store.rootRevocationsFile(), list);
+          store.writeBytes(store.crlFile("root"), Revocations.encoded(crl));
+          store.write(store.areaFile(name), area.retire(now.toString()));
+          audit.append(
+              Entry.areaRetired(
+                  now,
+                  operator,
+                  name,
+                  intermediate.getSerialNumber().toString(16),
+                  CaContext.sha256(intermediate),
+                  "intermediate revoked in root CRL " + list.crlNumber()));
+          return crl;
+        });
+  }
+
+  /** Ceremony step: re-signs the root CRL (revoked intermediates) with a fresh nextUpdate. */
+  X509CRL publishRootCrl(RootKey rootKey, Duration validity, String operator)
+      throws PortcullisException {
+    return ctx.locked(
+        "crl",
+        operator,
+        null,
+        "root",
+        () -> {
+          checkRootKey(rootKey);
+          RevocationList list = store.revocations(store.rootRevocationsFile()).nextCrl();
+          X509CRL crl =
+              revocations.buildCrl(root, rootKey.privateKey(), SigningProvider.JDK, list, validity);
+          store.write(store.rootRevocationsFile(), list);
+          store.writeBytes(store.crlFile("root"), Revocations.encoded(crl));
+          audit.append(
+              Entry.crl(
+                  clock.instant(),
+                  operator,
+                  "root",
+                  "root CRL "
+                      + list.crlNumber()
+                      + ", nextUpdate "
+                      + crl.getNextUpdate().toInstant()));
+          return crl;
+        });
+  }
+
+  private void checkRootKey(RootKey rootKey) throws PortcullisException {
+    if (rootKey == null) {
+      throw new PortcullisException("PRTC0405E", ctx.rootKeyLocation());
+    }
+    if (!Arrays.equals(
+        rootKey.certificate().getPublicKey().getEncoded(), root.getPublicKey().getEncoded())) {
+      throw new PortcullisException(
+          "PRTC0406E", rootKey.description(), "it is not the root key of this CA");
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package io.portcullis.ca;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.ca.AuditLog.Entry;
+import io.portcullis.ca.StateRecords.AreaRecord;
+import io.portcullis.ca.StateRecords.CaConfig;
+import io.portcullis.ca.StateRecords.IssuedRef;
+import io.portcullis.ca.StateRecords.RegistrationRecord;
+import io.portcullis.identity.IdentityReader;
+import io.portcullis.identity.WorkloadIdentity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * Issuance and renewal: a first certificate for the holder of a join token, and renewals by proof
+ * of possession of the current key, each recorded in the workload's registration and linked to the
+ * certificate it renews by the lineage extension.
+ */
+final class Issuance {
+  private final CaContext ctx;
+  private final CaStore store;
+  private final CaConfig config;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final SigningProvider signing;
+  private final java.util.Map<String, LeafIssuer> issuers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  Issuance(CaContext ctx) {
+    this.ctx = ctx;
+    this.store = ctx.store;
+    this.config = ctx.config;
+    this.audit = ctx.audit;
+    this.clock = ctx.clock;
+    this.random = ctx.random;
+    this.signing = ctx.signing;
+  }
+
+  /**
+   * First issuance: a certificate for the workload the join token was made for, from its CSR. The
+   * token is used up. {@code lifetime} null means the registration's maximum.
+   */
+  IssuedCertificate issue(
+      String joinToken, PKCS10CertificationRequest csr, Duration lifetime, String operator)
+      throws PortcullisException {
+    String[] workload = {null};
+    return ctx.locked(
+        "issue",
+        operator,
+        workload,
+        () -> {
+          if (joinToken == null || !joinToken.startsWith(Registrar.TOKEN_PREFIX)) {
+            throw new PortcullisException("PRTC0418E");
+          }
+          String rest = joinToken.substring(Registrar.TOKEN_PREFIX.length());
+          int dot = rest.indexOf('.');
+          Optional<RegistrationRecord> found =
+              dot < 0 ? Optional.empty() : store.registrationByKey(rest.substring(0, dot));
+          if (found.isEmpty()) {
+            throw new PortcullisException("PRTC0418E");
+          }
+          RegistrationRecord record = found.get();
+          workload[0] = record.spiffeId();
+          if (!MessageDigest.isEqual(
+              Registrar.tokenHash(joinToken).getBytes(StandardCharsets.US_ASCII),
+              record.tokenSha256().getBytes(StandardCharsets.US_ASCII))) {
+            throw new PortcullisException("PRTC0418E");
+          }
+          if (record.tokenUsedAt() != null) {
+            throw new PortcullisException("PRTC0419E", record.spiffeId(), record.tokenUsedAt());
+          }
+          Instant now = clock.instant();
+          Instant expires = CaContext.instant(record.tokenExpiresAt(), record.spiffeId());
+          if (!now.isBefore(expires)) {
+            throw new PortcullisException("PRTC0420E", record.spiffeId(), expires);
+          }
+          AreaRecord area = ctx.liveArea(record.area());
+          return issueAndRecord(record, area, csr, lifetime, now, null, operator, now.toString());
+        });
+  }
+
+  /**
+   * Renewal: a workload holding its valid, unrevoked current certificate gets a new one for a new
+   * key without a join token. {@code csr} is signed by the new key; {@code proof} is {@link
+   * RenewalProof#sign the current key's signature} over the CSR's DER. The new certificate's
+   * lineage extension names {@code current}.
+   */
+  IssuedCertificate renew(
+      X509Certificate current,
+      PKCS10CertificationRequest csr,
+      byte[] proof,
+      Duration lifetime,
+      String operator)
+      throws PortcullisException {
+    String[] workload = {null};
+    return ctx.locked(
+        "renew",
+        operator,
+        workload,
+        () -> {
+          String currentSha = CaContext.sha256(current);
+          Optional<X509Certificate> issued = store.issuedCertificate(currentSha);
+          if (issued.isEmpty() || !issued.get().equals(current)) {
+            throw new PortcullisException(
+                "PRTC0421E", current.getSubjectX500Principal(), currentSha);
+          }
+          WorkloadIdentity identity = IdentityReader.read(current);
+          String spiffeId =
+              identity
+                  .spiffeId()
+                  .map(Object::toString)
+                  .orElseThrow(
+                      () -> new PortcullisException("PRTC0421E", "no SPIFFE ID", currentSha));
+          workload[0] = spiffeId;
+          RegistrationRecord record =
+              store
+                  .registration(spiffeId)
+                  .orElseThrow(() -> new PortcullisException("PRTC0413E", spiffeId));
+          IssuedRef latest = record.current();
+          if (latest == null || !latest.sha256().equals(currentSha)) {
+            throw new PortcullisException(
+                "PRTC0425E", currentSha, latest == null ? "none" : latest.sha256());
+          }
+          AreaRecord area = ctx.liveArea(record.area());
+          if (store.revocations(store.areaRevocationsFile(area.name())).contains(currentSha)) {
+            throw new PortcullisException("PRTC0423E", currentSha);
+          }
+          Instant now = clock.instant();
+          if (now.isAfter(current.getNotAfter().toInstant())
+              || now.isBefore(current.getNotBefore().toInstant())) {
+            throw new PortcullisException(
+                "PRTC0422E", currentSha, current.getNotAfter().toInstant(), now);
+          }
+          byte[] csrDer;
+          byte[] newKey;
+          try {
+            csrDer = csr.getEncoded();
+            newKey = csr.getSubjectPublicKeyInfo().getEncoded();
+          } catch (IOException e) {
+            throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+          }
+          if (proof == null || !RenewalProof.verify(current.getPublicKey(), csrDer, proof)) {
+            throw new PortcullisException("PRTC0424E", spiffeId, currentSha);
+          }
+          if (Arrays.equals(newKey, current.getPublicKey().getEncoded())) {
+            throw new PortcullisException("PRTC0429E", spiffeId);
+          }
+          return issueAndRecord(record, area, csr, lifetime, now, currentSha, operator, null);
+        });
+  }
+
+  private IssuedCertificate issueAndRecord(
+      RegistrationRecord record,
+      AreaRecord area,
+      PKCS10CertificationRequest csr,
+      Duration lifetime,
+      Instant now,
+      String previous,
+      String operator,
+      String tokenUsed)
+      throws PortcullisException {
+    LeafIssuer issuer = issuer(area.name());
+    X509Certificate intermediate = issuer.issuerCertificate();
+    Duration max =
+        Duration.ofSeconds(Math.min(record.maxLifetimeSeconds(), area.maxLeafLifetimeSeconds()));
+    Set<Usage> usages = EnumSet.noneOf(Usage.class);
+    for (String usage : record.usages()) {
+      usages.add(Usage.parse(usage));
+    }
+    LeafProfile profile =
+        new LeafProfile(
+            record.spiffeId(),
+            record.dnsNames(),
+            KeyType.parse(record.keyType()),
+            usages,
+            max,
+            subject(record.spiffeId(), area.name()));
+    X509Certificate leaf =
+        issuer.issue(
+            csr,
+            profile,
+            lifetime,
+            now,
+            previous == null ? null : HexFormat.of().parseHex(previous),
+            random);
+    String sha = CaContext.sha256(leaf);
+    String serial = leaf.getSerialNumber().toString(16);
+    // The certificate file first (an orphan is harmless), then the registration that makes the
+    // issuance (and the token's use) visible, then the audit entry.
+    store.writeText(store.certFile(sha), Pem.encode(leaf), false);
+    store.write(
+        store.registrationFile(record.spiffeId()),
+        record.withIssued(
+            new IssuedRef(
+                serial,
+                sha,
+                leaf.getNotBefore().toInstant().toString(),
+                leaf.getNotAfter().toInstant().toString(),
+                previous,
+                now.toString(),
+                operator),
+            tokenUsed));
+    audit.append(
+        Entry.issued(
+            now,
+            operator,
+            record.spiffeId(),
+            area.name(),
+            serial,
+            sha,
+            previous,
+            "notAfter=" + leaf.getNotAfter().toInstant()));
+    return new IssuedCertificate(
+        List.of(leaf, intermediate),
+        record.spiffeId(),
+        area.name(),
+        sha,
+        Optional.ofNullable(previous));
+  }
+
+  /**
+   * O=CA name, OU=area, CN=SPIFFE ID when it fits the 64-character CN limit. Never a host-like CN:
+   * the JDK checks a CN as a DNS name against the area's DNS constraints when the leaf has no DNS
+   * SAN, so CN=api would fail validation; a SPIFFE ID is not a DNS name and is skipped.
+   */
+  /**
+   * The area's signer, loaded once: an area's intermediate and key never change (a new intermediate
+   * is a new area), and parsing and converting the key per issuance cost more than the signature.
+   */
+  private LeafIssuer issuer(String area) throws PortcullisException {
+    LeafIssuer cached = issuers.get(area);
+    if (cached == null) {
+      cached =
+          new LeafIssuer(
+              store.certificate(store.areaCertFile(area)),
+              store.privateKey(store.areaKeyFile(area)),
+              signing,
+              config.crlBaseUrl() + area + ".crl");
+      issuers.put(area, cached);
+    }
+    return cached;
+  }
+
+  private String subject(String spiffeId, String area) {
+    X500NameBuilder builder =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.O, config.name())
+            .addRDN(BCStyle.OU, area);
+    if (spiffeId.length() <= 64) {
+      builder.addRDN(BCStyle.CN, spiffeId);
+    }
+    return builder.build().toString();
+  }
+}
