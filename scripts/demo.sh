@@ -17,7 +17,7 @@ http_port=${PORTCULLIS_DEMO_HTTP_PORT:-9080}
 command -v unzip >/dev/null || .ci/install-packages.sh
 
 echo "==> Building Portcullis (no tests; ./scripts/test.sh runs them)"
-mvn -B -q -DskipTests -pl ca,extension,sample-app -am clean install
+mvn -B -q -DskipTests -pl cli,extension,sample-app -am clean install
 
 if [ ! -x "$wlp/bin/server" ]; then
   echo "==> Assembling Open Liberty $liberty_version from the Maven registry"

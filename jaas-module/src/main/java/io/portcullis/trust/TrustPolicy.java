@@ -95,94 +95,123 @@ public record TrustPolicy(
     return new TrustPolicy(false, true, null, false, 0, 0, Set.of(), 10, true);
   }
 
+  /** A builder that starts from this policy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   public TrustPolicy withMaxLeafLifetime(Duration value) {
-    return new TrustPolicy(
-        requireEku,
-        allowAnyEku,
-        value,
-        refuseNoExpiry,
-        minRsaBits,
-        minEcBits,
-        allowedSignatureAlgorithms,
-        maxChainDepth,
-        enforceProfile);
+    return toBuilder().maxLeafLifetime(value).build();
   }
 
   public TrustPolicy withKeyFloors(int rsaBits, int ecBits) {
-    return new TrustPolicy(
-        requireEku,
-        allowAnyEku,
-        maxLeafLifetime,
-        refuseNoExpiry,
-        rsaBits,
-        ecBits,
-        allowedSignatureAlgorithms,
-        maxChainDepth,
-        enforceProfile);
+    return toBuilder().minRsaBits(rsaBits).minEcBits(ecBits).build();
   }
 
   public TrustPolicy withSignatureAlgorithms(Set<String> algorithms) {
-    return new TrustPolicy(
-        requireEku,
-        allowAnyEku,
-        maxLeafLifetime,
-        refuseNoExpiry,
-        minRsaBits,
-        minEcBits,
-        Objects.requireNonNull(algorithms),
-        maxChainDepth,
-        enforceProfile);
+    return toBuilder().allowedSignatureAlgorithms(Objects.requireNonNull(algorithms)).build();
   }
 
   public TrustPolicy withMaxChainDepth(int depth) {
-    return new TrustPolicy(
-        requireEku,
-        allowAnyEku,
-        maxLeafLifetime,
-        refuseNoExpiry,
-        minRsaBits,
-        minEcBits,
-        allowedSignatureAlgorithms,
-        depth,
-        enforceProfile);
+    return toBuilder().maxChainDepth(depth).build();
   }
 
   public TrustPolicy withEku(boolean require, boolean allowAny) {
-    return new TrustPolicy(
-        require,
-        allowAny,
-        maxLeafLifetime,
-        refuseNoExpiry,
-        minRsaBits,
-        minEcBits,
-        allowedSignatureAlgorithms,
-        maxChainDepth,
-        enforceProfile);
+    return toBuilder().requireEku(require).allowAnyEku(allowAny).build();
   }
 
   public TrustPolicy withRefuseNoExpiry(boolean refuse) {
-    return new TrustPolicy(
-        requireEku,
-        allowAnyEku,
-        maxLeafLifetime,
-        refuse,
-        minRsaBits,
-        minEcBits,
-        allowedSignatureAlgorithms,
-        maxChainDepth,
-        enforceProfile);
+    return toBuilder().refuseNoExpiry(refuse).build();
   }
 
   public TrustPolicy withProfile(boolean enforce) {
-    return new TrustPolicy(
-        requireEku,
-        allowAnyEku,
-        maxLeafLifetime,
-        refuseNoExpiry,
-        minRsaBits,
-        minEcBits,
-        allowedSignatureAlgorithms,
-        maxChainDepth,
-        enforce);
+    return toBuilder().enforceProfile(enforce).build();
+  }
+
+  /**
+   * Changes some settings of a policy and keeps the rest; {@link #build} validates the result as
+   * the record's constructor does.
+   */
+  public static final class Builder {
+    private boolean requireEku;
+    private boolean allowAnyEku;
+    private Duration maxLeafLifetime;
+    private boolean refuseNoExpiry;
+    private int minRsaBits;
+    private int minEcBits;
+    private Set<String> allowedSignatureAlgorithms;
+    private int maxChainDepth;
+    private boolean enforceProfile;
+
+    private Builder(TrustPolicy from) {
+      this.requireEku = from.requireEku;
+      this.allowAnyEku = from.allowAnyEku;
+      this.maxLeafLifetime = from.maxLeafLifetime;
+      this.refuseNoExpiry = from.refuseNoExpiry;
+      this.minRsaBits = from.minRsaBits;
+      this.minEcBits = from.minEcBits;
+      this.allowedSignatureAlgorithms = from.allowedSignatureAlgorithms;
+      this.maxChainDepth = from.maxChainDepth;
+      this.enforceProfile = from.enforceProfile;
+    }
+
+    public Builder requireEku(boolean value) {
+      this.requireEku = value;
+      return this;
+    }
+
+    public Builder allowAnyEku(boolean value) {
+      this.allowAnyEku = value;
+      return this;
+    }
+
+    /** {@code null} for no limit. */
+    public Builder maxLeafLifetime(Duration value) {
+      this.maxLeafLifetime = value;
+      return this;
+    }
+
+    public Builder refuseNoExpiry(boolean value) {
+      this.refuseNoExpiry = value;
+      return this;
+    }
+
+    public Builder minRsaBits(int value) {
+      this.minRsaBits = value;
+      return this;
+    }
+
+    public Builder minEcBits(int value) {
+      this.minEcBits = value;
+      return this;
+    }
+
+    public Builder allowedSignatureAlgorithms(Set<String> value) {
+      this.allowedSignatureAlgorithms = value;
+      return this;
+    }
+
+    public Builder maxChainDepth(int value) {
+      this.maxChainDepth = value;
+      return this;
+    }
+
+    public Builder enforceProfile(boolean value) {
+      this.enforceProfile = value;
+      return this;
+    }
+
+    public TrustPolicy build() {
+      return new TrustPolicy(
+          requireEku,
+          allowAnyEku,
+          maxLeafLifetime,
+          refuseNoExpiry,
+          minRsaBits,
+          minEcBits,
+          allowedSignatureAlgorithms,
+          maxChainDepth,
+          enforceProfile);
+    }
   }
 }

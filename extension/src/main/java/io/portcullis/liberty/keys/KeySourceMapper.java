@@ -2,7 +2,7 @@ package io.portcullis.liberty.keys;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
-import io.portcullis.liberty.internal.ConfigValues;
+import io.portcullis.liberty.config.ConfigValues;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;

@@ -4,6 +4,7 @@ import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.liberty.config.MicroProfileLookup;
 import io.portcullis.messages.Messages;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -84,8 +83,7 @@ public final class PortcullisKeySources {
     }
     Function<String, Optional<String>> microProfile;
     try {
-      Config config = ConfigProvider.getConfig(PortcullisKeySources.class.getClassLoader());
-      microProfile = name -> config.getOptionalValue(name, String.class);
+      microProfile = MicroProfileLookup.forClass(PortcullisKeySources.class);
     } catch (IllegalStateException e) {
       if (Instant.now().isBefore(deadline)) {
         background.schedule(

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceType;
-import io.portcullis.liberty.internal.ConfigValues;
+import io.portcullis.liberty.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

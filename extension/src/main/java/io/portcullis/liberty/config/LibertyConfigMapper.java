@@ -1,4 +1,4 @@
-package io.portcullis.liberty.internal;
+package io.portcullis.liberty.config;
 
 import io.portcullis.config.ConfigParser;
 import java.util.Arrays;
@@ -19,7 +19,7 @@ import java.util.function.Function;
  * policy.0.maxLeafLifetime}, {@code denyList.0.file}. Multi-valued attributes arrive as {@code
  * String[]}.
  */
-final class LibertyConfigMapper {
+public final class LibertyConfigMapper {
   private static final String PREFIX = "portcullis.";
 
   /** Area attribute (server.xml spelling) to property suffix. */
@@ -41,7 +41,7 @@ final class LibertyConfigMapper {
   private LibertyConfigMapper() {}
 
   /** The {@code portcullis.*} properties server.xml describes, in a stable order. */
-  static Map<String, String> fromServerXml(Map<String, ?> properties) {
+  public static Map<String, String> fromServerXml(Map<String, ?> properties) {
     Map<String, String> out = new TreeMap<>();
     put(out, PREFIX + "unmatched", properties.get("unmatched"));
     put(out, PREFIX + "cache.size", properties.get("cacheSize"));
@@ -84,7 +84,7 @@ final class LibertyConfigMapper {
    * that exist only in MicroProfile Config. Environment variables cannot be enumerated back into
    * dotted names, hence the lists.
    */
-  static Map<String, String> withOverrides(
+  public static Map<String, String> withOverrides(
       Map<String, String> serverXml, Function<String, Optional<String>> lookup) {
     Map<String, String> out = new TreeMap<>(serverXml);
     for (String key : serverXml.keySet()) {
@@ -122,7 +122,7 @@ final class LibertyConfigMapper {
    * ("/" or "") cannot be excluded: it would leave every unnamed application to whatever else the
    * server offers, so it is ignored.
    */
-  static Set<String> excludedContextRoots(Object value) {
+  public static Set<String> excludedContextRoots(Object value) {
     Set<String> roots = new TreeSet<>();
     if (value == null) {
       return roots;

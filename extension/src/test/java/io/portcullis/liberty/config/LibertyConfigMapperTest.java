@@ -1,4 +1,4 @@
-package io.portcullis.liberty.internal;
+package io.portcullis.liberty.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.portcullis.liberty.internal;
+package io.portcullis.liberty.config;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;

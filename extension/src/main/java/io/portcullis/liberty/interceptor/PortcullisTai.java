@@ -1,4 +1,4 @@
-package io.portcullis.liberty.internal;
+package io.portcullis.liberty.interceptor;
 
 import com.ibm.websphere.security.WebTrustAssociationException;
 import com.ibm.websphere.security.WebTrustAssociationFailedException;
@@ -10,6 +10,8 @@ import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
+import io.portcullis.liberty.config.LibertyConfigMapper;
+import io.portcullis.liberty.config.MicroProfileLookup;
 import io.portcullis.messages.Messages;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,8 +32,6 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.auth.Subject;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -114,8 +114,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
    * environment variables, server.xml variables and microprofile-config.properties.
    */
   private static Function<String, Optional<String>> microProfileConfig() {
-    Config config = ConfigProvider.getConfig(PortcullisTai.class.getClassLoader());
-    return name -> config.getOptionalValue(name, String.class);
+    return MicroProfileLookup.forClass(PortcullisTai.class);
   }
 
   @Deactivate
