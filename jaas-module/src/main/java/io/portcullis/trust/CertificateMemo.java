@@ -30,27 +30,27 @@ final class CertificateMemo {
   /**
    * The remembered answer for {@code cert}, or {@code checks}' answer, remembered.
    *
-   * @return {@code null} when the certificate passes, otherwise its rejection
+   * @return the certificate's rejection, or empty when it passes
    */
-  TrustDecision answer(
+  Optional<TrustDecision> answer(
       X509Certificate cert,
       boolean leaf,
       Purpose purpose,
       X509Certificate anchor,
-      Supplier<TrustDecision> checks) {
+      Supplier<Optional<TrustDecision>> checks) {
     if (maxEntries <= 0) {
       return checks.get();
     }
     Key key = new Key(cert, leaf, purpose, anchor);
     Optional<TrustDecision> known = answers.get(key);
     if (known == null) {
-      known = Optional.ofNullable(checks.get());
+      known = checks.get();
       if (answers.size() >= maxEntries) {
         answers.clear();
       }
       answers.put(key, known);
     }
-    return known.orElse(null);
+    return known;
   }
 
   int size() {

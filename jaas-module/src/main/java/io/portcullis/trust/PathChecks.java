@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
@@ -75,9 +76,9 @@ final class PathChecks {
    * position, the purpose and the area, so {@code memo} may answer them for a certificate it has
    * seen; path-level checks always run.
    *
-   * @return {@code null} when every check passes, otherwise the first rejection
+   * @return the first rejection, or empty when every check passes
    */
-  static TrustDecision check(
+  static Optional<TrustDecision> check(
       List<X509Certificate> path,
       TrustAnchor anchor,
       NameConstraints anchorConstraints,
@@ -86,21 +87,20 @@ final class PathChecks {
       CertificateMemo memo) {
     X509Certificate leaf = path.get(0);
     if (path.size() + 1 > policy.maxChainDepth()) {
-      return TrustDecision.reject(
-          "PRTC0109E", subject(leaf), path.size() + 1, policy.maxChainDepth());
+      return refuse("PRTC0109E", subject(leaf), path.size() + 1, policy.maxChainDepth());
     }
     X509Certificate anchorCert = anchor.getTrustedCert();
     for (int i = 0; i < path.size(); i++) {
       X509Certificate cert = path.get(i);
       boolean isLeaf = i == 0;
-      TrustDecision rejection =
+      Optional<TrustDecision> rejection =
           memo.answer(
               cert,
               isLeaf,
               purpose,
               anchorCert,
               () -> certificate(cert, isLeaf, anchorConstraints, policy, purpose));
-      if (rejection != null) {
+      if (rejection.isPresent()) {
         return rejection;
       }
     }
@@ -112,7 +112,7 @@ final class PathChecks {
           null,
           () -> keyStrength(anchorCert, anchorCert.getPublicKey(), policy));
     }
-    return null;
+    return Optional.empty();
   }
 
   /**
@@ -120,87 +120,84 @@ final class PathChecks {
    * anchor's name constraints, for the leaf its extended key usage and lifetime, then key strength
    * and signature algorithm.
    *
-   * @return {@code null} when the certificate passes, otherwise the first rejection
+   * @return the first rejection, or empty when the certificate passes
    */
-  static TrustDecision certificate(
+  static Optional<TrustDecision> certificate(
       X509Certificate cert,
       boolean isLeaf,
       NameConstraints anchorConstraints,
       TrustPolicy policy,
       Purpose purpose) {
     if (policy.enforceProfile()) {
-      TrustDecision profile = profile(cert, isLeaf, purpose);
-      if (profile != null) {
+      Optional<TrustDecision> profile = profile(cert, isLeaf, purpose);
+      if (profile.isPresent()) {
         return profile;
       }
     }
     if (anchorConstraints != null) {
-      TrustDecision names = anchorNameConstraints(cert, isLeaf, anchorConstraints);
-      if (names != null) {
+      Optional<TrustDecision> names = anchorNameConstraints(cert, isLeaf, anchorConstraints);
+      if (names.isPresent()) {
         return names;
       }
     }
     if (isLeaf) {
-      TrustDecision eku = extendedKeyUsage(cert, purpose, policy);
-      if (eku != null) {
+      Optional<TrustDecision> eku = extendedKeyUsage(cert, purpose, policy);
+      if (eku.isPresent()) {
         return eku;
       }
-      TrustDecision lifetime = lifetime(cert, policy);
-      if (lifetime != null) {
+      Optional<TrustDecision> lifetime = lifetime(cert, policy);
+      if (lifetime.isPresent()) {
         return lifetime;
       }
     }
-    TrustDecision key = keyStrength(cert, cert.getPublicKey(), policy);
-    if (key != null) {
+    Optional<TrustDecision> key = keyStrength(cert, cert.getPublicKey(), policy);
+    if (key.isPresent()) {
       return key;
     }
     return signatureAlgorithm(cert, policy);
   }
 
   /** RFC 5280 section 4 rules for one certificate of the path. */
-  static TrustDecision profile(X509Certificate cert, boolean isLeaf, Purpose purpose) {
+  static Optional<TrustDecision> profile(X509Certificate cert, boolean isLeaf, Purpose purpose) {
     BigInteger serial = cert.getSerialNumber();
     if (serial.signum() <= 0 || serial.bitLength() > 159) {
-      return TrustDecision.reject("PRTC0124E", subject(cert), serial.toString(16));
+      return refuse("PRTC0124E", subject(cert), serial.toString(16));
     }
-    TrustDecision encoding = validityEncoding(cert);
-    if (encoding != null) {
+    Optional<TrustDecision> encoding = validityEncoding(cert);
+    if (encoding.isPresent()) {
       return encoding;
     }
     Set<String> critical = cert.getCriticalExtensionOIDs();
     if (critical != null) {
       for (String oid : critical) {
         if (!UNDERSTOOD_CRITICAL.contains(oid)) {
-          return TrustDecision.reject("PRTC0116E", subject(cert), oid);
+          return refuse("PRTC0116E", subject(cert), oid);
         }
       }
     }
     boolean[] keyUsage = cert.getKeyUsage();
     if (!isLeaf) {
       if (cert.getBasicConstraints() < 0) {
-        return TrustDecision.reject("PRTC0121E", subject(cert), "basicConstraints cA is not set");
+        return refuse("PRTC0121E", subject(cert), "basicConstraints cA is not set");
       }
       if (critical == null || !critical.contains(OID_BASIC_CONSTRAINTS)) {
-        return TrustDecision.reject(
-            "PRTC0121E", subject(cert), "basicConstraints is not marked critical");
+        return refuse("PRTC0121E", subject(cert), "basicConstraints is not marked critical");
       }
       if (!bit(keyUsage, KU_KEY_CERT_SIGN)) {
-        return TrustDecision.reject(
-            "PRTC0121E", subject(cert), "keyUsage is missing or lacks keyCertSign");
+        return refuse("PRTC0121E", subject(cert), "keyUsage is missing or lacks keyCertSign");
       }
-      return null;
+      return Optional.empty();
     }
     if (cert.getBasicConstraints() >= 0) {
-      return TrustDecision.reject("PRTC0122E", subject(cert), "basicConstraints says cA=true");
+      return refuse("PRTC0122E", subject(cert), "basicConstraints says cA=true");
     }
     if (bit(keyUsage, KU_KEY_CERT_SIGN) || bit(keyUsage, KU_CRL_SIGN)) {
-      return TrustDecision.reject(
-          "PRTC0122E", subject(cert), "keyUsage allows keyCertSign or cRLSign");
+      return refuse("PRTC0122E", subject(cert), "keyUsage allows keyCertSign or cRLSign");
     }
     if (keyUsage != null) {
       boolean ec = cert.getPublicKey() instanceof ECPublicKey;
       if (ec && (bit(keyUsage, KU_KEY_ENCIPHERMENT) || bit(keyUsage, KU_DATA_ENCIPHERMENT))) {
-        return TrustDecision.reject(
+        return refuse(
             "PRTC0123E", subject(cert), "an EC key cannot be used for key or data encipherment");
       }
       boolean usable =
@@ -210,45 +207,51 @@ final class PathChecks {
                   || bit(keyUsage, KU_KEY_ENCIPHERMENT)
                   || bit(keyUsage, KU_KEY_AGREEMENT);
       if (!usable) {
-        return TrustDecision.reject(
-            "PRTC0123E", subject(cert), "keyUsage does not allow TLS " + purpose.name());
+        return refuse("PRTC0123E", subject(cert), "keyUsage does not allow TLS " + purpose.name());
       }
     }
     if (cert.getSubjectX500Principal().getEncoded().length <= 2
         && (critical == null || !critical.contains(OID_SAN))) {
-      return TrustDecision.reject("PRTC0130E", serialOf(cert));
+      return refuse("PRTC0130E", serialOf(cert));
     }
-    return null;
+    return Optional.empty();
   }
 
-  private static TrustDecision validityEncoding(X509Certificate cert) {
+  private static Optional<TrustDecision> validityEncoding(X509Certificate cert) {
     try {
       TBSCertificate tbs = Certificate.getInstance(cert.getEncoded()).getTBSCertificate();
-      String start = timeProblem(tbs.getStartDate().toASN1Primitive());
-      String end = start != null ? start : timeProblem(tbs.getEndDate().toASN1Primitive());
-      return end == null ? null : TrustDecision.reject("PRTC0125E", subject(cert), end);
+      Optional<String> problem =
+          timeProblem(tbs.getStartDate().toASN1Primitive())
+              .or(() -> timeProblem(tbs.getEndDate().toASN1Primitive()));
+      return problem.isEmpty()
+          ? Optional.empty()
+          : refuse("PRTC0125E", subject(cert), problem.get());
     } catch (GeneralSecurityException | RuntimeException e) {
-      return TrustDecision.reject("PRTC0127E", subject(cert), e.toString());
+      return refuse("PRTC0127E", subject(cert), e.toString());
     }
   }
 
-  private static String timeProblem(ASN1Primitive time) {
+  /** What is wrong with a validity time's encoding (RFC 5280 4.1.2.5), or empty. */
+  private static Optional<String> timeProblem(ASN1Primitive time) {
     if (time instanceof ASN1UTCTime utc) {
       String text = utc.getTime();
       String raw = new String(rawTime(utc), java.nio.charset.StandardCharsets.US_ASCII);
-      return UTC_TIME.matcher(raw).matches() ? null : "UTCTime " + text + " is not YYMMDDHHMMSSZ";
+      return UTC_TIME.matcher(raw).matches()
+          ? Optional.empty()
+          : Optional.of("UTCTime " + text + " is not YYMMDDHHMMSSZ");
     }
     if (time instanceof ASN1GeneralizedTime generalized) {
       String raw = generalized.getTimeString();
       if (!GENERALIZED_TIME.matcher(raw).matches()) {
-        return "GeneralizedTime " + raw + " is not YYYYMMDDHHMMSSZ";
+        return Optional.of("GeneralizedTime " + raw + " is not YYYYMMDDHHMMSSZ");
       }
       if (Integer.parseInt(raw.substring(0, 4)) < 2050) {
-        return "GeneralizedTime " + raw + " is used for a date before 2050 (must be UTCTime)";
+        return Optional.of(
+            "GeneralizedTime " + raw + " is used for a date before 2050 (must be UTCTime)");
       }
-      return null;
+      return Optional.empty();
     }
-    return "validity is neither UTCTime nor GeneralizedTime";
+    return Optional.of("validity is neither UTCTime nor GeneralizedTime");
   }
 
   private static byte[] rawTime(ASN1UTCTime utc) {
@@ -261,11 +264,11 @@ final class PathChecks {
     }
   }
 
-  private static TrustDecision anchorNameConstraints(
+  private static Optional<TrustDecision> anchorNameConstraints(
       X509Certificate cert, boolean isLeaf, NameConstraints constraints) {
     boolean selfIssued = cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal());
     if (!isLeaf && selfIssued) {
-      return null; // RFC 5280 6.1.3 (b): self-issued intermediates are exempt
+      return Optional.empty(); // RFC 5280 6.1.3 (b): self-issued intermediates are exempt
     }
     PKIXNameConstraintValidator validator = new PKIXNameConstraintValidator();
     GeneralSubtree[] permitted = constraints.getPermittedSubtrees();
@@ -294,11 +297,11 @@ final class PathChecks {
         }
       }
     } catch (NameConstraintValidatorException e) {
-      return TrustDecision.reject("PRTC0117E", subject(cert), "trust anchor", e.getMessage());
+      return refuse("PRTC0117E", subject(cert), "trust anchor", e.getMessage());
     } catch (RuntimeException e) {
-      return TrustDecision.reject("PRTC0117E", subject(cert), "trust anchor", e.toString());
+      return refuse("PRTC0117E", subject(cert), "trust anchor", e.toString());
     }
-    return null;
+    return Optional.empty();
   }
 
   /** The anchor certificate's own name constraints, or {@code null}. */
@@ -310,69 +313,70 @@ final class PathChecks {
     return NameConstraints.getInstance(ASN1OctetString.getInstance(value).getOctets());
   }
 
-  static TrustDecision extendedKeyUsage(X509Certificate leaf, Purpose purpose, TrustPolicy policy) {
+  static Optional<TrustDecision> extendedKeyUsage(
+      X509Certificate leaf, Purpose purpose, TrustPolicy policy) {
     try {
       List<String> eku = leaf.getExtendedKeyUsage();
       if (eku == null) {
         // RFC 5280 4.2.1.12: without the extension the key is not restricted by EKU.
-        return policy.requireEku()
-            ? TrustDecision.reject("PRTC0128E", subject(leaf), purpose)
-            : null;
+        return policy.requireEku() ? refuse("PRTC0128E", subject(leaf), purpose) : Optional.empty();
       }
       boolean any = policy.allowAnyEku() && eku.contains(EKU_ANY);
       if (!eku.contains(purpose.ekuOid()) && !any) {
-        return TrustDecision.reject("PRTC0106E", subject(leaf), purpose, eku);
+        return refuse("PRTC0106E", subject(leaf), purpose, eku);
       }
-      return null;
+      return Optional.empty();
     } catch (CertificateParsingException e) {
-      return TrustDecision.reject("PRTC0107E", subject(leaf), e.getMessage());
+      return refuse("PRTC0107E", subject(leaf), e.getMessage());
     }
   }
 
-  private static TrustDecision lifetime(X509Certificate leaf, TrustPolicy policy) {
+  private static Optional<TrustDecision> lifetime(X509Certificate leaf, TrustPolicy policy) {
     Instant notBefore = leaf.getNotBefore().toInstant();
     Instant notAfter = leaf.getNotAfter().toInstant();
     if (policy.refuseNoExpiry() && !notAfter.isBefore(NO_EXPIRY)) {
-      return TrustDecision.reject("PRTC0112E", subject(leaf));
+      return refuse("PRTC0112E", subject(leaf));
     }
     Duration max = policy.maxLeafLifetime();
     if (max != null && Duration.between(notBefore, notAfter).compareTo(max) > 0) {
-      return TrustDecision.reject(
+      return refuse(
           "PRTC0111E", subject(leaf), Duration.between(notBefore, notAfter).toDays(), max.toDays());
     }
-    return null;
+    return Optional.empty();
   }
 
-  static TrustDecision keyStrength(X509Certificate cert, PublicKey key, TrustPolicy policy) {
+  static Optional<TrustDecision> keyStrength(
+      X509Certificate cert, PublicKey key, TrustPolicy policy) {
     if (policy.minRsaBits() == 0 && policy.minEcBits() == 0) {
-      return null;
+      return Optional.empty();
     }
     if (key instanceof RSAPublicKey rsa) {
       int bits = rsa.getModulus().bitLength();
       return bits < policy.minRsaBits()
-          ? TrustDecision.reject("PRTC0113E", subject(cert), "RSA", bits, policy.minRsaBits())
-          : null;
+          ? refuse("PRTC0113E", subject(cert), "RSA", bits, policy.minRsaBits())
+          : Optional.empty();
     }
     if (key instanceof ECPublicKey ec) {
       int bits = ec.getParams().getCurve().getField().getFieldSize();
       return bits < policy.minEcBits()
-          ? TrustDecision.reject("PRTC0113E", subject(cert), "EC", bits, policy.minEcBits())
-          : null;
+          ? refuse("PRTC0113E", subject(cert), "EC", bits, policy.minEcBits())
+          : Optional.empty();
     }
     if (key instanceof EdECPublicKey) {
-      return null;
+      return Optional.empty();
     }
-    return TrustDecision.reject("PRTC0114E", subject(cert), key.getAlgorithm());
+    return refuse("PRTC0114E", subject(cert), key.getAlgorithm());
   }
 
-  private static TrustDecision signatureAlgorithm(X509Certificate cert, TrustPolicy policy) {
+  private static Optional<TrustDecision> signatureAlgorithm(
+      X509Certificate cert, TrustPolicy policy) {
     Set<String> allowed = policy.allowedSignatureAlgorithms();
     if (allowed.isEmpty()) {
-      return null;
+      return Optional.empty();
     }
     String name = cert.getSigAlgName().toUpperCase(Locale.ROOT);
     if (!allowed.contains(name)) {
-      return TrustDecision.reject("PRTC0115E", subject(cert), cert.getSigAlgName());
+      return refuse("PRTC0115E", subject(cert), cert.getSigAlgName());
     }
     if (name.equals("RSASSA-PSS")) {
       try {
@@ -381,13 +385,17 @@ final class PathChecks {
         String digest = params.getParameterSpec(PSSParameterSpec.class).getDigestAlgorithm();
         String normal = digest.toUpperCase(Locale.ROOT).replace("-", "");
         if (!allowed.contains(normal + "WITHRSA")) {
-          return TrustDecision.reject("PRTC0115E", subject(cert), "RSASSA-PSS with " + digest);
+          return refuse("PRTC0115E", subject(cert), "RSASSA-PSS with " + digest);
         }
       } catch (GeneralSecurityException | IOException | RuntimeException e) {
-        return TrustDecision.reject("PRTC0115E", subject(cert), "RSASSA-PSS: " + e.getMessage());
+        return refuse("PRTC0115E", subject(cert), "RSASSA-PSS: " + e.getMessage());
       }
     }
-    return null;
+    return Optional.empty();
+  }
+
+  private static Optional<TrustDecision> refuse(String messageId, Object... args) {
+    return Optional.of(TrustDecision.reject(messageId, args));
   }
 
   private static boolean bit(boolean[] bits, int index) {

@@ -340,7 +340,7 @@ public final class PkixTrustValidator implements TrustValidator {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
       }
       X509Certificate anchorCert = anchor.getTrustedCert();
-      TrustDecision checks =
+      Optional<TrustDecision> checks =
           PathChecks.check(
               path,
               anchor,
@@ -348,8 +348,8 @@ public final class PkixTrustValidator implements TrustValidator {
               area.policy(),
               purpose,
               memo);
-      if (checks != null) {
-        return AreaOutcome.rejected(checks);
+      if (checks.isPresent()) {
+        return AreaOutcome.rejected(checks.get());
       }
       Instant validUntil = anchorCert == null ? Instant.MAX : anchorCert.getNotAfter().toInstant();
       for (X509Certificate certificate : path) {

@@ -8,6 +8,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.bouncycastle.asn1.DERNull;
@@ -21,7 +22,7 @@ class CertificateMemoTest {
 
   private final AtomicInteger runs = new AtomicInteger();
 
-  private Supplier<TrustDecision> counting(TrustDecision answer) {
+  private Supplier<Optional<TrustDecision>> counting(Optional<TrustDecision> answer) {
     return () -> {
       runs.incrementAndGet();
       return answer;
@@ -40,8 +41,10 @@ class CertificateMemoTest {
     CertificateMemo memo = new CertificateMemo(16);
     X509Certificate cert = AREA.clientLeaf("CN=a", "spiffe://corp/a").certificate();
     X509Certificate anchor = ROOT.certificate();
-    assertThat(memo.answer(cert, true, Purpose.CLIENT, anchor, counting(null))).isNull();
-    assertThat(memo.answer(copyOf(cert), true, Purpose.CLIENT, anchor, counting(null))).isNull();
+    assertThat(memo.answer(cert, true, Purpose.CLIENT, anchor, counting(Optional.empty())))
+        .isEmpty();
+    assertThat(memo.answer(copyOf(cert), true, Purpose.CLIENT, anchor, counting(Optional.empty())))
+        .isEmpty();
     assertThat(runs).hasValue(1);
   }
 
@@ -49,8 +52,10 @@ class CertificateMemoTest {
   void remembersRejectionsToo() {
     CertificateMemo memo = new CertificateMemo(16);
     X509Certificate cert = AREA.clientLeaf("CN=b", "spiffe://corp/b").certificate();
-    assertThat(memo.answer(cert, true, Purpose.CLIENT, null, counting(REFUSED))).isEqualTo(REFUSED);
-    assertThat(memo.answer(cert, true, Purpose.CLIENT, null, counting(null))).isEqualTo(REFUSED);
+    assertThat(memo.answer(cert, true, Purpose.CLIENT, null, counting(Optional.of(REFUSED))))
+        .contains(REFUSED);
+    assertThat(memo.answer(cert, true, Purpose.CLIENT, null, counting(Optional.empty())))
+        .contains(REFUSED);
     assertThat(runs).hasValue(1);
   }
 
@@ -58,10 +63,10 @@ class CertificateMemoTest {
   void positionPurposeAndAnchorAreAskedSeparately() {
     CertificateMemo memo = new CertificateMemo(16);
     X509Certificate cert = AREA.certificate();
-    memo.answer(cert, true, Purpose.CLIENT, ROOT.certificate(), counting(null));
-    memo.answer(cert, false, Purpose.CLIENT, ROOT.certificate(), counting(null));
-    memo.answer(cert, false, Purpose.SERVER, ROOT.certificate(), counting(null));
-    memo.answer(cert, false, Purpose.SERVER, AREA.certificate(), counting(null));
+    memo.answer(cert, true, Purpose.CLIENT, ROOT.certificate(), counting(Optional.empty()));
+    memo.answer(cert, false, Purpose.CLIENT, ROOT.certificate(), counting(Optional.empty()));
+    memo.answer(cert, false, Purpose.SERVER, ROOT.certificate(), counting(Optional.empty()));
+    memo.answer(cert, false, Purpose.SERVER, AREA.certificate(), counting(Optional.empty()));
     assertThat(runs).hasValue(4);
     assertThat(memo.size()).isEqualTo(4);
   }
@@ -71,13 +76,13 @@ class CertificateMemoTest {
     CertificateMemo memo = new CertificateMemo(3);
     for (int i = 0; i < 10; i++) {
       X509Certificate cert = AREA.clientLeaf("CN=c" + i, "spiffe://corp/c").certificate();
-      memo.answer(cert, true, Purpose.CLIENT, null, counting(null));
+      memo.answer(cert, true, Purpose.CLIENT, null, counting(Optional.empty()));
       assertThat(memo.size()).isLessThanOrEqualTo(3);
     }
     CertificateMemo off = new CertificateMemo(0);
     X509Certificate cert = AREA.certificate();
-    off.answer(cert, false, Purpose.CLIENT, null, counting(null));
-    off.answer(cert, false, Purpose.CLIENT, null, counting(null));
+    off.answer(cert, false, Purpose.CLIENT, null, counting(Optional.empty()));
+    off.answer(cert, false, Purpose.CLIENT, null, counting(Optional.empty()));
     assertThat(off.size()).isZero();
     assertThat(runs).hasValue(12);
   }
