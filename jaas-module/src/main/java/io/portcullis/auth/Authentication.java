@@ -21,14 +21,24 @@ public sealed interface Authentication {
     }
   }
 
+  /** Whether a refused caller was never established, or established and not let in. */
+  enum Kind {
+    /** No trusted identity: no or unreadable certificate, untrusted chain, bad configuration. */
+    UNAUTHENTICATED,
+    /** A trusted caller the role rules refuse (a deny rule, or unmatched callers refused). */
+    FORBIDDEN
+  }
+
   /**
    * The request is refused; {@code reason} starts with the message ID.
    *
+   * @param kind whether the caller was identified (HTTP 403) or not (401)
    * @param messageId the {@code PRTCnnnnX} ID
    * @param reason the operator-readable reason
    */
-  record Refused(String messageId, String reason) implements Authentication {
+  record Refused(Kind kind, String messageId, String reason) implements Authentication {
     public Refused {
+      Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(messageId, "messageId");
       Objects.requireNonNull(reason, "reason");
     }
@@ -38,13 +48,17 @@ public sealed interface Authentication {
      * unmatched callers refused): HTTP 403 rather than 401.
      */
     public boolean forbidden() {
-      return FORBIDDEN.contains(messageId);
+      return kind == Kind.FORBIDDEN;
     }
 
-    private static final Set<String> FORBIDDEN = Set.of("PRTC0204E", "PRTC0205E");
+    /** No trusted identity was established; {@code messageId} formatted with {@code args}. */
+    static Refused unauthenticated(String messageId, Object... args) {
+      return new Refused(Kind.UNAUTHENTICATED, messageId, Messages.format(messageId, args));
+    }
 
-    static Refused of(String messageId, Object... args) {
-      return new Refused(messageId, Messages.format(messageId, args));
+    /** A trusted caller the rules do not let in; {@code messageId} formatted with {@code args}. */
+    static Refused forbidden(String messageId, Object... args) {
+      return new Refused(Kind.FORBIDDEN, messageId, Messages.format(messageId, args));
     }
   }
 }

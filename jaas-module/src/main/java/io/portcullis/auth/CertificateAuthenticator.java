@@ -50,17 +50,18 @@ public final class CertificateAuthenticator {
   /** Authenticates the chain a TLS handshake presented (leaf first); {@code null} means none. */
   public Authentication authenticate(X509Certificate[] chain) {
     if (chain == null || chain.length == 0) {
-      return Authentication.Refused.of("PRTC0301E");
+      return Authentication.Refused.unauthenticated("PRTC0301E");
     }
     List<X509Certificate> certificates = Arrays.asList(chain);
     for (X509Certificate certificate : certificates) {
       if (certificate == null) {
-        return Authentication.Refused.of("PRTC0101E");
+        return Authentication.Refused.unauthenticated("PRTC0101E");
       }
     }
     TrustDecision decision = validator.validate(certificates, Purpose.CLIENT);
     if (!decision.accepted()) {
-      return new Authentication.Refused(decision.messageId(), decision.reason());
+      return new Authentication.Refused(
+          Authentication.Kind.UNAUTHENTICATED, decision.messageId(), decision.reason());
     }
     Outcome key = new Outcome(chain[0], decision.area());
     Authentication known = remembered.get(key);
@@ -80,15 +81,16 @@ public final class CertificateAuthenticator {
     try {
       identity = IdentityReader.read(leaf).inArea(area);
     } catch (PortcullisException e) {
-      return new Authentication.Refused(e.messageId(), e.getMessage());
+      return new Authentication.Refused(
+          Authentication.Kind.UNAUTHENTICATED, e.messageId(), e.getMessage());
     }
     RoleRules.Evaluation evaluation = rules.evaluate(identity);
     if (evaluation.deniedBy().isPresent()) {
-      return Authentication.Refused.of(
+      return Authentication.Refused.forbidden(
           "PRTC0205E", identity.principalName(), area, evaluation.deniedBy().get().name());
     }
     if (!evaluation.granted() && refuseUnmatched) {
-      return Authentication.Refused.of("PRTC0204E", identity.principalName(), area);
+      return Authentication.Refused.forbidden("PRTC0204E", identity.principalName(), area);
     }
     return new Authentication.Authenticated(identity, evaluation.groups());
   }

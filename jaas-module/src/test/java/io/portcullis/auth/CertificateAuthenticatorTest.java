@@ -52,6 +52,8 @@ class CertificateAuthenticatorTest {
                     .identity(),
                 java.util.Set.of()));
     assertRefused(authenticator(true).authenticate(chain), "PRTC0204E");
+    assertThat(((Authentication.Refused) authenticator(true).authenticate(chain)).kind())
+        .isEqualTo(Authentication.Kind.FORBIDDEN);
   }
 
   @Test
@@ -59,6 +61,8 @@ class CertificateAuthenticatorTest {
     assertRefused(authenticator(false).authenticate(null), "PRTC0301E");
     assertRefused(authenticator(false).authenticate(new X509Certificate[0]), "PRTC0301E");
     assertRefused(authenticator(false).authenticate(new X509Certificate[] {null}), "PRTC0101E");
+    assertThat(((Authentication.Refused) authenticator(false).authenticate(null)).kind())
+        .isEqualTo(Authentication.Kind.UNAUTHENTICATED);
   }
 
   @Test

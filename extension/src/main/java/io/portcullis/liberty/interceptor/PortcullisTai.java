@@ -142,7 +142,9 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     Authentication result =
         current.authenticator() == null
             ? new Authentication.Refused(
-                current.refusalId(), Messages.format(current.refusalId(), "see earlier errors"))
+                Authentication.Kind.UNAUTHENTICATED,
+                current.refusalId(),
+                Messages.format(current.refusalId(), "see earlier errors"))
             : current.authenticator().authenticate(chain);
     if (result instanceof Authentication.Authenticated ok) {
       String principal = ok.identity().principalName();
