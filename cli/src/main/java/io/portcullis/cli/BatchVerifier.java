@@ -259,7 +259,7 @@ final class BatchVerifier {
    */
   private static Optional<TrustDecision> unreadableName(String text) {
     try {
-      byte[] der = bytes(text);
+      byte[] der;
       if (text.contains("-----BEGIN")) {
         try (PemReader pem = new PemReader(new StringReader(text))) {
           PemObject object = pem.readPemObject();
@@ -268,6 +268,8 @@ final class BatchVerifier {
           }
           der = object.getContent();
         }
+      } else {
+        der = bytes(text);
       }
       TBSCertificate tbs = Certificate.getInstance(der).getTBSCertificate();
       Extensions extensions = tbs.getExtensions();

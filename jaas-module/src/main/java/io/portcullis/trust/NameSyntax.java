@@ -22,7 +22,7 @@ import org.bouncycastle.asn1.x509.NameConstraints;
  * name.
  *
  * <p>Where a URI name constraint applies, RFC 5280 4.2.1.10 asks more: the URI must have a host
- * that is a fully qualified domain name ({@link #uriHostsUnderConstraint}).
+ * that is a fully qualified domain name ({@link Facts#uriHost}).
  */
 public final class NameSyntax {
   private static final String OID_SAN = "2.5.29.17";
@@ -42,24 +42,38 @@ public final class NameSyntax {
   private NameSyntax() {}
 
   /**
-   * Checks the DNS names, e-mail addresses and URIs in {@code certificate}'s subject alternative
-   * names.
+   * What the trust core needs of one certificate's names, read from one parse of its subject
+   * alternative names: a pure function of the certificate, so the validator remembers it.
    *
-   * @return the refusal for the first name outside the syntax, or empty when every name is in it
+   * @param syntax the refusal for the first name outside RFC 5280's syntax, or empty
+   * @param uriHost the refusal for the first URI without a domain-name host, which applies only
+   *     where a URI name constraint does (RFC 5280 4.2.1.10), or empty
+   * @param constrainsUris whether the certificate's own name constraints have a URI subtree
    */
-  public static Optional<TrustDecision> check(X509Certificate certificate) {
+  record Facts(
+      Optional<TrustDecision> syntax, Optional<TrustDecision> uriHost, boolean constrainsUris) {}
+
+  /** Reads the {@link Facts} of {@code certificate}. */
+  static Facts facts(X509Certificate certificate) {
+    boolean constrains = constrainsUris(certificate);
     byte[] extension = certificate.getExtensionValue(OID_SAN);
     if (extension == null) {
-      return Optional.empty();
+      return new Facts(Optional.empty(), Optional.empty(), constrains);
     }
+    String subject = PathChecks.subject(certificate);
     GeneralNames names;
     try {
       names = GeneralNames.getInstance(ASN1OctetString.getInstance(extension).getOctets());
     } catch (RuntimeException e) {
-      return Optional.of(
-          TrustDecision.reject("PRTC0203E", PathChecks.subject(certificate) + ": " + e));
+      return new Facts(
+          Optional.of(TrustDecision.reject("PRTC0203E", subject + ": " + e)),
+          Optional.empty(),
+          constrains);
     }
-    return check(PathChecks.subject(certificate), names, certificate.getBasicConstraints() < 0);
+    return new Facts(
+        check(subject, names, certificate.getBasicConstraints() < 0),
+        uriHosts(subject, names),
+        constrains);
   }
 
   /**
@@ -108,13 +122,8 @@ public final class NameSyntax {
    *
    * @return the refusal for the first URI without such a host, or empty
    */
-  public static Optional<TrustDecision> uriHostsUnderConstraint(X509Certificate certificate) {
-    byte[] extension = certificate.getExtensionValue(OID_SAN);
-    if (extension == null) {
-      return Optional.empty();
-    }
-    for (GeneralName name :
-        GeneralNames.getInstance(ASN1OctetString.getInstance(extension).getOctets()).getNames()) {
+  private static Optional<TrustDecision> uriHosts(String subject, GeneralNames names) {
+    for (GeneralName name : names.getNames()) {
       if (name.getTagNo() != GeneralName.uniformResourceIdentifier) {
         continue;
       }
@@ -127,9 +136,7 @@ public final class NameSyntax {
                   ? Optional.of("its host is an IP address")
                   : dnsName(host.get(), false).map(p -> "its host " + p);
       if (problem.isPresent()) {
-        return Optional.of(
-            TrustDecision.reject(
-                "PRTC0141E", PathChecks.subject(certificate), quote(uri), problem.get()));
+        return Optional.of(TrustDecision.reject("PRTC0141E", subject, quote(uri), problem.get()));
       }
     }
     return Optional.empty();

@@ -84,7 +84,7 @@ final class PathChecks {
       NameConstraints anchorConstraints,
       TrustPolicy policy,
       Purpose purpose,
-      CertificateMemo memo) {
+      CertificateMemo<Optional<TrustDecision>> memo) {
     X509Certificate leaf = path.get(0);
     if (path.size() + 1 > policy.maxChainDepth()) {
       return refuse("PRTC0109E", subject(leaf), path.size() + 1, policy.maxChainDepth());

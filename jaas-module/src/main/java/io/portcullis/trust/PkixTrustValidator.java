@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.x509.NameConstraints;
 
 /**
@@ -59,8 +58,13 @@ public final class PkixTrustValidator implements TrustValidator {
   private final Clock clock;
   private final DenyList denyList;
   private final ChainCache cache;
-  private final Map<X509Certificate, NameFacts> nameFacts = new ConcurrentHashMap<>();
-  private final int memoSize;
+
+  /**
+   * What {@link NameSyntax#facts} read of each presented certificate, remembered: the JDK answers
+   * "no such extension" by throwing and catching, which would otherwise cost more than the rest of
+   * an uncached validation.
+   */
+  private final CertificateMemo<NameSyntax.Facts> nameFacts;
 
   /** Validates against {@code areas} with an empty deny-list and the default cache. */
   public PkixTrustValidator(List<TrustArea> areas, Clock clock) {
@@ -91,7 +95,7 @@ public final class PkixTrustValidator implements TrustValidator {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.denyList = Objects.requireNonNull(denyList, "denyList");
     this.cache = new ChainCache(cacheSize);
-    this.memoSize = memoSize;
+    this.nameFacts = new CertificateMemo<>(memoSize);
   }
 
   /** The configured areas. */
@@ -135,14 +139,17 @@ public final class PkixTrustValidator implements TrustValidator {
       return cached;
     }
     long version = TrustChanges.current();
+    List<NameSyntax.Facts> names = new ArrayList<>(chain.size());
     boolean presentedConstrainUris = false;
     for (X509Certificate certificate : chain) {
       // Names outside RFC 5280's syntax never reach a name-constraint engine or a rule.
-      NameFacts facts = nameFacts(certificate);
-      if (facts.refusal().isPresent()) {
-        return facts.refusal().get();
+      NameSyntax.Facts facts =
+          nameFacts.answer(certificate, false, null, null, () -> NameSyntax.facts(certificate));
+      if (facts.syntax().isPresent()) {
+        return facts.syntax().get();
       }
       presentedConstrainUris |= facts.constrainsUris() && certificate != leaf;
+      names.add(facts);
     }
     for (X509Certificate certificate : chain) {
       Optional<String> denied = denyList.denies(certificate);
@@ -162,7 +169,8 @@ public final class PkixTrustValidator implements TrustValidator {
     TrustDecision firstSpecific = null;
     List<String> unrecognised = new ArrayList<>();
     for (AreaState area : areas) {
-      AreaOutcome outcome = area.validate(chain, purpose, now, denyList, presentedConstrainUris);
+      AreaOutcome outcome =
+          area.validate(chain, purpose, now, denyList, names, presentedConstrainUris);
       if (outcome.decision().accepted()) {
         cache.put(key, outcome.decision(), outcome.validUntil(), version, now);
         return outcome.decision();
@@ -180,28 +188,6 @@ public final class PkixTrustValidator implements TrustValidator {
     }
     return TrustDecision.reject(
         "PRTC0105E", PathChecks.subject(leaf), String.join("; ", unrecognised));
-  }
-
-  /**
-   * What the name checks need of one certificate: its name-syntax refusal, if any, and whether it
-   * constrains URIs. A pure function of the certificate, so remembered per certificate (the JDK
-   * answers "no such extension" by throwing and catching, which would otherwise cost more than the
-   * rest of an uncached validation).
-   */
-  private record NameFacts(Optional<TrustDecision> refusal, boolean constrainsUris) {}
-
-  private NameFacts nameFacts(X509Certificate certificate) {
-    NameFacts known = memoSize <= 0 ? null : nameFacts.get(certificate);
-    if (known == null) {
-      known = new NameFacts(NameSyntax.check(certificate), NameSyntax.constrainsUris(certificate));
-      if (memoSize > 0) {
-        if (nameFacts.size() >= memoSize) {
-          nameFacts.clear();
-        }
-        nameFacts.put(certificate, known);
-      }
-    }
-    return known;
   }
 
   /** Whether a certificate appears twice: a loop. Chains are short, so pairs are compared. */
@@ -237,12 +223,12 @@ public final class PkixTrustValidator implements TrustValidator {
     private final Set<X509Certificate> anchorCertificates;
     private final Map<X509Certificate, NameConstraints> anchorConstraints = new HashMap<>();
     private final CertStore intermediates;
-    private final CertificateMemo memo;
+    private final CertificateMemo<Optional<TrustDecision>> memo;
     private final boolean constrainsUris;
 
     AreaState(TrustArea area, int memoSize) {
       this.area = area;
-      this.memo = new CertificateMemo(memoSize);
+      this.memo = new CertificateMemo<>(memoSize);
       Set<TrustAnchor> set = new HashSet<>();
       for (X509Certificate anchor : area.anchors()) {
         // The JDK refuses TrustAnchor name constraints; PathChecks applies them instead.
@@ -275,6 +261,7 @@ public final class PkixTrustValidator implements TrustValidator {
         Purpose purpose,
         Instant now,
         DenyList denyList,
+        List<NameSyntax.Facts> names,
         boolean presentedConstrainUris) {
       if (anchorCertificates.contains(chain.get(0))) {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
@@ -285,8 +272,9 @@ public final class PkixTrustValidator implements TrustValidator {
         presented.remove(presented.size() - 1);
       }
       if (constrainsUris || presentedConstrainUris) {
-        for (X509Certificate certificate : presented) {
-          Optional<TrustDecision> refused = NameSyntax.uriHostsUnderConstraint(certificate);
+        // presented is the chain without the anchors it ends in, so its facts are names' prefix
+        for (int i = 0; i < presented.size(); i++) {
+          Optional<TrustDecision> refused = names.get(i).uriHost();
           if (refused.isPresent()) {
             return AreaOutcome.rejected(refused.get());
           }

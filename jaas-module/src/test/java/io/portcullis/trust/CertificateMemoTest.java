@@ -38,7 +38,7 @@ class CertificateMemoTest {
 
   @Test
   void answersACertificateSeenBeforeWithoutCheckingAgain() throws Exception {
-    CertificateMemo memo = new CertificateMemo(16);
+    CertificateMemo<Optional<TrustDecision>> memo = new CertificateMemo<>(16);
     X509Certificate cert = AREA.clientLeaf("CN=a", "spiffe://corp/a").certificate();
     X509Certificate anchor = ROOT.certificate();
     assertThat(memo.answer(cert, true, Purpose.CLIENT, anchor, counting(Optional.empty())))
@@ -50,7 +50,7 @@ class CertificateMemoTest {
 
   @Test
   void remembersRejectionsToo() {
-    CertificateMemo memo = new CertificateMemo(16);
+    CertificateMemo<Optional<TrustDecision>> memo = new CertificateMemo<>(16);
     X509Certificate cert = AREA.clientLeaf("CN=b", "spiffe://corp/b").certificate();
     assertThat(memo.answer(cert, true, Purpose.CLIENT, null, counting(Optional.of(REFUSED))))
         .contains(REFUSED);
@@ -61,7 +61,7 @@ class CertificateMemoTest {
 
   @Test
   void positionPurposeAndAnchorAreAskedSeparately() {
-    CertificateMemo memo = new CertificateMemo(16);
+    CertificateMemo<Optional<TrustDecision>> memo = new CertificateMemo<>(16);
     X509Certificate cert = AREA.certificate();
     memo.answer(cert, true, Purpose.CLIENT, ROOT.certificate(), counting(Optional.empty()));
     memo.answer(cert, false, Purpose.CLIENT, ROOT.certificate(), counting(Optional.empty()));
@@ -73,13 +73,13 @@ class CertificateMemoTest {
 
   @Test
   void staysWithinItsBoundAndZeroTurnsItOff() {
-    CertificateMemo memo = new CertificateMemo(3);
+    CertificateMemo<Optional<TrustDecision>> memo = new CertificateMemo<>(3);
     for (int i = 0; i < 10; i++) {
       X509Certificate cert = AREA.clientLeaf("CN=c" + i, "spiffe://corp/c").certificate();
       memo.answer(cert, true, Purpose.CLIENT, null, counting(Optional.empty()));
       assertThat(memo.size()).isLessThanOrEqualTo(3);
     }
-    CertificateMemo off = new CertificateMemo(0);
+    CertificateMemo<Optional<TrustDecision>> off = new CertificateMemo<>(0);
     X509Certificate cert = AREA.certificate();
     off.answer(cert, false, Purpose.CLIENT, null, counting(Optional.empty()));
     off.answer(cert, false, Purpose.CLIENT, null, counting(Optional.empty()));
