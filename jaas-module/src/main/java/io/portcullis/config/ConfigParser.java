@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.config.Settings.Section;
 import io.portcullis.rules.Attribute;
 import io.portcullis.rules.RoleRule;
 import io.portcullis.rules.RoleRules;
@@ -47,41 +48,18 @@ public final class ConfigParser {
   static final String POLICY = PREFIX + "policy.";
 
   /** Policy keys, valid under {@code portcullis.policy.} and {@code portcullis.area.<name>.}. */
-  public static final Set<String> POLICY_KEYS =
-      Set.of(
-          "requireEku",
-          "allowAnyEku",
-          "maxLeafLifetime",
-          "refuseNoExpiry",
-          "minRsaBits",
-          "minEcBits",
-          "signatureAlgorithms",
-          "maxChainDepth",
-          "profile");
+  static final Set<String> POLICY_KEYS = Settings.keys(Section.POLICY);
 
-  static final Set<String> AREA_KEYS =
-      Set.of(
-          "anchors",
-          "intermediates",
-          "crl",
-          "crl.refresh",
-          "revocation",
-          "revocation.scope",
-          "enabled");
+  /** Area keys, the policy keys included. */
+  static final Set<String> AREA_KEYS = Settings.keys(Section.AREA);
 
-  public static final Set<String> RULE_KEYS =
-      Set.of("attribute", "match", "pattern", "value", "groups", "effect", "enabled", "order");
+  static final Set<String> RULE_KEYS = Settings.keys(Section.RULE);
 
-  static final Set<String> GLOBAL_KEYS =
-      Set.of(
-          PREFIX + "unmatched",
-          PREFIX + "cache.size",
-          PREFIX + "denyList.entries",
-          PREFIX + "denyList.file");
+  /** Whole properties of the elements that occur once: the feature's own and the deny-list. */
+  static final Set<String> GLOBAL_KEYS = globalKeys();
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*([dhms])");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
-  private static final Duration DEFAULT_CRL_REFRESH = Duration.ofHours(1);
 
   private ConfigParser() {}
 
@@ -106,7 +84,7 @@ public final class ConfigParser {
       String key = entry.getKey();
       String value = entry.getValue() == null ? "" : entry.getValue().strip();
       if (key.startsWith(AREA)) {
-        group(key, AREA, value, areaProps, union(AREA_KEYS, POLICY_KEYS));
+        group(key, AREA, value, areaProps, AREA_KEYS);
       } else if (key.startsWith(RULE)) {
         group(key, RULE, value, ruleProps, RULE_KEYS);
       } else if (key.startsWith(POLICY)) {
@@ -243,15 +221,13 @@ public final class ConfigParser {
       throw new PortcullisException(
           "PRTC0702E", prefix + "crl", "(hard-fail revocation needs a CRL file or URL)");
     }
-    String scope = props.getOrDefault("revocation.scope", "leaf").toLowerCase(Locale.ROOT);
+    String scope = valueOrDefault(props, Section.AREA, "revocationScope").toLowerCase(Locale.ROOT);
     if (!scope.equals("leaf") && !scope.equals("chain")) {
       throw new PortcullisException(
           "PRTC0701E", prefix + "revocation.scope", scope, "expected leaf or chain");
     }
     Duration refresh =
-        props.containsKey("crl.refresh")
-            ? duration(prefix + "crl.refresh", props.get("crl.refresh"), false)
-            : DEFAULT_CRL_REFRESH;
+        duration(prefix + "crl.refresh", valueOrDefault(props, Section.AREA, "crlRefresh"), false);
     Revocation revocation = Revocation.off();
     if (mode != RevocationMode.OFF) {
       List<CrlSource> sources = new ArrayList<>();
@@ -336,8 +312,8 @@ public final class ConfigParser {
     }
     try {
       Attribute attribute = Attribute.parse(attributeText);
-      RoleRule.Match match = RoleRule.Match.parse(props.getOrDefault("match", "exact"));
-      RoleRule.Effect effect = RoleRule.Effect.parse(props.getOrDefault("effect", "grant"));
+      RoleRule.Match match = RoleRule.Match.parse(valueOrDefault(props, Section.RULE, "match"));
+      RoleRule.Effect effect = RoleRule.Effect.parse(valueOrDefault(props, Section.RULE, "effect"));
       List<String> groups = list(props.getOrDefault("groups", ""));
       if (effect == RoleRule.Effect.DENY && !groups.isEmpty()) {
         throw new IllegalArgumentException("a deny rule grants no groups; remove .groups");
@@ -463,9 +439,18 @@ public final class ConfigParser {
     return new PortcullisException("PRTC0705E", key, "known settings: " + new TreeSet<>(allowed));
   }
 
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> all = new HashSet<>(a);
-    all.addAll(b);
-    return all;
+  /** The value of {@code attribute}'s property in {@code props}, or its schema default. */
+  private static String valueOrDefault(
+      Map<String, String> props, Section element, String attribute) {
+    Settings.Setting setting = Settings.setting(element, attribute);
+    return props.getOrDefault(setting.key(), setting.defaultValue());
+  }
+
+  private static Set<String> globalKeys() {
+    Set<String> keys = new HashSet<>();
+    for (Section element : List.of(Section.ROOT, Section.DENY_LIST)) {
+      Settings.keys(element).forEach(key -> keys.add(element.prefix() + key));
+    }
+    return Set.copyOf(keys);
   }
 }

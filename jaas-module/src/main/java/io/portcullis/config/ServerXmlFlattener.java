@@ -1,11 +1,13 @@
 package io.portcullis.config;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.config.Settings.Section;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,17 +51,17 @@ import org.xml.sax.SAXException;
  * written. Document type declarations are refused (no external entities).
  */
 public final class ServerXmlFlattener {
-  private static final Map<String, String> DOTTED =
-      Map.of(
-          "crlrefresh", "crl.refresh",
-          "revocationscope", "revocation.scope",
-          "cachesize", "cache.size");
+  /**
+   * Lower-cased server.xml attribute to property key, where the two differ ({@code crlRefresh} to
+   * {@code crl.refresh}), from the settings schema.
+   */
+  private static final Map<String, String> DOTTED = dotted();
 
   /**
    * Attributes of the element that only the Liberty adapter reads (the realm of access IDs, the
    * applications left to their own module), not the identity path.
    */
-  private static final Set<String> LIBERTY_ONLY = Set.of("realm", "excludedContextRoots");
+  private static final Set<String> LIBERTY_ONLY = libertyOnly();
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)\\}");
 
@@ -159,8 +161,8 @@ public final class ServerXmlFlattener {
 
   private static void flattenElement(Element portcullis, Map<String, String> into)
       throws PortcullisException {
-    attributes(portcullis, "portcullis.", into, null);
-    LIBERTY_ONLY.forEach(name -> into.remove("portcullis." + name));
+    attributes(portcullis, Section.ROOT.prefix(), into, null);
+    LIBERTY_ONLY.forEach(name -> into.remove(Section.ROOT.prefix() + name));
     NodeList children = portcullis.getChildNodes();
     for (int i = 0; i < children.getLength(); i++) {
       if (children.item(i).getNodeType() != Node.ELEMENT_NODE) {
@@ -170,12 +172,12 @@ public final class ServerXmlFlattener {
       String tag = child.getTagName();
       switch (tag) {
         case "trustArea", "area" ->
-            attributes(child, "portcullis.area." + name(child) + ".", into, "name");
+            attributes(child, Section.AREA.prefix(name(child)), into, "name");
         case "roleRule", "rule" ->
-            attributes(child, "portcullis.rule." + name(child) + ".", into, "name");
-        case "policy" -> attributes(child, "portcullis.policy.", into, null);
-        case "denyList" -> attributes(child, "portcullis.denyList.", into, null);
-        case "cache" -> attributes(child, "portcullis.cache.", into, null);
+            attributes(child, Section.RULE.prefix(name(child)), into, "name");
+        case "policy" -> attributes(child, Section.POLICY.prefix(), into, null);
+        case "denyList" -> attributes(child, Section.DENY_LIST.prefix(), into, null);
+        case "cache" -> attributes(child, Section.ROOT.prefix() + "cache.", into, null);
         default -> {
           // other engineers' children (key sources, renewal) are not ours to read
         }
@@ -207,5 +209,25 @@ public final class ServerXmlFlattener {
       String key = DOTTED.getOrDefault(name.toLowerCase(Locale.ROOT), name);
       into.put(prefix + key, attribute.getNodeValue());
     }
+  }
+
+  private static Map<String, String> dotted() {
+    Map<String, String> dotted = new HashMap<>();
+    for (Settings.Setting setting : Settings.all()) {
+      if (!setting.key().isEmpty() && !setting.key().equals(setting.attribute())) {
+        dotted.put(setting.attribute().toLowerCase(Locale.ROOT), setting.key());
+      }
+    }
+    return Map.copyOf(dotted);
+  }
+
+  private static Set<String> libertyOnly() {
+    Set<String> names = new HashSet<>();
+    for (Settings.Setting setting : Settings.of(Section.ROOT)) {
+      if (setting.libertyOnly()) {
+        names.add(setting.attribute());
+      }
+    }
+    return Set.copyOf(names);
   }
 }

@@ -1,6 +1,7 @@
 package io.portcullis.keys;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.config.Settings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,20 +25,8 @@ import java.util.TreeSet;
  * error rather than a silent default.
  */
 public final class KeySourceConfig {
-  /** Every attribute this class reads. */
-  public static final Set<String> KEYS =
-      Set.of(
-          "type",
-          "file",
-          "password",
-          "passwordEnv",
-          "library",
-          "tokenLabel",
-          "slot",
-          "slotListIndex",
-          "alias",
-          "pin",
-          "pinEnv");
+  /** Every attribute this class reads: the {@code <keySource>} settings of the schema. */
+  public static final Set<String> KEYS = Settings.keys(Settings.Section.KEY_SOURCE);
 
   /** The environment variables PKCS#11 libraries read; kept so checks can name them. */
   static final Set<String> LIBRARY_ENVIRONMENT =

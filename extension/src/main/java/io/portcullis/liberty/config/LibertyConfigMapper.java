@@ -1,6 +1,9 @@
 package io.portcullis.liberty.config;
 
-import io.portcullis.config.ConfigParser;
+import io.portcullis.config.Settings;
+import io.portcullis.config.Settings.Section;
+import io.portcullis.config.Settings.Setting;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,43 +23,16 @@ import java.util.function.Function;
  * String[]}.
  */
 public final class LibertyConfigMapper {
-  private static final String PREFIX = "portcullis.";
-
-  /** Area attribute (server.xml spelling) to property suffix. */
-  private static final Map<String, String> AREA_KEYS =
-      Map.of(
-          "anchors", "anchors",
-          "intermediates", "intermediates",
-          "crl", "crl",
-          "crlRefresh", "crl.refresh",
-          "revocation", "revocation",
-          "revocationScope", "revocation.scope",
-          "enabled", "enabled");
-
-  /** Rule and policy attributes are spelled the same in server.xml and in properties. */
-  private static final Set<String> RULE_KEYS = ConfigParser.RULE_KEYS;
-
-  private static final Set<String> POLICY_KEYS = ConfigParser.POLICY_KEYS;
 
   private LibertyConfigMapper() {}
 
   /** The {@code portcullis.*} properties server.xml describes, in a stable order. */
   public static Map<String, String> fromServerXml(Map<String, ?> properties) {
     Map<String, String> out = new TreeMap<>();
-    put(out, PREFIX + "unmatched", properties.get("unmatched"));
-    put(out, PREFIX + "cache.size", properties.get("cacheSize"));
+    element(properties, "", Section.ROOT, "", out);
     for (int i = 0; properties.containsKey("trustArea." + i + ".name"); i++) {
-      String prefix = "trustArea." + i + ".";
-      String name = ConfigValues.text(properties.get(prefix + "name"));
-      for (Map.Entry<String, String> key : AREA_KEYS.entrySet()) {
-        put(
-            out,
-            PREFIX + "area." + name + "." + key.getValue(),
-            properties.get(prefix + key.getKey()));
-      }
-      for (String key : POLICY_KEYS) {
-        put(out, PREFIX + "area." + name + "." + key, properties.get(prefix + key));
-      }
+      String name = ConfigValues.text(properties.get("trustArea." + i + ".name"));
+      element(properties, "trustArea." + i + ".", Section.AREA, name, out);
     }
     for (int i = 0; hasAny(properties, "roleRule." + i + "."); i++) {
       String prefix = "roleRule." + i + ".";
@@ -65,15 +41,10 @@ public final class LibertyConfigMapper {
           named == null || ConfigValues.text(named).isEmpty()
               ? "roleRule" + i
               : ConfigValues.text(named);
-      for (String key : RULE_KEYS) {
-        put(out, PREFIX + "rule." + name + "." + key, properties.get(prefix + key));
-      }
+      element(properties, prefix, Section.RULE, name, out);
     }
-    for (String key : POLICY_KEYS) {
-      put(out, PREFIX + "policy." + key, properties.get("policy.0." + key));
-    }
-    put(out, PREFIX + "denyList.file", properties.get("denyList.0.file"));
-    put(out, PREFIX + "denyList.entries", properties.get("denyList.0.entries"));
+    element(properties, "policy.0.", Section.POLICY, "", out);
+    element(properties, "denyList.0.", Section.DENY_LIST, "", out);
     return out;
   }
 
@@ -90,30 +61,52 @@ public final class LibertyConfigMapper {
     for (String key : serverXml.keySet()) {
       lookup.apply(key).ifPresent(value -> out.put(key, value));
     }
-    for (String name : names(lookup.apply(PREFIX + "rules"))) {
-      for (String key : RULE_KEYS) {
-        String property = PREFIX + "rule." + name + "." + key;
-        lookup.apply(property).ifPresent(value -> out.put(property, value));
-      }
+    for (String name : names(lookup.apply(Settings.RULE_NAMES))) {
+      lookUp(Section.RULE, name, lookup, out);
     }
-    for (String name : names(lookup.apply(PREFIX + "areas"))) {
-      for (String key : AREA_KEYS.values()) {
-        String property = PREFIX + "area." + name + "." + key;
-        lookup.apply(property).ifPresent(value -> out.put(property, value));
-      }
-      for (String key : POLICY_KEYS) {
-        String property = PREFIX + "area." + name + "." + key;
-        lookup.apply(property).ifPresent(value -> out.put(property, value));
-      }
+    for (String name : names(lookup.apply(Settings.AREA_NAMES))) {
+      lookUp(Section.AREA, name, lookup, out);
     }
-    for (String key : POLICY_KEYS) {
-      String property = PREFIX + "policy." + key;
-      lookup.apply(property).ifPresent(value -> out.put(property, value));
-    }
-    for (String key : List.of("unmatched", "cache.size", "denyList.file", "denyList.entries")) {
-      lookup.apply(PREFIX + key).ifPresent(value -> out.put(PREFIX + key, value));
+    for (Section element : List.of(Section.ROOT, Section.POLICY, Section.DENY_LIST)) {
+      lookUp(element, "", lookup, out);
     }
     return out;
+  }
+
+  /**
+   * The properties of one element instance whose flattened attributes start with {@code
+   * flatPrefix}. Durations typed in the metatype arrive as milliseconds and are passed on in
+   * ISO-8601, the form the core reads.
+   */
+  private static void element(
+      Map<String, ?> properties,
+      String flatPrefix,
+      Section element,
+      String name,
+      Map<String, String> out) {
+    for (Setting setting : Settings.accepted(element)) {
+      if (setting.type() == Settings.Type.NAME || setting.libertyOnly()) {
+        continue;
+      }
+      Object value = properties.get(flatPrefix + setting.attribute());
+      if (value instanceof Number millis && setting.type() == Settings.Type.DURATION) {
+        value = Duration.ofMillis(millis.longValue()).toString();
+      }
+      if (value != null) {
+        out.put(element.prefix(name) + setting.key(), ConfigValues.text(value));
+      }
+    }
+  }
+
+  private static void lookUp(
+      Section element,
+      String name,
+      Function<String, Optional<String>> lookup,
+      Map<String, String> out) {
+    for (String key : Settings.keys(element)) {
+      String property = element.prefix(name) + key;
+      lookup.apply(property).ifPresent(value -> out.put(property, value));
+    }
   }
 
   /**
@@ -147,11 +140,5 @@ public final class LibertyConfigMapper {
 
   private static boolean hasAny(Map<String, ?> properties, String prefix) {
     return properties.keySet().stream().anyMatch(k -> k.startsWith(prefix));
-  }
-
-  private static void put(Map<String, String> out, String key, Object value) {
-    if (value != null) {
-      out.put(key, ConfigValues.text(value));
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.portcullis.liberty.keys;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.config.Settings;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.liberty.config.ConfigValues;
 import java.util.LinkedHashMap;
@@ -19,12 +20,12 @@ import java.util.function.Function;
  * server.
  */
 final class KeySourceMapper {
-  static final String PREFIX = "portcullis.keySource.";
+  static final String PREFIX = Settings.Section.KEY_SOURCE.prefix();
 
   /**
    * MicroProfile Config list of key source names defined only there (env vars cannot be listed).
    */
-  static final String NAMES = "portcullis.keySources";
+  static final String NAMES = Settings.KEY_SOURCE_NAMES;
 
   private KeySourceMapper() {}
 

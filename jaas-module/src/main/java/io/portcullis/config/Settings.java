@@ -1,0 +1,510 @@
+package io.portcullis.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The one table of the feature's settings: for each, the server.xml element and attribute, the
+ * {@code portcullis.*} property MicroProfile Config uses, its type, its default and one line of
+ * documentation. {@link ConfigParser}, {@link ServerXmlFlattener}, the Liberty adapter's mappers
+ * and the key sources read their names from here; tests hold the table against the feature's
+ * metatype.xml and docs/configuration.md, so a setting is spelt once.
+ */
+public final class Settings {
+
+  /** A server.xml element of {@code <usr_portcullis>} and the property prefix it maps to. */
+  public enum Section {
+    /** {@code <usr_portcullis>} itself: {@code portcullis.<key>}. */
+    ROOT("usr_portcullis", "portcullis.", false),
+    /** {@code <trustArea>}: {@code portcullis.area.<name>.<key>}, policy settings included. */
+    AREA("trustArea", "portcullis.area.", true),
+    /** {@code <roleRule>}: {@code portcullis.rule.<name>.<key>}. */
+    RULE("roleRule", "portcullis.rule.", true),
+    /** {@code <policy>}: {@code portcullis.policy.<key>}; the same keys apply per area. */
+    POLICY("policy", "portcullis.policy.", false),
+    /** {@code <denyList>}: {@code portcullis.denyList.<key>}. */
+    DENY_LIST("denyList", "portcullis.denyList.", false),
+    /** {@code <keySource>}: {@code portcullis.keySource.<name>.<key>}. */
+    KEY_SOURCE("keySource", "portcullis.keySource.", true);
+
+    private final String tag;
+    private final String prefix;
+    private final boolean named;
+
+    Section(String tag, String prefix, boolean named) {
+      this.tag = tag;
+      this.prefix = prefix;
+      this.named = named;
+    }
+
+    /** The element's name in server.xml. */
+    public String tag() {
+      return tag;
+    }
+
+    /** The property prefix; a named element's name follows it, then a dot. */
+    public String prefix() {
+      return prefix;
+    }
+
+    /** Whether the element repeats, each instance addressed by its {@code name}. */
+    public boolean named() {
+      return named;
+    }
+
+    /** The prefix of one instance's properties: {@code portcullis.area.payments.}. */
+    public String prefix(String name) {
+      return named ? prefix + name + "." : prefix;
+    }
+  }
+
+  /** What a value is; the metatype types it the same way. */
+  public enum Type {
+    /** The name that addresses a repeated element; part of the property, not a value. */
+    NAME,
+    TEXT,
+    /** Comma-separated (several values in server.xml). */
+    LIST,
+    BOOLEAN,
+    INTEGER,
+    /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} (server.xml), or ISO-8601 (properties). */
+    DURATION,
+    /** A duration, or {@code none} for no limit; untyped in the metatype because of the latter. */
+    DURATION_OR_NONE,
+    /** One of {@link Setting#options()}. */
+    CHOICE,
+    /** A secret: plain or encoded with Liberty's securityUtility; never printed. */
+    PASSWORD
+  }
+
+  /**
+   * One setting.
+   *
+   * @param element where it is written in server.xml
+   * @param attribute its attribute name in server.xml
+   * @param key its property suffix after the element's prefix (and name)
+   * @param type what its value is
+   * @param required whether the element is invalid without it
+   * @param defaultValue the value that applies when it is absent, as it would be written; empty
+   *     when there is none or it depends on other settings (the doc line says how)
+   * @param options the values a {@link Type#CHOICE} takes
+   * @param doc one line for the reference documentation
+   * @param libertyOnly read by the Liberty adapter from server.xml only, never a property
+   */
+  public record Setting(
+      Section element,
+      String attribute,
+      String key,
+      Type type,
+      boolean required,
+      String defaultValue,
+      List<String> options,
+      String doc,
+      boolean libertyOnly) {
+    public Setting {
+      Objects.requireNonNull(element, "element");
+      Objects.requireNonNull(attribute, "attribute");
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(defaultValue, "defaultValue");
+      options = List.copyOf(options);
+      Objects.requireNonNull(doc, "doc");
+      if ((type == Type.CHOICE) == options.isEmpty()) {
+        throw new IllegalArgumentException(attribute + ": options go with CHOICE only");
+      }
+    }
+
+    /** The property name for a named element's instance {@code name} (ignored otherwise). */
+    public String property(String name) {
+      return element.prefix(name) + key;
+    }
+
+    /** The property as documentation writes it: {@code portcullis.area.<name>.crl.refresh}. */
+    public String property() {
+      return type == Type.NAME ? "" : property("<name>");
+    }
+  }
+
+  private static final List<Setting> ALL = new ArrayList<>();
+
+  static {
+    Section e = Section.ROOT;
+    libertyOnly(
+        e,
+        "realm",
+        Type.TEXT,
+        "portcullis",
+        "realm of the access IDs: `user:<realm>/<principal>`, `group:<realm>/<group>`; no `/`");
+    choice(
+        e,
+        "unmatched",
+        "authenticate",
+        "a trusted caller no rule grants a group: `authenticate` (no roles) or `refuse` (403, `PRTC0204E`)",
+        "authenticate",
+        "refuse");
+    add(
+        e,
+        "cacheSize",
+        "cache.size",
+        Type.INTEGER,
+        false,
+        "10000",
+        "validated-chain cache entries; 0 turns it off",
+        false);
+    libertyOnly(
+        e,
+        "excludedContextRoots",
+        Type.LIST,
+        "",
+        "context roots (`/orders-jaspic, /orders-jaas`) the interceptor leaves to the application's own Jakarta Authentication module or JAAS login module ([adapters.md](adapters.md)); a server decision, so not read from MicroProfile Config");
+
+    e = Section.AREA;
+    add(
+        e,
+        "name",
+        "",
+        Type.NAME,
+        true,
+        "",
+        "the area's name; part of the caller's identity, matchable by rules",
+        false);
+    add(
+        e,
+        "anchors",
+        "anchors",
+        Type.LIST,
+        true,
+        "",
+        "PEM or DER files with the area's root certificate(s)",
+        false);
+    add(
+        e,
+        "intermediates",
+        Type.LIST,
+        "",
+        false,
+        "the area's intermediates, so callers need not send them");
+    add(e, "crl", Type.LIST, "", false, "CRL files or http(s) URLs, refreshed in the background");
+    add(
+        e,
+        "crlRefresh",
+        "crl.refresh",
+        Type.DURATION,
+        false,
+        "1h",
+        "how often the CRLs are re-read at most (`2s`, `5m`, `1h`)",
+        false);
+    choice(
+        e,
+        "revocation",
+        "",
+        "`hard-fail` (default with a CRL), `soft-fail`, `off` (default without one)",
+        "hard-fail",
+        "soft-fail",
+        "off");
+    add(
+        e,
+        "revocationScope",
+        "revocation.scope",
+        Type.CHOICE,
+        false,
+        "leaf",
+        List.of("leaf", "chain"),
+        "which certificates are checked against CRLs",
+        false);
+    add(e, "enabled", Type.BOOLEAN, "true", false, "`false` switches the area off");
+
+    e = Section.RULE;
+    add(
+        e,
+        "name",
+        "",
+        Type.NAME,
+        false,
+        "",
+        "the rule's name, by which MicroProfile Config addresses it; default `roleRule<N>`",
+        false);
+    add(
+        e,
+        "attribute",
+        "attribute",
+        Type.TEXT,
+        true,
+        "",
+        "`uriSan`, `spiffeId`, `dnsSan`, `subjectDn`, `dn.CN` / `dn.OU` / `dn.O` / ..., `area`, `fingerprint`, `serial`",
+        false);
+    choice(e, "match", "exact", "how `pattern` is compared", "exact", "glob", "regex");
+    add(e, "pattern", Type.TEXT, "", false, "what to match (this or `value` is required)");
+    add(e, "value", Type.TEXT, "", false, "another name for `pattern`");
+    add(e, "groups", Type.LIST, "", false, "groups granted on a match");
+    choice(
+        e,
+        "effect",
+        "grant",
+        "`deny`: a match refuses the caller (403, `PRTC0205E`), whatever grants match",
+        "grant",
+        "deny");
+    add(
+        e,
+        "order",
+        Type.INTEGER,
+        "0",
+        false,
+        "reporting order among deny rules; does not change the result");
+    add(e, "enabled", Type.BOOLEAN, "true", false, "`false` switches the rule off");
+
+    e = Section.POLICY;
+    add(
+        e,
+        "requireEku",
+        Type.BOOLEAN,
+        "true",
+        false,
+        "the leaf must carry an extended key usage naming the purpose");
+    add(
+        e,
+        "allowAnyEku",
+        Type.BOOLEAN,
+        "false",
+        false,
+        "`anyExtendedKeyUsage` stands in for the purpose");
+    add(
+        e,
+        "maxLeafLifetime",
+        Type.DURATION_OR_NONE,
+        "90d",
+        false,
+        "longest notBefore..notAfter span of a leaf; `none` for no limit");
+    add(
+        e,
+        "refuseNoExpiry",
+        Type.BOOLEAN,
+        "true",
+        false,
+        "refuse certificates without a real expiry (notAfter 99991231235959Z)");
+    add(e, "minRsaBits", Type.INTEGER, "2048", false, "smallest RSA modulus in the path");
+    add(e, "minEcBits", Type.INTEGER, "256", false, "smallest elliptic-curve key in the path");
+    add(
+        e,
+        "signatureAlgorithms",
+        Type.LIST,
+        "",
+        false,
+        "allowed signature algorithms (default: SHA-2 ECDSA and RSA, RSASSA-PSS, EdDSA; never SHA-1 or MD5)");
+    add(
+        e,
+        "maxChainDepth",
+        Type.INTEGER,
+        "4",
+        false,
+        "most certificates in the validated path, anchor included");
+    add(e, "profile", Type.BOOLEAN, "true", false, "apply the RFC 5280 profile checks");
+
+    e = Section.DENY_LIST;
+    add(
+        e,
+        "file",
+        Type.TEXT,
+        "",
+        false,
+        "one `serial:<hex>` or `sha256:<hex>` per line; watched, changes apply within seconds");
+    add(e, "entries", Type.LIST, "", false, "entries given inline");
+
+    e = Section.KEY_SOURCE;
+    add(
+        e,
+        "name",
+        "",
+        Type.NAME,
+        true,
+        "",
+        "the key source's name: the alias SSL configurations select",
+        false);
+    add(
+        e,
+        "type",
+        "type",
+        Type.CHOICE,
+        true,
+        "",
+        List.of("pkcs12", "pkcs11", "tpm"),
+        "where the key lives: a PKCS#12 file, a PKCS#11 token or a TPM 2.0",
+        false);
+    add(e, "file", Type.TEXT, "", false, "pkcs12: the PKCS#12 file");
+    add(
+        e,
+        "password",
+        Type.PASSWORD,
+        "",
+        false,
+        "pkcs12: the file's password, plain or `securityUtility`-encoded");
+    add(
+        e,
+        "passwordEnv",
+        Type.TEXT,
+        "",
+        false,
+        "pkcs12: the environment variable holding the password");
+    add(
+        e,
+        "library",
+        Type.TEXT,
+        "",
+        false,
+        "pkcs11, tpm: the PKCS#11 module (tpm: Debian's tpm2-pkcs11 by default)");
+    add(
+        e,
+        "tokenLabel",
+        Type.TEXT,
+        "",
+        false,
+        "pkcs11, tpm: the token's label (or `slot`, or `slotListIndex`)");
+    add(e, "slot", Type.TEXT, "", false, "pkcs11, tpm: the slot ID (decimal or `0x` hex)");
+    add(
+        e,
+        "slotListIndex",
+        Type.TEXT,
+        "",
+        false,
+        "pkcs11, tpm: the slot's index in the module's list");
+    add(
+        e,
+        "alias",
+        Type.TEXT,
+        "",
+        false,
+        "the key's alias (PKCS#12 entry, token key label); default: the only one");
+    add(
+        e,
+        "pin",
+        Type.PASSWORD,
+        "",
+        false,
+        "pkcs11, tpm: the user PIN, plain or `securityUtility`-encoded");
+    add(e, "pinEnv", Type.TEXT, "", false, "pkcs11, tpm: the environment variable holding the PIN");
+  }
+
+  /** MicroProfile Config list of rule names defined only there (env vars cannot be listed). */
+  public static final String RULE_NAMES = "portcullis.rules";
+
+  /** MicroProfile Config list of area names defined only there. */
+  public static final String AREA_NAMES = "portcullis.areas";
+
+  /** MicroProfile Config list of key source names defined only there. */
+  public static final String KEY_SOURCE_NAMES = "portcullis.keySources";
+
+  private Settings() {}
+
+  /** Every setting, in documentation order. */
+  public static List<Setting> all() {
+    return List.copyOf(ALL);
+  }
+
+  /** The settings written on {@code element} itself (an area's policy settings not included). */
+  public static List<Setting> of(Section element) {
+    return ALL.stream().filter(s -> s.element() == element).toList();
+  }
+
+  /** The settings {@code element} accepts: for an area, its own and every policy setting. */
+  public static List<Setting> accepted(Section element) {
+    List<Setting> accepted = new ArrayList<>(of(element));
+    if (element == Section.AREA) {
+      accepted.addAll(of(Section.POLICY));
+    }
+    return accepted;
+  }
+
+  /** The property keys (after the prefix and name) {@code element} accepts. */
+  public static Set<String> keys(Section element) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (Setting setting : accepted(element)) {
+      if (setting.type() != Type.NAME && !setting.libertyOnly()) {
+        keys.add(setting.key());
+      }
+    }
+    return Set.copyOf(keys);
+  }
+
+  /** server.xml attribute to property key, for the settings {@code element} accepts. */
+  public static Map<String, String> attributes(Section element) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    for (Setting setting : accepted(element)) {
+      if (setting.type() != Type.NAME && !setting.libertyOnly()) {
+        attributes.put(setting.attribute(), setting.key());
+      }
+    }
+    return attributes;
+  }
+
+  /** The setting of {@code element} with server.xml attribute {@code attribute}. */
+  public static Setting setting(Section element, String attribute) {
+    return accepted(element).stream()
+        .filter(s -> s.attribute().equals(attribute))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(element.tag() + " has no " + attribute));
+  }
+
+  private static void add(
+      Section element,
+      String attribute,
+      Type type,
+      String defaultValue,
+      boolean required,
+      String doc) {
+    add(element, attribute, attribute, type, required, defaultValue, doc, false);
+  }
+
+  private static void libertyOnly(
+      Section element, String attribute, Type type, String defaultValue, String doc) {
+    add(element, attribute, attribute, type, false, defaultValue, doc, true);
+  }
+
+  private static void add(
+      Section element,
+      String attribute,
+      String key,
+      Type type,
+      boolean required,
+      String defaultValue,
+      String doc,
+      boolean libertyOnly) {
+    ALL.add(
+        new Setting(
+            element, attribute, key, type, required, defaultValue, List.of(), doc, libertyOnly));
+  }
+
+  private static void add(
+      Section element,
+      String attribute,
+      String key,
+      Type type,
+      boolean required,
+      String defaultValue,
+      List<String> options,
+      String doc,
+      boolean libertyOnly) {
+    ALL.add(
+        new Setting(
+            element, attribute, key, type, required, defaultValue, options, doc, libertyOnly));
+  }
+
+  private static void choice(
+      Section element, String attribute, String defaultValue, String doc, String... options) {
+    ALL.add(
+        new Setting(
+            element,
+            attribute,
+            attribute,
+            Type.CHOICE,
+            false,
+            defaultValue,
+            List.of(options),
+            doc,
+            false));
+  }
+}
