@@ -5,23 +5,32 @@ Run from the repository root: python3 .build/messages-doc.py
 """
 import re
 
-BUNDLE = "jaas-module/src/main/resources/io/portcullis/messages/PortcullisMessages.properties"
+# Each module owns its bundle and ID range: core 01/02/03/07, CA 04, key sources 05.
+BUNDLES = [
+    "jaas-module/src/main/resources/io/portcullis/messages/PortcullisMessages.properties",
+    "ca/src/main/resources/io/portcullis/ca/CaMessages.properties",
+    "keysource/src/main/resources/io/portcullis/keys/KeySourceMessages.properties",
+]
 props = {}
-key = None
-for raw in open(BUNDLE, encoding="utf-8").read().splitlines():
-    line = raw.strip()
-    if not line or line.startswith("#"):
-        continue
-    k, _, v = line.partition("=")
-    props[k.strip()] = v.strip().replace("''", "'")
+for bundle in BUNDLES:
+    for raw in open(bundle, encoding="utf-8").read().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        k, _, v = line.partition("=")
+        if k.strip() in props:
+            raise SystemExit(f"{k.strip()} is in two bundles")
+        props[k.strip()] = v.strip().replace("''", "'")
 
 ids = sorted(k for k in props if re.fullmatch(r"PRTC\d{4}[IWE]", k))
 out = [
     "# Portcullis messages",
     "",
     "Every operator message starts with its ID. This page lists each ID with its explanation and"
-    " the action to take; `MessagesDocTest` fails the build when an ID in"
-    " `PortcullisMessages.properties` is missing here. Regenerate it with"
+    " the action to take. Each module owns its bundle and range: the core 01xx (trust), 02xx"
+    " (rules), 03xx (adapters) and 07xx (configuration), the CA 04xx (`CaMessages.properties`),"
+    " the key sources 05xx (`KeySourceMessages.properties`); each module's messages test fails"
+    " the build when one of its IDs is missing here. Regenerate it with"
     " `python3 .build/messages-doc.py`.",
     "",
 ]

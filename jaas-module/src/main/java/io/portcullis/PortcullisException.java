@@ -1,5 +1,6 @@
 package io.portcullis;
 
+import io.portcullis.messages.MessageId;
 import io.portcullis.messages.Messages;
 
 /**
@@ -20,6 +21,12 @@ public class PortcullisException extends Exception {
   public PortcullisException(Throwable cause, String messageId, Object... args) {
     super(Messages.format(messageId, args), cause);
     this.messageId = messageId;
+  }
+
+  /** An exception carrying {@code message} of its module's catalog. */
+  public PortcullisException(MessageId message, Throwable cause, Object... args) {
+    super(message.format(args), cause);
+    this.messageId = message.id();
   }
 
   /** The {@code PRTCnnnnX} ID of this exception's message. */

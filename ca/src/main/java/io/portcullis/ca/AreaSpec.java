@@ -47,26 +47,26 @@ public record AreaSpec(
       Duration validity)
       throws PortcullisException {
     if (!CaStore.validAreaName(name)) {
-      throw new PortcullisException("PRTC0410E", name, "the name must match [a-z0-9][a-z0-9-]*");
+      throw CaMessage.AREA_INVALID.exception(name, "the name must match [a-z0-9][a-z0-9-]*");
     }
     if (uriPrefix == null || !uriPrefix.startsWith("spiffe://") || !uriPrefix.endsWith("/")) {
-      throw new PortcullisException(
-          "PRTC0410E", name, "the URI prefix must look like spiffe://trust-domain/path/");
+      throw CaMessage.AREA_INVALID.exception(
+          name, "the URI prefix must look like spiffe://trust-domain/path/");
     }
     List<String> subtrees = dnsSubtrees.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
     for (String subtree : subtrees) {
       if (!validDnsName(subtree)) {
-        throw new PortcullisException("PRTC0410E", name, "bad DNS subtree " + subtree);
+        throw CaMessage.AREA_INVALID.exception(name, "bad DNS subtree " + subtree);
       }
     }
     if (maxLeafLifetime.compareTo(Duration.ofMinutes(5)) < 0
         || maxLeafLifetime.compareTo(Duration.ofDays(398)) > 0) {
-      throw new PortcullisException(
-          "PRTC0410E", name, "the maximum leaf lifetime must be between 5 minutes and 398 days");
+      throw CaMessage.AREA_INVALID.exception(
+          name, "the maximum leaf lifetime must be between 5 minutes and 398 days");
     }
     if (validity.compareTo(maxLeafLifetime) <= 0) {
-      throw new PortcullisException(
-          "PRTC0410E", name, "the intermediate must outlive its longest leaf");
+      throw CaMessage.AREA_INVALID.exception(
+          name, "the intermediate must outlive its longest leaf");
     }
     return new AreaSpec(name, uriPrefix, subtrees, maxLeafLifetime, keyType, validity);
   }

@@ -146,7 +146,7 @@ final class AuditLog {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an audit entry always serializes", e);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0404E", file, e.getMessage());
+      throw CaMessage.WRITE_FAILED.causedBy(e, file, e.getMessage());
     }
   }
 

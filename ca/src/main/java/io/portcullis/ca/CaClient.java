@@ -70,14 +70,14 @@ public final class CaClient {
       JsonNode body = json.readTree(response.body());
       if (response.statusCode() != 200) {
         String message = body == null ? "" : body.path("message").asText("");
-        throw new PortcullisException("PRTC0449E", uri, response.statusCode(), message);
+        throw CaMessage.SERVER_ANSWERED.exception(uri, response.statusCode(), message);
       }
       return Pem.certificates(body.path("chain").asText());
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0449E", uri, "-", e.getMessage());
+      throw CaMessage.SERVER_ANSWERED.causedBy(e, uri, "-", e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PortcullisException(e, "PRTC0449E", uri, "-", "interrupted");
+      throw CaMessage.SERVER_ANSWERED.causedBy(e, uri, "-", "interrupted");
     }
   }
 }

@@ -60,10 +60,9 @@ final class CaContext {
   }
 
   AreaRecord liveArea(String name) throws PortcullisException {
-    AreaRecord area =
-        store.area(name).orElseThrow(() -> new PortcullisException("PRTC0407E", name));
+    AreaRecord area = store.area(name).orElseThrow(() -> CaMessage.AREA_UNKNOWN.exception(name));
     if (area.retired()) {
-      throw new PortcullisException("PRTC0409E", name, area.retiredAt());
+      throw CaMessage.AREA_RETIRED.exception(name, area.retiredAt());
     }
     return area;
   }
@@ -102,13 +101,13 @@ final class CaContext {
         throw e;
       } catch (RuntimeException e) {
         PortcullisException wrapped =
-            new PortcullisException(
-                e, "PRTC0445E", event, e.getClass().getSimpleName() + ": " + e.getMessage());
+            CaMessage.STEP_FAILED.causedBy(
+                e, event, e.getClass().getSimpleName() + ": " + e.getMessage());
         refused(event, operator, workload[0], area, wrapped);
         throw wrapped;
       }
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0442E", store.lockFile(), e.getMessage());
+      throw CaMessage.LOCK_FAILED.causedBy(e, store.lockFile(), e.getMessage());
     }
   }
 
@@ -130,12 +129,12 @@ final class CaContext {
 
   static Instant instant(String text, String where) throws PortcullisException {
     if (text == null) {
-      throw new PortcullisException("PRTC0403E", where, "missing time");
+      throw CaMessage.STATE_UNREADABLE.exception(where, "missing time");
     }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new PortcullisException(e, "PRTC0403E", where, "bad time " + text);
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, where, "bad time " + text);
     }
   }
 

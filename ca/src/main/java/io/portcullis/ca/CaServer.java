@@ -181,9 +181,8 @@ public final class CaServer implements AutoCloseable {
               exchange,
               500,
               error(
-                  "PRTC0445E",
-                  io.portcullis.messages.Messages.format(
-                      "PRTC0445E", exchange.getRequestURI().getPath(), e.toString())));
+                  CaMessage.STEP_FAILED.id(),
+                  CaMessage.STEP_FAILED.format(exchange.getRequestURI().getPath(), e.toString())));
         }
       }
     };
@@ -198,7 +197,7 @@ public final class CaServer implements AutoCloseable {
   }
 
   private ObjectNode refusal(String detail) {
-    return error("PRTC0448E", io.portcullis.messages.Messages.format("PRTC0448E", detail));
+    return error(CaMessage.SERVER_REFUSED.id(), CaMessage.SERVER_REFUSED.format(detail));
   }
 
   private ObjectNode error(String messageId, String message) {
@@ -234,14 +233,14 @@ public final class CaServer implements AutoCloseable {
     try {
       return Pem.csr(text(request, "csr"));
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+      throw CaMessage.REQUEST_UNREADABLE.causedBy(e, e.getMessage());
     }
   }
 
   private static String text(JsonNode request, String field) throws PortcullisException {
     JsonNode value = request.get(field);
     if (value == null || !value.isTextual()) {
-      throw new PortcullisException("PRTC0448E", "missing field " + field);
+      throw CaMessage.SERVER_REFUSED.exception("missing field " + field);
     }
     return value.asText();
   }

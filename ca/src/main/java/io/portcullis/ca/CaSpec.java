@@ -38,25 +38,24 @@ public record CaSpec(
       Duration rootValidity)
       throws PortcullisException {
     if (name == null || name.isBlank()) {
-      throw new PortcullisException("PRTC0441E", "name", name, "a non-empty CA name");
+      throw CaMessage.VALUE_INVALID.exception("name", name, "a non-empty CA name");
     }
     if (!AreaSpec.validDnsName(trustDomain)) {
-      throw new PortcullisException(
-          "PRTC0441E", "trust domain", trustDomain, "a lower-case DNS-style name");
+      throw CaMessage.VALUE_INVALID.exception(
+          "trust domain", trustDomain, "a lower-case DNS-style name");
     }
     if (rootKeyType != KeyType.P256
         && rootKeyType != KeyType.P384
         && rootKeyType != KeyType.RSA3072) {
-      throw new PortcullisException(
-          "PRTC0441E", "root key type", rootKeyType, "P-256, P-384, RSA-3072");
+      throw CaMessage.VALUE_INVALID.exception(
+          "root key type", rootKeyType, "P-256, P-384, RSA-3072");
     }
     String base = crlBaseUrl == null ? "http://crl." + trustDomain + "/" : crlBaseUrl;
     if (!base.matches("https?://.+/")) {
-      throw new PortcullisException(
-          "PRTC0441E", "CRL base URL", base, "an http(s) URL ending in /");
+      throw CaMessage.VALUE_INVALID.exception("CRL base URL", base, "an http(s) URL ending in /");
     }
     if (rootValidity.compareTo(Duration.ofDays(30)) < 0) {
-      throw new PortcullisException("PRTC0441E", "root validity", rootValidity, "30 days or more");
+      throw CaMessage.VALUE_INVALID.exception("root validity", rootValidity, "30 days or more");
     }
     return new CaSpec(name, trustDomain, base, rootKeyType, rootValidity);
   }

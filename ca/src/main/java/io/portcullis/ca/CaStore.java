@@ -142,7 +142,7 @@ final class CaStore {
 
   CaConfig config() throws PortcullisException {
     if (!Files.isRegularFile(configFile())) {
-      throw new PortcullisException("PRTC0401E", dir, CONFIG_FILE);
+      throw CaMessage.NO_CA.exception(dir, CONFIG_FILE);
     }
     return read(configFile(), CaConfig.class);
   }
@@ -153,7 +153,7 @@ final class CaStore {
     }
     AreaRecord area = read(areaFile(name), AreaRecord.class);
     if (!area.name().equals(name)) {
-      throw new PortcullisException("PRTC0403E", areaFile(name), "names area " + area.name());
+      throw CaMessage.STATE_UNREADABLE.exception(areaFile(name), "names area " + area.name());
     }
     return Optional.of(area);
   }
@@ -169,7 +169,7 @@ final class CaStore {
         area(child.getFileName().toString()).ifPresent(areas::add);
       }
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0403E", root, e.getMessage());
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, root, e.getMessage());
     }
     areas.sort(java.util.Comparator.comparing(AreaRecord::name));
     return areas;
@@ -182,7 +182,7 @@ final class CaStore {
     }
     RegistrationRecord record = read(file, RegistrationRecord.class);
     if (!record.spiffeId().equals(spiffeId)) {
-      throw new PortcullisException("PRTC0403E", file, "holds " + record.spiffeId());
+      throw CaMessage.STATE_UNREADABLE.exception(file, "holds " + record.spiffeId());
     }
     return Optional.of(record);
   }
@@ -209,7 +209,7 @@ final class CaStore {
         all.add(read(child, RegistrationRecord.class));
       }
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0403E", root, e.getMessage());
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, root, e.getMessage());
     }
     return all;
   }
@@ -225,12 +225,12 @@ final class CaStore {
     try {
       List<X509Certificate> certificates = Pem.certificates(Files.readString(file));
       if (certificates.size() != 1) {
-        throw new PortcullisException(
-            "PRTC0403E", file, "holds " + certificates.size() + " certificates, not one");
+        throw CaMessage.STATE_UNREADABLE.exception(
+            file, "holds " + certificates.size() + " certificates, not one");
       }
       return certificates.get(0);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0403E", file, e.getMessage());
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -245,7 +245,7 @@ final class CaStore {
     try {
       return Pem.privateKey(Files.readString(file));
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0403E", file, e.getMessage());
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -253,11 +253,11 @@ final class CaStore {
     try {
       return json.readValue(Files.readAllBytes(file), type);
     } catch (NoSuchFileException e) {
-      throw new PortcullisException(e, "PRTC0403E", file, "missing");
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, file, "missing");
     } catch (IOException e) {
       // Jackson's message names the field and position; the record's own checks say what is wrong.
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      throw new PortcullisException(e, "PRTC0403E", file, reason.lines().findFirst().orElse(""));
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, file, reason.lines().findFirst().orElse(""));
     }
   }
 
@@ -270,7 +270,7 @@ final class CaStore {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("state records always serialize", e);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0404E", file, e.getMessage());
+      throw CaMessage.WRITE_FAILED.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -278,7 +278,7 @@ final class CaStore {
     try {
       AtomicFiles.writeString(file, text, secret);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0404E", file, e.getMessage());
+      throw CaMessage.WRITE_FAILED.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -286,7 +286,7 @@ final class CaStore {
     try {
       AtomicFiles.write(file, bytes, false);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0404E", file, e.getMessage());
+      throw CaMessage.WRITE_FAILED.causedBy(e, file, e.getMessage());
     }
   }
 }

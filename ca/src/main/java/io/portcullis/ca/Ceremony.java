@@ -76,13 +76,13 @@ final class Ceremony {
       if (Files.exists(store.dir())) {
         try (var entries = Files.list(store.dir())) {
           if (entries.findAny().isPresent()) {
-            throw new PortcullisException("PRTC0402E", store.dir());
+            throw CaMessage.MATERIAL_EXISTS.exception(store.dir());
           }
         }
       }
       Files.createDirectories(store.dir());
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0404E", store.dir(), e.getMessage());
+      throw CaMessage.WRITE_FAILED.causedBy(e, store.dir(), e.getMessage());
     }
     Instant now = clock.instant();
     KeyPair keys = RootKey.generate(rootKey, spec.rootKeyType(), random);
@@ -167,13 +167,11 @@ final class Ceremony {
         () -> {
           checkRootKey(rootKey);
           if (store.area(spec.name()).isPresent()) {
-            throw new PortcullisException("PRTC0408E", spec.name());
+            throw CaMessage.AREA_EXISTS.exception(spec.name());
           }
           if (!spec.trustDomain().equals(config.trustDomain())) {
-            throw new PortcullisException(
-                "PRTC0410E",
-                spec.name(),
-                "the URI prefix must be in the trust domain " + config.trustDomain());
+            throw CaMessage.AREA_INVALID.exception(
+                spec.name(), "the URI prefix must be in the trust domain " + config.trustDomain());
           }
           Instant now = clock.instant();
           KeyPair keys = spec.keyType().generate(random);
@@ -286,9 +284,9 @@ final class Ceremony {
         () -> {
           checkRootKey(rootKey);
           AreaRecord area =
-              store.area(name).orElseThrow(() -> new PortcullisException("PRTC0407E", name));
+              store.area(name).orElseThrow(() -> CaMessage.AREA_UNKNOWN.exception(name));
           if (area.retired()) {
-            throw new PortcullisException("PRTC0409E", name, area.retiredAt());
+            throw CaMessage.AREA_RETIRED.exception(name, area.retiredAt());
           }
           Instant now = clock.instant();
           X509Certificate intermediate = store.certificate(store.areaCertFile(name));
@@ -356,12 +354,12 @@ final class Ceremony {
 
   private void checkRootKey(RootKey rootKey) throws PortcullisException {
     if (rootKey == null) {
-      throw new PortcullisException("PRTC0405E", ctx.rootKeyLocation());
+      throw CaMessage.ROOT_KEY_NEEDED.exception(ctx.rootKeyLocation());
     }
     if (!Arrays.equals(
         rootKey.certificate().getPublicKey().getEncoded(), root.getPublicKey().getEncoded())) {
-      throw new PortcullisException(
-          "PRTC0406E", rootKey.description(), "it is not the root key of this CA");
+      throw CaMessage.KEY_UNUSABLE.exception(
+          rootKey.description(), "it is not the root key of this CA");
     }
   }
 }

@@ -143,7 +143,7 @@ public final class CertificateAuthority {
   /** The area {@code name}; {@code PRTC0407E} when there is none. */
   public Area area(String name) throws PortcullisException {
     return ctx.toArea(
-        ctx.store.area(name).orElseThrow(() -> new PortcullisException("PRTC0407E", name)));
+        ctx.store.area(name).orElseThrow(() -> CaMessage.AREA_UNKNOWN.exception(name)));
   }
 
   /**
@@ -233,7 +233,7 @@ public final class CertificateAuthority {
     try {
       der = csr.getEncoded();
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+      throw CaMessage.REQUEST_UNREADABLE.causedBy(e, e.getMessage());
     }
     byte[] proof = RenewalProof.sign(currentKey, KeyType.of(current.getPublicKey()), der);
     return renew(current, csr, proof, lifetime, operator);

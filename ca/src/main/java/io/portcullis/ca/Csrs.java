@@ -49,7 +49,7 @@ public final class Csrs {
       return builder.build(
           new JcaContentSignerBuilder(keyType.signatureAlgorithm()).build(keys.getPrivate()));
     } catch (IOException | OperatorCreationException e) {
-      throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+      throw CaMessage.REQUEST_UNREADABLE.causedBy(e, e.getMessage());
     }
   }
 }

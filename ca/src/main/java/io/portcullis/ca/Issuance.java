@@ -66,29 +66,29 @@ final class Issuance {
         workload,
         () -> {
           if (joinToken == null || !joinToken.startsWith(Registrar.TOKEN_PREFIX)) {
-            throw new PortcullisException("PRTC0418E");
+            throw CaMessage.JOIN_TOKEN_MISSING.exception();
           }
           String rest = joinToken.substring(Registrar.TOKEN_PREFIX.length());
           int dot = rest.indexOf('.');
           Optional<RegistrationRecord> found =
               dot < 0 ? Optional.empty() : store.registrationByKey(rest.substring(0, dot));
           if (found.isEmpty()) {
-            throw new PortcullisException("PRTC0418E");
+            throw CaMessage.JOIN_TOKEN_MISSING.exception();
           }
           RegistrationRecord record = found.get();
           workload[0] = record.spiffeId();
           if (!MessageDigest.isEqual(
               Registrar.tokenHash(joinToken).getBytes(StandardCharsets.US_ASCII),
               record.tokenSha256().getBytes(StandardCharsets.US_ASCII))) {
-            throw new PortcullisException("PRTC0418E");
+            throw CaMessage.JOIN_TOKEN_MISSING.exception();
           }
           if (record.tokenUsedAt() != null) {
-            throw new PortcullisException("PRTC0419E", record.spiffeId(), record.tokenUsedAt());
+            throw CaMessage.JOIN_TOKEN_USED.exception(record.spiffeId(), record.tokenUsedAt());
           }
           Instant now = clock.instant();
           Instant expires = CaContext.instant(record.tokenExpiresAt(), record.spiffeId());
           if (!now.isBefore(expires)) {
-            throw new PortcullisException("PRTC0420E", record.spiffeId(), expires);
+            throw CaMessage.JOIN_TOKEN_EXPIRED.exception(record.spiffeId(), expires);
           }
           AreaRecord area = ctx.liveArea(record.area());
           return issueAndRecord(record, area, csr, lifetime, now, null, operator, now.toString());
@@ -117,8 +117,8 @@ final class Issuance {
           String currentSha = CaContext.sha256(current);
           Optional<X509Certificate> issued = store.issuedCertificate(currentSha);
           if (issued.isEmpty() || !issued.get().equals(current)) {
-            throw new PortcullisException(
-                "PRTC0421E", current.getSubjectX500Principal(), currentSha);
+            throw CaMessage.NOT_ISSUED_HERE.exception(
+                current.getSubjectX500Principal(), currentSha);
           }
           WorkloadIdentity identity = IdentityReader.read(current);
           String spiffeId =
@@ -126,26 +126,26 @@ final class Issuance {
                   .spiffeId()
                   .map(Object::toString)
                   .orElseThrow(
-                      () -> new PortcullisException("PRTC0421E", "no SPIFFE ID", currentSha));
+                      () -> CaMessage.NOT_ISSUED_HERE.exception("no SPIFFE ID", currentSha));
           workload[0] = spiffeId;
           RegistrationRecord record =
               store
                   .registration(spiffeId)
-                  .orElseThrow(() -> new PortcullisException("PRTC0413E", spiffeId));
+                  .orElseThrow(() -> CaMessage.NOT_REGISTERED.exception(spiffeId));
           IssuedRef latest = record.current();
           if (latest == null || !latest.sha256().equals(currentSha)) {
-            throw new PortcullisException(
-                "PRTC0425E", currentSha, latest == null ? "none" : latest.sha256());
+            throw CaMessage.NOT_CURRENT.exception(
+                currentSha, latest == null ? "none" : latest.sha256());
           }
           AreaRecord area = ctx.liveArea(record.area());
           if (store.revocations(store.areaRevocationsFile(area.name())).contains(currentSha)) {
-            throw new PortcullisException("PRTC0423E", currentSha);
+            throw CaMessage.CURRENT_REVOKED.exception(currentSha);
           }
           Instant now = clock.instant();
           if (now.isAfter(current.getNotAfter().toInstant())
               || now.isBefore(current.getNotBefore().toInstant())) {
-            throw new PortcullisException(
-                "PRTC0422E", currentSha, current.getNotAfter().toInstant(), now);
+            throw CaMessage.CURRENT_NOT_VALID.exception(
+                currentSha, current.getNotAfter().toInstant(), now);
           }
           byte[] csrDer;
           byte[] newKey;
@@ -153,13 +153,13 @@ final class Issuance {
             csrDer = csr.getEncoded();
             newKey = csr.getSubjectPublicKeyInfo().getEncoded();
           } catch (IOException e) {
-            throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+            throw CaMessage.REQUEST_UNREADABLE.causedBy(e, e.getMessage());
           }
           if (proof == null || !RenewalProof.verify(current.getPublicKey(), csrDer, proof)) {
-            throw new PortcullisException("PRTC0424E", spiffeId, currentSha);
+            throw CaMessage.RENEWAL_PROOF_MISSING.exception(spiffeId, currentSha);
           }
           if (Arrays.equals(newKey, current.getPublicKey().getEncoded())) {
-            throw new PortcullisException("PRTC0429E", spiffeId);
+            throw CaMessage.KEY_REUSED.exception(spiffeId);
           }
           return issueAndRecord(record, area, csr, lifetime, now, currentSha, operator, null);
         });

@@ -53,8 +53,8 @@ public enum KeyType {
         return type;
       }
     }
-    throw new PortcullisException(
-        "PRTC0441E", "key type", text, "P-256, P-384, RSA-2048, RSA-3072, RSA-4096");
+    throw CaMessage.VALUE_INVALID.exception(
+        "key type", text, "P-256, P-384, RSA-2048, RSA-3072, RSA-4096");
   }
 
   /**
@@ -71,8 +71,8 @@ public enum KeyType {
       if (size == 384 && isNamedCurve(ec, "secp384r1")) {
         return P384;
       }
-      throw new PortcullisException(
-          "PRTC0416E", "EC " + size + " bits (" + curve + ")", "P-256 or P-384");
+      throw CaMessage.KEY_NOT_ALLOWED.exception(
+          "EC " + size + " bits (" + curve + ")", "P-256 or P-384");
     }
     if (key instanceof RSAPublicKey rsa) {
       int size = rsa.getModulus().bitLength();
@@ -81,11 +81,11 @@ public enum KeyType {
           return type;
         }
       }
-      throw new PortcullisException(
-          "PRTC0416E", "RSA " + size + " bits", "RSA 2048, 3072 or 4096 bits");
+      throw CaMessage.KEY_NOT_ALLOWED.exception(
+          "RSA " + size + " bits", "RSA 2048, 3072 or 4096 bits");
     }
-    throw new PortcullisException(
-        "PRTC0416E", key == null ? "no key" : key.getAlgorithm(), "EC P-256/P-384 or RSA");
+    throw CaMessage.KEY_NOT_ALLOWED.exception(
+        key == null ? "no key" : key.getAlgorithm(), "EC P-256/P-384 or RSA");
   }
 
   private static boolean isNamedCurve(ECPublicKey key, String curve) {

@@ -112,7 +112,7 @@ public final class LeafIssuer {
     try {
       return new PKCS10CertificationRequest(der);
     } catch (IOException | RuntimeException e) {
-      throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+      throw CaMessage.REQUEST_UNREADABLE.causedBy(e, e.getMessage());
     }
   }
 
@@ -122,7 +122,7 @@ public final class LeafIssuer {
     try {
       key = publicKey(csr);
     } catch (java.security.GeneralSecurityException | RuntimeException e) {
-      throw new PortcullisException(e, "PRTC0415E", subjectOf(csr) + " (unreadable key)");
+      throw CaMessage.REQUEST_SIGNATURE_INVALID.causedBy(e, subjectOf(csr) + " (unreadable key)");
     }
     verifyProofOfPossession(csr, key);
   }
@@ -144,10 +144,11 @@ public final class LeafIssuer {
         builder.setProvider(signing.provider());
       }
       if (!csr.isSignatureValid(builder.build(key))) {
-        throw new PortcullisException("PRTC0415E", subjectOf(csr));
+        throw CaMessage.REQUEST_SIGNATURE_INVALID.exception(subjectOf(csr));
       }
     } catch (OperatorCreationException | PKCSException | RuntimeException e) {
-      throw new PortcullisException(e, "PRTC0415E", subjectOf(csr) + " (" + e.getMessage() + ")");
+      throw CaMessage.REQUEST_SIGNATURE_INVALID.causedBy(
+          e, subjectOf(csr) + " (" + e.getMessage() + ")");
     }
   }
 
@@ -158,11 +159,11 @@ public final class LeafIssuer {
     try {
       key = publicKey(csr);
     } catch (java.security.GeneralSecurityException | RuntimeException e) {
-      throw new PortcullisException(e, "PRTC0416E", "unreadable key", wanted.label());
+      throw CaMessage.KEY_NOT_ALLOWED.causedBy(e, "unreadable key", wanted.label());
     }
     KeyType actual = KeyType.of(key);
     if (actual != wanted) {
-      throw new PortcullisException("PRTC0416E", actual.label(), wanted.label());
+      throw CaMessage.KEY_NOT_ALLOWED.exception(actual.label(), wanted.label());
     }
     return key;
   }
@@ -184,13 +185,13 @@ public final class LeafIssuer {
         try {
           extensions = Extensions.getInstance(value);
         } catch (IllegalArgumentException e) {
-          throw new PortcullisException(e, "PRTC0414E", "malformed extension request");
+          throw CaMessage.REQUEST_UNREADABLE.causedBy(e, "malformed extension request");
         }
         GeneralNames names;
         try {
           names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
         } catch (IllegalArgumentException e) {
-          throw new PortcullisException(e, "PRTC0414E", "malformed subjectAltName request");
+          throw CaMessage.REQUEST_UNREADABLE.causedBy(e, "malformed subjectAltName request");
         }
         if (names == null) {
           continue;
@@ -225,8 +226,8 @@ public final class LeafIssuer {
       }
     }
     if (!refused.isEmpty()) {
-      throw new PortcullisException(
-          "PRTC0417E", String.join(", ", refused), profile.spiffeId(), profile.dnsNames());
+      throw CaMessage.NAMES_OUTSIDE_REGISTRATION.exception(
+          String.join(", ", refused), profile.spiffeId(), profile.dnsNames());
     }
     return askedForAny ? List.copyOf(dns) : profile.dnsNames();
   }
@@ -261,7 +262,7 @@ public final class LeafIssuer {
     List<String> dns = checkNames(csr, profile);
     Duration wanted = lifetime == null ? profile.maxLifetime() : lifetime;
     if (wanted.isNegative() || wanted.isZero() || wanted.compareTo(profile.maxLifetime()) > 0) {
-      throw new PortcullisException("PRTC0426E", wanted, profile.maxLifetime());
+      throw CaMessage.LIFETIME_NOT_ALLOWED.exception(wanted, profile.maxLifetime());
     }
     // Back-date a minute for clock skew; the whole validity still equals the granted lifetime.
     Instant notBefore = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(60);
@@ -271,8 +272,8 @@ public final class LeafIssuer {
       notAfter = issuerEnd;
     }
     if (!notAfter.isAfter(now)) {
-      throw new PortcullisException(
-          "PRTC0444E", issuerCertificate.getSubjectX500Principal(), issuerEnd);
+      throw CaMessage.INTERMEDIATE_EXPIRED.exception(
+          issuerCertificate.getSubjectX500Principal(), issuerEnd);
     }
     return sign(
         csr.getSubjectPublicKeyInfo(), profile, dns, notBefore, notAfter, previousSha256, random);

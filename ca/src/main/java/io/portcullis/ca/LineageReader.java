@@ -32,17 +32,17 @@ final class LineageReader {
     String sha = CaContext.sha256(certificate);
     Optional<X509Certificate> known = store.issuedCertificate(sha);
     if (known.isEmpty()) {
-      throw new PortcullisException("PRTC0438E", sha, "this CA did not issue it");
+      throw CaMessage.LINEAGE_BROKEN.exception(sha, "this CA did not issue it");
     }
     String spiffeId =
         IdentityReader.read(certificate)
             .spiffeId()
             .map(Object::toString)
-            .orElseThrow(() -> new PortcullisException("PRTC0438E", sha, "no SPIFFE ID"));
+            .orElseThrow(() -> CaMessage.LINEAGE_BROKEN.exception(sha, "no SPIFFE ID"));
     RegistrationRecord record =
         store
             .registration(spiffeId)
-            .orElseThrow(() -> new PortcullisException("PRTC0438E", sha, "no registration"));
+            .orElseThrow(() -> CaMessage.LINEAGE_BROKEN.exception(sha, "no registration"));
     List<String> revoked =
         store.revocations(store.areaRevocationsFile(record.area())).entries().stream()
             .map(RevokedEntry::sha256)
@@ -52,7 +52,7 @@ final class LineageReader {
     int guard = record.certificates().size() + 1;
     while (next != null) {
       if (guard-- == 0) {
-        throw new PortcullisException("PRTC0438E", sha, "the lineage loops");
+        throw CaMessage.LINEAGE_BROKEN.exception(sha, "the lineage loops");
       }
       String wanted = next;
       IssuedRef ref =
@@ -60,20 +60,20 @@ final class LineageReader {
               .filter(r -> r.sha256().equals(wanted))
               .findFirst()
               .orElseThrow(
-                  () -> new PortcullisException("PRTC0438E", wanted, "not in the registration"));
+                  () -> CaMessage.LINEAGE_BROKEN.exception(wanted, "not in the registration"));
       X509Certificate cert =
           store
               .issuedCertificate(wanted)
-              .orElseThrow(() -> new PortcullisException("PRTC0438E", wanted, "file missing"));
+              .orElseThrow(() -> CaMessage.LINEAGE_BROKEN.exception(wanted, "file missing"));
       Optional<String> previous;
       try {
         previous = Lineage.previousSha256(cert);
       } catch (IOException e) {
-        throw new PortcullisException(e, "PRTC0438E", wanted, e.getMessage());
+        throw CaMessage.LINEAGE_BROKEN.causedBy(e, wanted, e.getMessage());
       }
       if (!previous.equals(Optional.ofNullable(ref.previous()))) {
-        throw new PortcullisException(
-            "PRTC0438E", wanted, "its lineage extension disagrees with the CA's records");
+        throw CaMessage.LINEAGE_BROKEN.exception(
+            wanted, "its lineage extension disagrees with the CA's records");
       }
       chain.add(
           new LineageEntry(

@@ -50,40 +50,31 @@ final class Registrar {
           SpiffeId.parse(registration.spiffeId());
           if (!registration.spiffeId().startsWith(area.uriPrefix())
               || registration.spiffeId().length() == area.uriPrefix().length()) {
-            throw new PortcullisException(
-                "PRTC0411E",
-                registration.spiffeId(),
-                "the SPIFFE ID is not under the area prefix " + area.uriPrefix());
+            throw CaMessage.REGISTRATION_OUTSIDE_PREFIX.exception(
+                registration.spiffeId(), area.uriPrefix());
           }
           for (String dns : registration.dnsNames()) {
             if (!AreaSpec.validDnsName(dns) || !AreaSpec.withinSubtrees(dns, area.dnsSubtrees())) {
-              throw new PortcullisException(
-                  "PRTC0411E",
-                  registration.spiffeId(),
-                  "DNS name " + dns + " is outside the area's subtrees " + area.dnsSubtrees());
+              throw CaMessage.REGISTRATION_DNS_OUTSIDE.exception(
+                  registration.spiffeId(), dns, area.dnsSubtrees());
             }
           }
           if (registration.maxLifetime().toSeconds() > area.maxLeafLifetimeSeconds()
               || registration.maxLifetime().toSeconds() <= 0) {
-            throw new PortcullisException(
-                "PRTC0411E",
+            throw CaMessage.REGISTRATION_LIFETIME.exception(
                 registration.spiffeId(),
-                "the lifetime "
-                    + registration.maxLifetime()
-                    + " exceeds the area's maximum "
-                    + Duration.ofSeconds(area.maxLeafLifetimeSeconds()));
+                registration.maxLifetime(),
+                Duration.ofSeconds(area.maxLeafLifetimeSeconds()));
           }
           if (registration.usages().isEmpty()) {
-            throw new PortcullisException(
-                "PRTC0411E", registration.spiffeId(), "no usage (server, client) given");
+            throw CaMessage.REGISTRATION_NO_USAGE.exception(registration.spiffeId());
           }
           if (registration.approvedBy().isBlank()) {
-            throw new PortcullisException(
-                "PRTC0411E", registration.spiffeId(), "no approver given");
+            throw CaMessage.REGISTRATION_NO_APPROVER.exception(registration.spiffeId());
           }
           checkTokenTtl(registration.tokenTtl());
           if (store.registration(registration.spiffeId()).isPresent()) {
-            throw new PortcullisException("PRTC0412E", registration.spiffeId());
+            throw CaMessage.ALREADY_REGISTERED.exception(registration.spiffeId());
           }
           Instant now = clock.instant();
           JoinToken token = newToken(registration.spiffeId(), now, registration.tokenTtl());
@@ -141,7 +132,7 @@ final class Registrar {
           RegistrationRecord record =
               store
                   .registration(spiffeId)
-                  .orElseThrow(() -> new PortcullisException("PRTC0413E", spiffeId));
+                  .orElseThrow(() -> CaMessage.NOT_REGISTERED.exception(spiffeId));
           ctx.liveArea(record.area());
           Instant now = clock.instant();
           JoinToken token = newToken(spiffeId, now, ttl);
@@ -157,7 +148,7 @@ final class Registrar {
 
   private static void checkTokenTtl(Duration ttl) throws PortcullisException {
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
-      throw new PortcullisException("PRTC0441E", "join token lifetime", ttl, "up to 7 days");
+      throw CaMessage.VALUE_INVALID.exception("join token lifetime", ttl, "up to 7 days");
     }
   }
 

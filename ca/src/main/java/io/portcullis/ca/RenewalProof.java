@@ -33,7 +33,7 @@ public final class RenewalProof {
       signature.update(csrDer);
       return signature.sign();
     } catch (GeneralSecurityException e) {
-      throw new PortcullisException(e, "PRTC0424E", "(signing)", e.getMessage());
+      throw CaMessage.RENEWAL_PROOF_MISSING.causedBy(e, "(signing)", e.getMessage());
     }
   }
 

@@ -78,16 +78,16 @@ final class Revocations {
             }
           }
           if (found == null) {
-            throw new PortcullisException("PRTC0427E", serialOrFingerprint);
+            throw CaMessage.CERTIFICATE_UNKNOWN.exception(serialOrFingerprint);
           }
           workload[0] = owner.spiffeId();
           AreaRecord area =
               store
                   .area(owner.area())
-                  .orElseThrow(() -> new PortcullisException("PRTC0407E", "(unknown)"));
+                  .orElseThrow(() -> CaMessage.AREA_UNKNOWN.exception("(unknown)"));
           RevocationList list = store.revocations(store.areaRevocationsFile(area.name()));
           if (list.contains(found.sha256())) {
-            throw new PortcullisException("PRTC0428E", found.sha256());
+            throw CaMessage.ALREADY_REVOKED.exception(found.sha256());
           }
           Instant now = clock.instant();
           list =
@@ -137,9 +137,7 @@ final class Revocations {
         areaName,
         () -> {
           AreaRecord area =
-              store
-                  .area(areaName)
-                  .orElseThrow(() -> new PortcullisException("PRTC0407E", areaName));
+              store.area(areaName).orElseThrow(() -> CaMessage.AREA_UNKNOWN.exception(areaName));
           X509CRL crl = writeAreaCrl(area, validity);
           audit.append(
               Entry.crl(
@@ -159,7 +157,7 @@ final class Revocations {
           java.security.cert.CertificateFactory.getInstance("X.509")
               .generateCRL(new java.io.ByteArrayInputStream(Files.readAllBytes(file)));
     } catch (IOException | CertificateException | CRLException e) {
-      throw new PortcullisException(e, "PRTC0403E", file, e.getMessage());
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -186,7 +184,7 @@ final class Revocations {
       Duration validity)
       throws PortcullisException {
     if (validity.isNegative() || validity.isZero()) {
-      throw new PortcullisException("PRTC0441E", "CRL validity", validity, "a positive duration");
+      throw CaMessage.VALUE_INVALID.exception("CRL validity", validity, "a positive duration");
     }
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     try {

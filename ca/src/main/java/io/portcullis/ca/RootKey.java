@@ -66,14 +66,14 @@ public final class RootKey {
       Certificate certificate = store.getCertificate(alias);
       if (!(key instanceof PrivateKey privateKey)
           || !(certificate instanceof X509Certificate x509)) {
-        throw new PortcullisException(
-            "PRTC0406E", spec.describe(), "no private key and certificate under " + alias);
+        throw CaMessage.KEY_UNUSABLE.exception(
+            spec.describe(), "no private key and certificate under " + alias);
       }
       return new RootKey(privateKey, x509, spec.describe());
     } catch (UnrecoverableKeyException e) {
-      throw new PortcullisException(e, "PRTC0406E", spec.describe(), "wrong passphrase or PIN");
+      throw CaMessage.KEY_UNUSABLE.causedBy(e, spec.describe(), "wrong passphrase or PIN");
     } catch (GeneralSecurityException e) {
-      throw new PortcullisException(e, "PRTC0406E", spec.describe(), e.getMessage());
+      throw CaMessage.KEY_UNUSABLE.causedBy(e, spec.describe(), e.getMessage());
     }
   }
 
@@ -99,7 +99,7 @@ public final class RootKey {
         }
         return generator.generateKeyPair();
       } catch (GeneralSecurityException e) {
-        throw new PortcullisException(e, "PRTC0406E", spec.describe(), e.getMessage());
+        throw CaMessage.KEY_UNUSABLE.causedBy(e, spec.describe(), e.getMessage());
       }
     }
     return type.generate(random);
@@ -112,7 +112,7 @@ public final class RootKey {
       if (spec instanceof RootKeySpec.Pkcs11 p11) {
         KeyStore store = keyStore(p11);
         if (store.containsAlias(p11.alias())) {
-          throw new PortcullisException("PRTC0402E", spec.describe());
+          throw CaMessage.MATERIAL_EXISTS.exception(spec.describe());
         }
         store.setKeyEntry(p11.alias(), key, null, new Certificate[] {certificate});
         return;
@@ -125,11 +125,11 @@ public final class RootKey {
       store.store(bytes, p12.passphrase());
       AtomicFiles.create(p12.file(), bytes.toByteArray(), true);
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw new PortcullisException(e, "PRTC0402E", spec.describe());
+      throw CaMessage.MATERIAL_EXISTS.causedBy(e, spec.describe());
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0404E", spec.describe(), e.getMessage());
+      throw CaMessage.WRITE_FAILED.causedBy(e, spec.describe(), e.getMessage());
     } catch (GeneralSecurityException e) {
-      throw new PortcullisException(e, "PRTC0406E", spec.describe(), e.getMessage());
+      throw CaMessage.KEY_UNUSABLE.causedBy(e, spec.describe(), e.getMessage());
     }
   }
 
@@ -151,23 +151,23 @@ public final class RootKey {
       store.load(new ByteArrayInputStream(bytes), p12.passphrase());
       return store;
     } catch (NoSuchFileException e) {
-      throw new PortcullisException(e, "PRTC0405E", spec.describe());
+      throw CaMessage.ROOT_KEY_NEEDED.causedBy(e, spec.describe());
     } catch (IOException e) {
       if (e.getCause() instanceof UnrecoverableKeyException) {
-        throw new PortcullisException(e, "PRTC0406E", spec.describe(), "wrong passphrase or PIN");
+        throw CaMessage.KEY_UNUSABLE.causedBy(e, spec.describe(), "wrong passphrase or PIN");
       }
-      throw new PortcullisException(e, "PRTC0406E", spec.describe(), e.getMessage());
+      throw CaMessage.KEY_UNUSABLE.causedBy(e, spec.describe(), e.getMessage());
     }
   }
 
   private static synchronized Provider pkcs11Provider(RootKeySpec.Pkcs11 spec)
       throws PortcullisException {
     if (!Files.isReadable(spec.config())) {
-      throw new PortcullisException("PRTC0405E", spec.describe());
+      throw CaMessage.ROOT_KEY_NEEDED.exception(spec.describe());
     }
     Provider base = Security.getProvider("SunPKCS11");
     if (base == null) {
-      throw new PortcullisException("PRTC0406E", spec.describe(), "this JDK has no SunPKCS11");
+      throw CaMessage.KEY_UNUSABLE.exception(spec.describe(), "this JDK has no SunPKCS11");
     }
     try {
       Provider configured = base.configure(spec.config().toString());
@@ -177,7 +177,7 @@ public final class RootKey {
       }
       return Security.getProvider(configured.getName());
     } catch (RuntimeException e) {
-      throw new PortcullisException(e, "PRTC0406E", spec.describe(), e.getMessage());
+      throw CaMessage.KEY_UNUSABLE.causedBy(e, spec.describe(), e.getMessage());
     }
   }
 }

@@ -23,7 +23,7 @@ final class Signers {
     try {
       return builder.build(key);
     } catch (OperatorCreationException e) {
-      throw new PortcullisException(e, "PRTC0406E", algorithm + " signer", e.getMessage());
+      throw CaMessage.KEY_UNUSABLE.causedBy(e, algorithm + " signer", e.getMessage());
     }
   }
 }

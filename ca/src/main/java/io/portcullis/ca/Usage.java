@@ -29,6 +29,6 @@ public enum Usage {
         return usage;
       }
     }
-    throw new PortcullisException("PRTC0441E", "usage", text, "server, client");
+    throw CaMessage.VALUE_INVALID.exception("usage", text, "server, client");
   }
 }

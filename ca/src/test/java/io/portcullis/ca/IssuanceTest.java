@@ -249,7 +249,7 @@ class IssuanceTest {
                     Duration.ofHours(1)),
                 "alice"),
         "PRTC0411E");
-    assertRefused(() -> f.register("api", "api.orders.corp.example"), "PRTC0411E");
+    assertRefused(() -> f.register("api", "api.orders.corp.example"), "PRTC0430E");
     assertRefused(
         () ->
             f.ca.register(
@@ -263,7 +263,37 @@ class IssuanceTest {
                     "alice",
                     Duration.ofHours(1)),
                 "alice"),
-        "PRTC0411E");
+        "PRTC0431E");
+    // Each way a registration can fail to fit has its own ID, and the message names the value.
+    assertThatThrownBy(
+            () ->
+                f.ca.register(
+                    new WorkloadRegistration(
+                        "payments",
+                        API,
+                        List.of(),
+                        KeyType.P256,
+                        Duration.ofDays(1),
+                        Set.of(),
+                        "alice",
+                        Duration.ofHours(1)),
+                    "alice"))
+        .hasMessageStartingWith("PRTC0432E")
+        .hasMessageContaining(API);
+    assertThatThrownBy(
+            () ->
+                f.ca.register(
+                    new WorkloadRegistration(
+                        "payments",
+                        API,
+                        List.of(),
+                        KeyType.P256,
+                        Duration.ofDays(1),
+                        Set.of(Usage.SERVER),
+                        " ",
+                        Duration.ofHours(1)),
+                    "alice"))
+        .hasMessageStartingWith("PRTC0433E");
     assertRefused(
         () ->
             f.ca.register(

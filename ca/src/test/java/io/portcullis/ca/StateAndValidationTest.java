@@ -121,7 +121,7 @@ class StateAndValidationTest {
     assertThat(validator.validate(List.of(otherDns, intermediate), Purpose.CLIENT).accepted())
         .isFalse();
     // The same names are refused at issuance.
-    assertRefused(() -> f.register("x", "www.evil.example"), "PRTC0411E");
+    assertRefused(() -> f.register("x", "www.evil.example"), "PRTC0430E");
   }
 
   private X509Certificate forge(

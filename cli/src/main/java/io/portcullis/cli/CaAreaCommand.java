@@ -3,6 +3,7 @@ package io.portcullis.cli;
 import io.portcullis.PortcullisException;
 import io.portcullis.ca.Area;
 import io.portcullis.ca.AreaSpec;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.KeyType;
 import java.security.cert.X509CRL;
@@ -81,7 +82,7 @@ final class CaAreaCommand implements Runnable {
               duration("validity", validity));
       Area area = ca.createArea(areaSpec, rootKey.open(ca.rootKeyLocation()), operator);
       info(
-          "PRTC0451I",
+          CaMessage.AREA_CREATED,
           area.name(),
           area.certificate().getSubjectX500Principal().getName(),
           area.uriPrefix(),
@@ -108,7 +109,7 @@ final class CaAreaCommand implements Runnable {
       CertificateAuthority ca = open();
       X509CRL crl = ca.retireArea(name, rootKey.open(ca.rootKeyLocation()), operator);
       info(
-          "PRTC0455I",
+          CaMessage.AREA_RETIRED_DONE,
           name,
           ca.directory().resolve("crl/root.crl"),
           crl.getNextUpdate().toInstant());

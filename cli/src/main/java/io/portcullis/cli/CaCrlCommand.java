@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
 import java.security.cert.X509CRL;
 import picocli.CommandLine;
@@ -39,7 +40,7 @@ final class CaCrlCommand extends CaSupport {
                   : duration("validity", validity),
               operator);
       info(
-          "PRTC0456I",
+          CaMessage.CRL_PUBLISHED,
           "root",
           ca.directory().resolve("crl/root.crl"),
           crl.getNextUpdate().toInstant());
@@ -55,7 +56,7 @@ final class CaCrlCommand extends CaSupport {
                     : duration("validity", validity),
                 operator);
         info(
-            "PRTC0456I",
+            CaMessage.CRL_PUBLISHED,
             each.name(),
             ca.directory().resolve("crl/" + each.name() + ".crl"),
             crl.getNextUpdate().toInstant());

@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CaSpec;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.KeyType;
@@ -50,8 +51,8 @@ final class CaInitCommand extends CaSupport {
   int run() throws PortcullisException {
     RootKeySpec keySpec = rootKey.spec(true);
     if (keySpec == null) {
-      throw new PortcullisException(
-          "PRTC0441E", "root key", "(none)", "--root-key FILE or --root-pkcs11-config FILE");
+      throw CaMessage.VALUE_INVALID.exception(
+          "root key", "(none)", "--root-key FILE or --root-pkcs11-config FILE");
     }
     CaSpec caSpec =
         CaSpec.of(
@@ -59,7 +60,11 @@ final class CaInitCommand extends CaSupport {
     CertificateAuthority ca =
         CertificateAuthority.init(
             dir, caSpec, keySpec, operator, Clock.systemUTC(), new SecureRandom());
-    info("PRTC0450I", ca.directory(), keySpec.describe(), ca.directory().resolve("root/root.pem"));
+    info(
+        CaMessage.CA_CREATED,
+        ca.directory(),
+        keySpec.describe(),
+        ca.directory().resolve("root/root.pem"));
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.IssuedCertificate;
 import io.portcullis.ca.Pem;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ final class CaIssueCommand extends CaSupport {
       throws PortcullisException {
     write(out, Pem.encode(issued.chain().toArray()), false);
     command.info(
-        "PRTC0453I",
+        CaMessage.ISSUED,
         issued.spiffeId(),
         issued.certificate().getSerialNumber().toString(16),
         issued.sha256(),

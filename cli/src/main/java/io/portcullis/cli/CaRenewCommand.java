@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.KeyType;
 import io.portcullis.ca.Pem;
 import io.portcullis.ca.RenewalProof;
@@ -57,10 +58,10 @@ final class CaRenewCommand extends CaSupport {
         signature =
             RenewalProof.sign(currentKey, KeyType.of(current.getPublicKey()), request.getEncoded());
       } catch (IOException e) {
-        throw new PortcullisException(e, "PRTC0447E", key, e.getMessage());
+        throw CaMessage.FILE_UNUSABLE.causedBy(e, key, e.getMessage());
       }
     } else {
-      throw new PortcullisException("PRTC0424E", cert, "no --key or --proof given");
+      throw CaMessage.RENEWAL_PROOF_MISSING.exception(cert, "no --key or --proof given");
     }
     Duration wanted = lifetime == null ? null : duration("lifetime", lifetime);
     CaIssueCommand.written(this, open().renew(current, request, signature, wanted, operator), out);

@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
 import java.security.cert.X509CRL;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ final class CaRevokeCommand extends CaSupport {
     var ca = open();
     X509CRL crl = ca.revoke(which, reason, operator);
     info(
-        "PRTC0454I",
+        CaMessage.REVOKED,
         which,
         crl.getIssuerX500Principal().getName(),
         crl.getNextUpdate().toInstant());

@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CaServer;
 import io.portcullis.ca.CaTls;
 import io.portcullis.ca.CertificateAuthority;
@@ -48,7 +49,7 @@ final class CaServeCommand extends CaSupport {
       var key = Pem.privateKey(readText(tlsKey));
       var tls = CaTls.context(chain, key, ca.rootCertificate(), new SecureRandom());
       CaServer server = CaServer.start(ca, new InetSocketAddress(bind, port), tls);
-      info("PRTC0459I", bind, server.port(), ca.directory());
+      info(CaMessage.SERVING, bind, server.port(), ca.directory());
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -60,7 +61,7 @@ final class CaServeCommand extends CaSupport {
       stop.await();
       return 0;
     } catch (IOException | GeneralSecurityException e) {
-      throw new PortcullisException(e, "PRTC0447E", tlsCert + " / " + tlsKey, e.getMessage());
+      throw CaMessage.FILE_UNUSABLE.causedBy(e, tlsCert + " / " + tlsKey, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;

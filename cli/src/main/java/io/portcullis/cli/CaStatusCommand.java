@@ -2,6 +2,7 @@ package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.ca.Area;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ final class CaStatusCommand extends CaSupport {
     int colon = location.indexOf(':');
     String path = location.substring(colon + 1).replaceFirst("#.*$", "");
     boolean present = location.startsWith("pkcs12:") && Files.exists(Path.of(path));
-    info(present ? "PRTC0458W" : "PRTC0457I", location);
+    info(present ? CaMessage.ROOT_KEY_PRESENT : CaMessage.ROOT_KEY_OFFLINE, location);
     for (Area area : ca.areas()) {
       out()
           .printf(

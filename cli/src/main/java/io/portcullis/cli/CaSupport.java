@@ -2,11 +2,12 @@ package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.ca.AtomicFiles;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.LeafIssuer;
 import io.portcullis.ca.Pem;
 import io.portcullis.ca.SigningProvider;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.MessageId;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,8 +61,8 @@ abstract class CaSupport implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
-  void info(String id, Object... args) {
-    out().println(Messages.format(id, args));
+  void info(MessageId message, Object... args) {
+    out().println(message.format(args));
   }
 
   CertificateAuthority open() throws PortcullisException {
@@ -85,8 +86,7 @@ abstract class CaSupport implements Callable<Integer> {
         default -> throw new NumberFormatException(text);
       };
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new PortcullisException(
-          e, "PRTC0441E", what, text, "a duration such as 90s, 30m, 24h, 7d");
+      throw CaMessage.VALUE_INVALID.causedBy(e, what, text, "a duration such as 90s, 30m, 24h, 7d");
     }
   }
 
@@ -94,7 +94,7 @@ abstract class CaSupport implements Callable<Integer> {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0447E", file, e.getMessage());
+      throw CaMessage.FILE_UNUSABLE.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -102,7 +102,7 @@ abstract class CaSupport implements Callable<Integer> {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0447E", file, e.getMessage());
+      throw CaMessage.FILE_UNUSABLE.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -110,7 +110,7 @@ abstract class CaSupport implements Callable<Integer> {
     try {
       AtomicFiles.writeString(file, text, secret);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0447E", file, e.getMessage());
+      throw CaMessage.FILE_UNUSABLE.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -122,7 +122,7 @@ abstract class CaSupport implements Callable<Integer> {
       try {
         return Pem.csr(text);
       } catch (IOException e) {
-        throw new PortcullisException(e, "PRTC0414E", e.getMessage());
+        throw CaMessage.REQUEST_UNREADABLE.causedBy(e, e.getMessage());
       }
     }
     return LeafIssuer.parseCsr(bytes);
@@ -133,11 +133,11 @@ abstract class CaSupport implements Callable<Integer> {
     try {
       List<X509Certificate> certificates = Pem.certificates(readText(file));
       if (certificates.isEmpty()) {
-        throw new PortcullisException("PRTC0447E", file, "no certificate in it");
+        throw CaMessage.FILE_UNUSABLE.exception(file, "no certificate in it");
       }
       return certificates.get(0);
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0447E", file, e.getMessage());
+      throw CaMessage.FILE_UNUSABLE.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -152,17 +152,17 @@ abstract class CaSupport implements Callable<Integer> {
     }
     Console console = System.console();
     if (console == null) {
-      throw new PortcullisException("PRTC0446E", what, env);
+      throw CaMessage.SECRET_NOT_GIVEN.exception(what, env);
     }
     char[] first = console.readPassword("%s: ", what);
     if (confirm) {
       char[] again = console.readPassword("%s (again): ", what);
       if (first == null || !java.util.Arrays.equals(first, again)) {
-        throw new PortcullisException("PRTC0446E", what + " (the two entries differ)", env);
+        throw CaMessage.SECRET_NOT_GIVEN.exception(what + " (the two entries differ)", env);
       }
     }
     if (first == null || first.length == 0) {
-      throw new PortcullisException("PRTC0446E", what, env);
+      throw CaMessage.SECRET_NOT_GIVEN.exception(what, env);
     }
     return first;
   }

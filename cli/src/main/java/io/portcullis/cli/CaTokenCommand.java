@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.JoinToken;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -35,9 +36,10 @@ final class CaTokenCommand extends CaSupport {
   static void hand(CaSupport command, JoinToken token, Path file) throws PortcullisException {
     if (file != null) {
       write(file, token.token() + "\n", true);
-      command.info("PRTC0452I", token.spiffeId(), token.expiresAt(), file);
+      command.info(CaMessage.JOIN_TOKEN_WRITTEN, token.spiffeId(), token.expiresAt(), file);
     } else {
-      command.info("PRTC0452I", token.spiffeId(), token.expiresAt(), "standard output");
+      command.info(
+          CaMessage.JOIN_TOKEN_WRITTEN, token.spiffeId(), token.expiresAt(), "standard output");
       command.out().println(token.token());
     }
   }

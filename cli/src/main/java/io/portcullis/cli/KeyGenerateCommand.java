@@ -3,6 +3,7 @@ package io.portcullis.cli;
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyAlgorithm;
+import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.TokenKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class KeyGenerateCommand implements Callable<Integer> {
   public Integer call() {
     try {
       if (csr != null && subject == null) {
-        throw new PortcullisException("PRTC0501E", "--csr needs --subject");
+        throw KeySourceMessage.CONFIG_INVALID.exception("--csr needs --subject");
       }
       TokenKeys keys = TokenKeys.open(token.resolve(alias));
       PublicKey publicKey = keys.generate(alias, KeyAlgorithm.parse(algorithm));

@@ -2,6 +2,7 @@ package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
+import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.TokenKeys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,11 +74,11 @@ public final class KeyImportCertCommand implements Callable<Integer> {
         chain.add((X509Certificate) certificate);
       }
       if (chain.isEmpty()) {
-        throw new PortcullisException("PRTC0522E", file, "no certificates in it");
+        throw KeySourceMessage.CERTIFICATE_FILE_UNREADABLE.exception(file, "no certificates in it");
       }
       return chain;
     } catch (IOException | CertificateException e) {
-      throw new PortcullisException(e, "PRTC0522E", file, e.getMessage());
+      throw KeySourceMessage.CERTIFICATE_FILE_UNREADABLE.causedBy(e, file, e.getMessage());
     }
   }
 }

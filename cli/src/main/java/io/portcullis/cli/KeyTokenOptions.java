@@ -2,6 +2,7 @@ package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeySourceMessage;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,8 @@ public final class KeyTokenOptions {
       try (Reader reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
         properties.load(reader);
       } catch (IOException e) {
-        throw new PortcullisException("PRTC0501E", "cannot read " + config + ": " + e.getMessage());
+        throw KeySourceMessage.CONFIG_INVALID.exception(
+            "cannot read " + config + ": " + e.getMessage());
       }
       properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
     }

@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.RootKey;
 import io.portcullis.ca.RootKeySpec;
 import java.nio.file.Path;
@@ -46,8 +47,8 @@ final class RootKeyOptions {
   /** The spec, or null when no root key option was given (then the key is absent). */
   RootKeySpec spec(boolean creating) throws PortcullisException {
     if (pkcs12 != null && pkcs11Config != null) {
-      throw new PortcullisException(
-          "PRTC0441E", "root key", "--root-key with --root-pkcs11-config", "one of them");
+      throw CaMessage.VALUE_INVALID.exception(
+          "root key", "--root-key with --root-pkcs11-config", "one of them");
     }
     if (pkcs11Config != null) {
       return new RootKeySpec.Pkcs11(
@@ -67,8 +68,7 @@ final class RootKeyOptions {
   RootKey open(String recordedLocation) throws PortcullisException {
     RootKeySpec spec = spec(false);
     if (spec == null) {
-      throw new PortcullisException(
-          "PRTC0405E",
+      throw CaMessage.ROOT_KEY_NEEDED.exception(
           "give --root-key or --root-pkcs11-config; " + "recorded at init: " + recordedLocation);
     }
     return RootKey.open(spec);

@@ -1,50 +1,33 @@
 package io.portcullis.messages;
 
-import java.text.MessageFormat;
-import java.util.Locale;
-import java.util.MissingResourceException;
-import java.util.ResourceBundle;
-
 /**
- * Operator-facing messages. Every message starts with its ID ({@code PRTCnnnnX}); the bundle also
- * holds an explanation and a user action for each ID ({@code ID.explanation}, {@code
- * ID.useraction}), which {@code docs/messages.md} lists.
+ * The core's messages: {@code PRTC01xx} (trust), {@code PRTC02xx} (rules and authentication),
+ * {@code PRTC03xx} (adapters) and {@code PRTC07xx} (configuration). The CA and the key sources keep
+ * their own catalogs ({@code CaMessage}, {@code KeySourceMessage}).
  */
 public final class Messages {
-  private static final String BUNDLE = "io.portcullis.messages.PortcullisMessages";
+  /** The core's catalog. */
+  public static final MessageCatalog CORE =
+      new MessageCatalog(
+          "io.portcullis.messages.PortcullisMessages", Messages.class, "PRTC0[1237]\\d{2}[IWE]");
 
   private Messages() {}
 
   /**
-   * Formats message {@code id} with {@code args}. The result starts with the ID followed by a
+   * Formats core message {@code id} with {@code args}. The result starts with the ID followed by a
    * colon, as Liberty's own messages do, so log scanners and tests match on the ID alone.
    */
   public static String format(String id, Object... args) {
-    String pattern;
-    try {
-      pattern = ResourceBundle.getBundle(BUNDLE, Locale.ROOT).getString(id);
-    } catch (MissingResourceException e) {
-      // A missing text must never hide the ID the operator needs.
-      return id + ": " + java.util.Arrays.toString(args);
-    }
-    return id + ": " + new MessageFormat(pattern, Locale.ROOT).format(args);
+    return CORE.format(id, args);
   }
 
-  /** The explanation text for {@code id}, or an empty string when there is none. */
+  /** The explanation text for core message {@code id}, or an empty string when there is none. */
   public static String explanation(String id) {
-    return lookup(id + ".explanation");
+    return CORE.explanation(id);
   }
 
-  /** The user action text for {@code id}, or an empty string when there is none. */
+  /** The user action text for core message {@code id}, or an empty string when there is none. */
   public static String userAction(String id) {
-    return lookup(id + ".useraction");
-  }
-
-  private static String lookup(String key) {
-    try {
-      return ResourceBundle.getBundle(BUNDLE, Locale.ROOT).getString(key);
-    } catch (MissingResourceException e) {
-      return "";
-    }
+    return CORE.userAction(id);
   }
 }

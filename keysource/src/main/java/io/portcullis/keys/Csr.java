@@ -75,10 +75,10 @@ public final class Csr {
       PKCS10CertificationRequest request = builder.build(signer.build(privateKey));
       return new Csr(request.getEncoded());
     } catch (IllegalArgumentException | IOException | OperatorCreationException e) {
-      throw new PortcullisException(e, "PRTC0517E", subject, Pkcs11Errors.describe(e));
+      throw KeySourceMessage.CSR_FAILED.causedBy(e, subject, Pkcs11Errors.describe(e));
     } catch (RuntimeException e) {
       // BC wraps the provider's signing failure (for example a logged-out token) unchecked.
-      throw new PortcullisException(e, "PRTC0517E", subject, Pkcs11Errors.describe(e));
+      throw KeySourceMessage.CSR_FAILED.causedBy(e, subject, Pkcs11Errors.describe(e));
     }
   }
 

@@ -48,8 +48,8 @@ public enum KeyAlgorithm {
     try {
       return valueOf(normalised);
     } catch (IllegalArgumentException e) {
-      throw new PortcullisException(
-          "PRTC0501E", "algorithm " + value + " is not one of EC-P256, RSA-2048");
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "algorithm " + value + " is not one of EC-P256, RSA-2048");
     }
   }
 

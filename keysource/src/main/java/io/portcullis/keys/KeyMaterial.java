@@ -47,7 +47,8 @@ public final class KeyMaterial {
     Objects.requireNonNull(keyStore);
     List<X509Certificate> copy = List.copyOf(chain);
     if (copy.isEmpty()) {
-      throw new PortcullisException("PRTC0508E", alias, "the certificate chain is empty");
+      throw KeySourceMessage.CERTIFICATE_KEY_MISMATCH.exception(
+          alias, "the certificate chain is empty");
     }
     checkMatches(alias, privateKey, copy.get(0).getPublicKey());
     return new KeyMaterial(alias, privateKey, copy, keyStore);
@@ -60,8 +61,7 @@ public final class KeyMaterial {
   static void checkMatches(String alias, PrivateKey privateKey, PublicKey publicKey)
       throws PortcullisException {
     if (!privateKey.getAlgorithm().equalsIgnoreCase(publicKey.getAlgorithm())) {
-      throw new PortcullisException(
-          "PRTC0508E",
+      throw KeySourceMessage.CERTIFICATE_KEY_MISMATCH.exception(
           alias,
           "the key is "
               + privateKey.getAlgorithm()
@@ -86,12 +86,12 @@ public final class KeyMaterial {
       throw Pkcs11Errors.translate(e, "the key under alias " + alias)
           .orElseGet(
               () ->
-                  new PortcullisException(
-                      e, "PRTC0508E", alias, "a test signature failed: " + e.getMessage()));
+                  KeySourceMessage.CERTIFICATE_KEY_MISMATCH.causedBy(
+                      e, alias, "a test signature failed: " + e.getMessage()));
     }
     if (!verified) {
-      throw new PortcullisException(
-          "PRTC0508E", alias, "the certificate's public key does not verify the key's signature");
+      throw KeySourceMessage.CERTIFICATE_KEY_MISMATCH.exception(
+          alias, "the certificate's public key does not verify the key's signature");
     }
   }
 

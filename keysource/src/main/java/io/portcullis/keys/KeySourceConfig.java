@@ -51,8 +51,8 @@ public final class KeySourceConfig {
     Set<String> unknown = new TreeSet<>(values.keySet());
     unknown.removeAll(KEYS);
     if (!unknown.isEmpty()) {
-      throw new PortcullisException(
-          "PRTC0501E", "unknown attribute(s) " + unknown + "; known: " + new TreeSet<>(KEYS));
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "unknown attribute(s) " + unknown + "; known: " + new TreeSet<>(KEYS));
     }
     this.type = KeySourceType.parse(required(values, "type"));
     this.file = optional(values, "file").map(Path::of);
@@ -76,25 +76,25 @@ public final class KeySourceConfig {
     this.environment = Map.copyOf(kept);
     if (type == KeySourceType.PKCS12) {
       if (file.isEmpty()) {
-        throw new PortcullisException("PRTC0501E", "type=pkcs12 needs file");
+        throw KeySourceMessage.CONFIG_INVALID.exception("type=pkcs12 needs file");
       }
       this.secret = secret(values, env, "password", "passwordEnv");
     } else {
       if (library.isEmpty()) {
-        throw new PortcullisException("PRTC0501E", "type=" + typeName() + " needs library");
+        throw KeySourceMessage.CONFIG_INVALID.exception("type=" + typeName() + " needs library");
       }
       int selectors =
           (tokenLabel.isPresent() ? 1 : 0)
               + (slot.isPresent() ? 1 : 0)
               + (slotListIndex.isPresent() ? 1 : 0);
       if (selectors != 1) {
-        throw new PortcullisException(
-            "PRTC0501E",
+        throw KeySourceMessage.CONFIG_INVALID.exception(
             "type=" + typeName() + " needs exactly one of tokenLabel, slot, slotListIndex");
       }
       this.secret = secret(values, env, "pin", "pinEnv");
       if (secret.isEmpty()) {
-        throw new PortcullisException("PRTC0501E", "type=" + typeName() + " needs pin or pinEnv");
+        throw KeySourceMessage.CONFIG_INVALID.exception(
+            "type=" + typeName() + " needs pin or pinEnv");
       }
     }
   }
@@ -200,7 +200,7 @@ public final class KeySourceConfig {
   private static String required(Map<String, String> values, String key)
       throws PortcullisException {
     return optional(values, key)
-        .orElseThrow(() -> new PortcullisException("PRTC0501E", key + " is required"));
+        .orElseThrow(() -> KeySourceMessage.CONFIG_INVALID.exception(key + " is required"));
   }
 
   private static Optional<String> optional(Map<String, String> values, String key) {
@@ -217,7 +217,7 @@ public final class KeySourceConfig {
     try {
       return OptionalLong.of(Long.decode(value.get()));
     } catch (NumberFormatException e) {
-      throw new PortcullisException("PRTC0501E", key + "=" + value.get() + " is not a number");
+      throw KeySourceMessage.CONFIG_INVALID.exception(key + "=" + value.get() + " is not a number");
     }
   }
 
@@ -228,7 +228,7 @@ public final class KeySourceConfig {
       return OptionalInt.empty();
     }
     if (value.getAsLong() < 0 || value.getAsLong() > Integer.MAX_VALUE) {
-      throw new PortcullisException("PRTC0501E", key + " must be a small non-negative number");
+      throw KeySourceMessage.CONFIG_INVALID.exception(key + " must be a small non-negative number");
     }
     return OptionalInt.of((int) value.getAsLong());
   }
@@ -240,13 +240,13 @@ public final class KeySourceConfig {
     String direct = values.get(valueKey);
     Optional<String> variable = optional(values, envKey);
     if (direct != null && !direct.isEmpty() && variable.isPresent()) {
-      throw new PortcullisException(
-          "PRTC0501E", "give " + valueKey + " or " + envKey + ", not both");
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "give " + valueKey + " or " + envKey + ", not both");
     }
     if (variable.isPresent()) {
       String fromEnv = env.get(variable.get());
       if (fromEnv == null) {
-        throw new PortcullisException("PRTC0510E", variable.get(), envKey);
+        throw KeySourceMessage.ENVIRONMENT_UNSET.exception(variable.get(), envKey);
       }
       return Optional.of(LibertyPasswords.decode(envKey, fromEnv));
     }

@@ -12,8 +12,8 @@ public enum KeySourceType {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new io.portcullis.PortcullisException(
-          "PRTC0501E", "type=" + value + " is not one of pkcs12, pkcs11, tpm");
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "type=" + value + " is not one of pkcs12, pkcs11, tpm");
     }
   }
 }

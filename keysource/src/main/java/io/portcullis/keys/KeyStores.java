@@ -25,13 +25,12 @@ final class KeyStores {
       if (alias.isPresent()) {
         chosen = alias.get();
         if (!keyStore.isKeyEntry(chosen)) {
-          throw new PortcullisException("PRTC0507E", chosen, where, describe(keyAliases));
+          throw KeySourceMessage.ALIAS_MISSING.exception(chosen, where, describe(keyAliases));
         }
       } else if (keyAliases.size() == 1) {
         chosen = keyAliases.get(0);
       } else {
-        throw new PortcullisException(
-            "PRTC0501E",
+        throw KeySourceMessage.CONFIG_INVALID.exception(
             "alias is required because "
                 + where
                 + " holds "
@@ -41,7 +40,7 @@ final class KeyStores {
       }
       Key key = keyStore.getKey(chosen, keyPassword);
       if (!(key instanceof PrivateKey privateKey)) {
-        throw new PortcullisException("PRTC0507E", chosen, where, describe(keyAliases));
+        throw KeySourceMessage.ALIAS_MISSING.exception(chosen, where, describe(keyAliases));
       }
       Certificate[] certificates = keyStore.getCertificateChain(chosen);
       List<X509Certificate> chain = new ArrayList<>();

@@ -32,7 +32,7 @@ final class LibertyPasswords {
       return xor(attribute, encoded);
     }
     if (algorithm.equals("hash")) {
-      throw new PortcullisException("PRTC0502E", attribute, "{hash}");
+      throw KeySourceMessage.PASSWORD_ENCODING.exception(attribute, "{hash}");
     }
     return viaLiberty(attribute, "{" + algorithm + "}", value);
   }
@@ -42,8 +42,8 @@ final class LibertyPasswords {
     try {
       bytes = Base64.getDecoder().decode(encoded.trim());
     } catch (IllegalArgumentException e) {
-      throw new PortcullisException(
-          "PRTC0501E", attribute + " starts with {xor} but is not valid base64");
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          attribute + " starts with {xor} but is not valid base64");
     }
     for (int i = 0; i < bytes.length; i++) {
       bytes[i] = (byte) (bytes[i] ^ 0x5F);
@@ -70,9 +70,9 @@ final class LibertyPasswords {
     } catch (ClassNotFoundException | NoSuchMethodException e) {
       // Not inside Liberty: fall through to the message that says so.
     } catch (IllegalAccessException | InvocationTargetException e) {
-      throw new PortcullisException(
-          "PRTC0501E", attribute + " could not be decoded by Liberty: " + e.getClass().getName());
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          attribute + " could not be decoded by Liberty: " + e.getClass().getName());
     }
-    throw new PortcullisException("PRTC0502E", attribute, algorithm);
+    throw KeySourceMessage.PASSWORD_ENCODING.exception(attribute, algorithm);
   }
 }

@@ -36,22 +36,23 @@ final class Pkcs11Errors {
     return Optional.of(
         switch (code.get()) {
           case "CKR_PIN_INCORRECT", "CKR_PIN_INVALID", "CKR_PIN_LEN_RANGE" ->
-              new PortcullisException(failure, "PRTC0505E", token);
+              KeySourceMessage.WRONG_PIN.causedBy(failure, token);
           case "CKR_PIN_LOCKED", "CKR_PIN_EXPIRED" ->
-              new PortcullisException(failure, "PRTC0506E", token);
+              KeySourceMessage.PIN_LOCKED.causedBy(failure, token);
           case "CKR_TOKEN_NOT_PRESENT",
               "CKR_DEVICE_REMOVED",
               "CKR_SLOT_ID_INVALID",
               "CKR_TOKEN_NOT_RECOGNIZED" ->
-              new PortcullisException(failure, "PRTC0519E", token);
-          default -> new PortcullisException(failure, "PRTC0513E", token, code.get());
+              KeySourceMessage.NO_TOKEN.causedBy(failure, token);
+          default -> KeySourceMessage.PKCS11_FAILED.causedBy(failure, token, code.get());
         });
   }
 
   /** Any failure as a message: the precise one when known, else PRTC0513E with its text. */
   static PortcullisException general(Throwable failure, String token) {
     return translate(failure, token)
-        .orElseGet(() -> new PortcullisException(failure, "PRTC0513E", token, describe(failure)));
+        .orElseGet(
+            () -> KeySourceMessage.PKCS11_FAILED.causedBy(failure, token, describe(failure)));
   }
 
   static String describe(Throwable failure) {

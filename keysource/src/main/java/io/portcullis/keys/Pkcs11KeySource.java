@@ -1,7 +1,6 @@
 package io.portcullis.keys;
 
 import io.portcullis.PortcullisException;
-import io.portcullis.messages.Messages;
 import java.security.GeneralSecurityException;
 import java.security.ProviderException;
 import java.util.logging.Logger;
@@ -30,7 +29,7 @@ public final class Pkcs11KeySource implements KeySource {
     if (token == null) {
       token = Pkcs11Token.open(config);
     } else if (last != null && lostLogin(last)) {
-      LOG.warning(Messages.format("PRTC0515W", token.description()));
+      LOG.warning(KeySourceMessage.TOKEN_RELOGIN.format(token.description()));
     }
     KeyMaterial material =
         KeyStores.material(token.refresh(), config.alias(), null, token.description());

@@ -46,7 +46,7 @@ final class Pkcs11Token {
   static Pkcs11Token open(KeySourceConfig config) throws PortcullisException {
     Path library = config.library().orElseThrow();
     if (!Files.isRegularFile(library) || !Files.isReadable(library)) {
-      throw new PortcullisException("PRTC0503E", library, "no readable file at that path");
+      throw KeySourceMessage.LIBRARY_UNLOADABLE.exception(library, "no readable file at that path");
     }
     String slotLine;
     String description;
@@ -69,7 +69,7 @@ final class Pkcs11Token {
       keyStore = KeyStore.getInstance("PKCS11", provider);
     } catch (KeyStoreException e) {
       // SunPKCS11 offers its key store only while a token is present in the slot.
-      throw new PortcullisException(e, "PRTC0519E", description);
+      throw KeySourceMessage.NO_TOKEN.causedBy(e, description);
     }
     Pkcs11Token token = new Pkcs11Token(config, provider, keyStore, description);
     token.refresh();
@@ -85,8 +85,8 @@ final class Pkcs11Token {
     }
     Provider base = Security.getProvider("SunPKCS11");
     if (base == null) {
-      throw new PortcullisException(
-          "PRTC0503E", library, "this JDK has no SunPKCS11 provider (module jdk.crypto.cryptoki)");
+      throw KeySourceMessage.LIBRARY_UNLOADABLE.exception(
+          library, "this JDK has no SunPKCS11 provider (module jdk.crypto.cryptoki)");
     }
     String configText =
         String.join(
@@ -110,12 +110,12 @@ final class Pkcs11Token {
     } catch (ProviderException | java.security.InvalidParameterException e) {
       String text = Pkcs11Errors.describe(e);
       if (text.contains("slotListIndex") || text.contains("CKR_SLOT_ID_INVALID")) {
-        throw new PortcullisException(e, "PRTC0519E", description);
+        throw KeySourceMessage.NO_TOKEN.causedBy(e, description);
       }
       if (text.contains("CKR_") && !text.contains("CKR_GENERAL_ERROR")) {
         throw Pkcs11Errors.general(e, description);
       }
-      throw new PortcullisException(e, "PRTC0503E", library, text);
+      throw KeySourceMessage.LIBRARY_UNLOADABLE.causedBy(e, library, text);
     }
     synchronized (Pkcs11Token.class) {
       Provider raced = Security.getProvider(configured.getName());
@@ -158,7 +158,7 @@ final class Pkcs11Token {
       byte[] tag = pinTag(pin);
       byte[] known = LOGGED_IN_WITH.get(provider.getName());
       if (known != null && !MessageDigest.isEqual(known, tag)) {
-        throw new PortcullisException("PRTC0505E", description);
+        throw KeySourceMessage.WRONG_PIN.exception(description);
       }
       keyStore.load(null, pin);
       LOGGED_IN_WITH.put(provider.getName(), tag);

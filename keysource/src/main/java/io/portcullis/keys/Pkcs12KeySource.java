@@ -33,13 +33,13 @@ public final class Pkcs12KeySource implements KeySource {
       } catch (IOException e) {
         if (e instanceof NoSuchFileException
             || !(e.getCause() instanceof UnrecoverableKeyException)) {
-          throw new PortcullisException(e, "PRTC0511E", file, e.getMessage());
+          throw KeySourceMessage.PKCS12_UNREADABLE.causedBy(e, file, e.getMessage());
         }
-        throw new PortcullisException("PRTC0512E", file);
+        throw KeySourceMessage.PKCS12_WRONG_PASSWORD.exception(file);
       }
       return KeyStores.material(keyStore, config.alias(), password, "key store " + file);
     } catch (GeneralSecurityException e) {
-      throw new PortcullisException(e, "PRTC0511E", file, e.getMessage());
+      throw KeySourceMessage.PKCS12_UNREADABLE.causedBy(e, file, e.getMessage());
     } finally {
       if (password != null) {
         Arrays.fill(password, '\0');

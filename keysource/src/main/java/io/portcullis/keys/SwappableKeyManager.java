@@ -61,7 +61,7 @@ public final class SwappableKeyManager extends X509ExtendedKeyManager {
     } catch (PortcullisException e) {
       LOG.log(
           Level.WARNING,
-          io.portcullis.messages.Messages.format("PRTC0514W", current().alias(), e.getMessage()));
+          KeySourceMessage.CREDENTIALS_REFUSED.format(current().alias(), e.getMessage()));
       throw e;
     }
     swap(next);
@@ -87,15 +87,14 @@ public final class SwappableKeyManager extends X509ExtendedKeyManager {
     } catch (PortcullisException e) {
       LOG.log(
           Level.WARNING,
-          io.portcullis.messages.Messages.format(
-              "PRTC0514W", old.current().material().alias(), e.getMessage()));
+          KeySourceMessage.CREDENTIALS_REFUSED.format(
+              old.current().material().alias(), e.getMessage()));
       throw e;
     }
     snapshot = new Snapshot(new Generation(old.current().number() + 1, next), old.current());
     X509Certificate leaf = next.certificate();
     LOG.info(
-        io.portcullis.messages.Messages.format(
-            "PRTC0524I",
+        KeySourceMessage.KEY_MANAGER_SERVES.format(
             next.alias(),
             leaf.getSubjectX500Principal().getName(),
             leaf.getNotAfter().toInstant()));

@@ -1,7 +1,6 @@
 package io.portcullis.keys;
 
 import io.portcullis.PortcullisException;
-import io.portcullis.messages.Messages;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -48,8 +47,8 @@ public final class TokenKeys {
   /** Opens the token of a {@code pkcs11} or {@code tpm} configuration; the alias is ignored. */
   public static TokenKeys open(KeySourceConfig config) throws PortcullisException {
     if (config.type() == KeySourceType.PKCS12) {
-      throw new PortcullisException(
-          "PRTC0501E", "keys are generated only in a token: type must be pkcs11 or tpm");
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "keys are generated only in a token: type must be pkcs11 or tpm");
     }
     if (config.type() == KeySourceType.TPM) {
       TpmKeySource.checkEnvironment(config);
@@ -65,8 +64,8 @@ public final class TokenKeys {
     if (source instanceof TpmKeySource tpm) {
       return new TokenKeys(tpm.pkcs11().token());
     }
-    throw new PortcullisException(
-        "PRTC0501E", "keys are generated only in a token: type must be pkcs11 or tpm");
+    throw KeySourceMessage.CONFIG_INVALID.exception(
+        "keys are generated only in a token: type must be pkcs11 or tpm");
   }
 
   /**
@@ -79,7 +78,7 @@ public final class TokenKeys {
     KeyStore keyStore = token.refresh();
     try {
       if (keyStore.containsAlias(alias)) {
-        throw new PortcullisException("PRTC0520E", alias, token.description());
+        throw KeySourceMessage.ALIAS_TAKEN.exception(alias, token.description());
       }
       KeyPairGenerator generator =
           KeyPairGenerator.getInstance(algorithm.keyAlgorithm(), token.provider());
@@ -87,14 +86,14 @@ public final class TokenKeys {
       KeyPair pair = generator.generateKeyPair();
       X509Certificate placeholder = placeholder(alias, pair, algorithm);
       keyStore.setKeyEntry(alias, pair.getPrivate(), null, new Certificate[] {placeholder});
-      LOG.info(Messages.format("PRTC0521I", algorithm, alias, token.description()));
+      LOG.info(KeySourceMessage.KEY_GENERATED.format(algorithm, alias, token.description()));
       return pair.getPublic();
     } catch (GeneralSecurityException | ProviderException | OperatorCreationException e) {
       throw Pkcs11Errors.translate(e, token.description())
           .orElseGet(
               () ->
-                  new PortcullisException(
-                      e, "PRTC0516E", alias, token.description(), Pkcs11Errors.describe(e)));
+                  KeySourceMessage.KEY_GENERATION_FAILED.causedBy(
+                      e, alias, token.description(), Pkcs11Errors.describe(e)));
     }
   }
 
@@ -120,17 +119,15 @@ public final class TokenKeys {
   public KeyMaterial storeCertificate(String alias, List<X509Certificate> chain)
       throws PortcullisException {
     if (chain.isEmpty()) {
-      throw new PortcullisException("PRTC0508E", alias, "the certificate chain is empty");
+      throw KeySourceMessage.CERTIFICATE_KEY_MISMATCH.exception(
+          alias, "the certificate chain is empty");
     }
     KeyStore keyStore = token.refresh();
     try {
       Key key = keyStore.getKey(alias, null);
       if (!(key instanceof PrivateKey privateKey)) {
-        throw new PortcullisException(
-            "PRTC0507E",
-            alias,
-            token.description(),
-            String.join(", ", KeyStores.keyAliases(keyStore)));
+        throw KeySourceMessage.ALIAS_MISSING.exception(
+            alias, token.description(), String.join(", ", KeyStores.keyAliases(keyStore)));
       }
       KeyMaterial.checkMatches(alias, privateKey, chain.get(0).getPublicKey());
       keyStore.setKeyEntry(alias, privateKey, null, chain.toArray(new Certificate[0]));
@@ -138,8 +135,8 @@ public final class TokenKeys {
       throw Pkcs11Errors.translate(e, token.description())
           .orElseGet(
               () ->
-                  new PortcullisException(
-                      e, "PRTC0518E", alias, token.description(), Pkcs11Errors.describe(e)));
+                  KeySourceMessage.CHAIN_NOT_STORED.causedBy(
+                      e, alias, token.description(), Pkcs11Errors.describe(e)));
     }
     return material(alias);
   }

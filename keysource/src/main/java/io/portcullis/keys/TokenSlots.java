@@ -30,8 +30,8 @@ public final class TokenSlots {
     Map<String, Long> tokens = list(library);
     Long slot = tokens.get(label);
     if (slot == null) {
-      throw new PortcullisException(
-          "PRTC0504E", label, library, tokens.isEmpty() ? "none" : tokens.keySet());
+      throw KeySourceMessage.TOKEN_NOT_FOUND.exception(
+          label, library, tokens.isEmpty() ? "none" : tokens.keySet());
     }
     return slot;
   }
@@ -45,27 +45,27 @@ public final class TokenSlots {
               .redirectErrorStream(true)
               .start();
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0523E", e.getMessage());
+      throw KeySourceMessage.PKCS11_TOOL_MISSING.causedBy(e, e.getMessage());
     }
     String output;
     try (InputStream in = process.getInputStream()) {
       output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new PortcullisException(
-            "PRTC0523E", "pkcs11-tool did not finish in " + TIMEOUT_SECONDS + " s");
+        throw KeySourceMessage.PKCS11_TOOL_MISSING.exception(
+            "pkcs11-tool did not finish in " + TIMEOUT_SECONDS + " s");
       }
     } catch (IOException e) {
       process.destroyForcibly();
-      throw new PortcullisException(e, "PRTC0523E", e.getMessage());
+      throw KeySourceMessage.PKCS11_TOOL_MISSING.causedBy(e, e.getMessage());
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new PortcullisException(e, "PRTC0523E", "interrupted");
+      throw KeySourceMessage.PKCS11_TOOL_MISSING.causedBy(e, "interrupted");
     }
     if (process.exitValue() != 0) {
-      throw new PortcullisException(
-          "PRTC0503E", library, "pkcs11-tool could not use it: " + lastLine(output));
+      throw KeySourceMessage.LIBRARY_UNLOADABLE.exception(
+          library, "pkcs11-tool could not use it: " + lastLine(output));
     }
     return parse(output);
   }

@@ -42,21 +42,18 @@ public final class TpmKeySource implements KeySource {
   static void checkEnvironment(KeySourceConfig config) throws PortcullisException {
     String store = config.environment().get("TPM2_PKCS11_STORE");
     if (store == null || store.isBlank()) {
-      throw new PortcullisException(
-          "PRTC0509E",
+      throw KeySourceMessage.TPM_ENVIRONMENT.exception(
           "TPM2_PKCS11_STORE",
           "unset; tpm2-pkcs11 would silently use ~/.tpm2_pkcs11 and fail later");
     }
     if (!Files.isDirectory(Path.of(store))) {
-      throw new PortcullisException(
-          "PRTC0509E", "TPM2_PKCS11_STORE", store + " is not a directory (tpm2_ptool init)");
+      throw KeySourceMessage.TPM_ENVIRONMENT.exception(
+          "TPM2_PKCS11_STORE", store + " is not a directory (tpm2_ptool init)");
     }
     String tcti = config.environment().get("TPM2_PKCS11_TCTI");
     if (tcti == null || tcti.isBlank()) {
-      throw new PortcullisException(
-          "PRTC0509E",
-          "TPM2_PKCS11_TCTI",
-          "unset; use device:/dev/tpmrm0 for the kernel resource manager");
+      throw KeySourceMessage.TPM_ENVIRONMENT.exception(
+          "TPM2_PKCS11_TCTI", "unset; use device:/dev/tpmrm0 for the kernel resource manager");
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.portcullis.liberty.keys;
 
 import io.portcullis.keys.KeyMaterial;
-import io.portcullis.messages.Messages;
+import io.portcullis.keys.KeySourceMessage;
 import java.security.GeneralSecurityException;
 import java.security.ProviderException;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ final class KeyProbe {
     if (dead.isEmpty()) {
       return 0;
     }
-    LOG.warning(Messages.format("PRTC0532W", String.join(", ", dead)));
+    LOG.warning(KeySourceMessage.KEY_NO_LONGER_SIGNS.format(String.join(", ", dead)));
     return KeySourceRegistry.republish();
   }
 }

@@ -3,7 +3,7 @@ package io.portcullis.liberty.keys;
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
-import io.portcullis.messages.Messages;
+import io.portcullis.keys.KeySourceMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,10 +75,10 @@ final class KeySourceKeyStore extends KeyStoreSpi {
           KeySourceRegistry.await(KeySourceState.generationIn(stream, KeySourceRegistry.RUN), wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException(Messages.format("PRTC0527E", 0), e);
+      throw new IOException(KeySourceMessage.KEYSTORE_NOT_CONFIGURED.format(0), e);
     }
     if (published == null || (published.problem() == null && published.sources().isEmpty())) {
-      throw refused(Messages.format("PRTC0527E", wait.toSeconds()));
+      throw refused(KeySourceMessage.KEYSTORE_NOT_CONFIGURED.format(wait.toSeconds()));
     }
     if (published.problem() != null) {
       entries = lastGoodOr(published.problem());
@@ -90,14 +90,15 @@ final class KeySourceKeyStore extends KeyStoreSpi {
         KeyMaterial material = source.getValue().load();
         loaded.put(source.getKey(), material);
         LOG.info(
-            Messages.format(
-                "PRTC0528I",
+            KeySourceMessage.KEYSTORE_SERVES.format(
                 source.getKey(),
                 material.certificate().getSubjectX500Principal().getName(),
                 material.certificate().getNotAfter().toInstant(),
                 material.provider().getName()));
       } catch (PortcullisException | RuntimeException e) {
-        entries = lastGoodOr(Messages.format("PRTC0525E", source.getKey(), e.getMessage()));
+        entries =
+            lastGoodOr(
+                KeySourceMessage.KEYSTORE_LOAD_FAILED.format(source.getKey(), e.getMessage()));
         return;
       }
     }
@@ -120,7 +121,9 @@ final class KeySourceKeyStore extends KeyStoreSpi {
     if (!usable) {
       throw refused(problem);
     }
-    LOG.warning(Messages.format("PRTC0530W", String.join(", ", previous.keySet()), problem));
+    LOG.warning(
+        KeySourceMessage.KEYSTORE_KEEPS_LAST_GOOD.format(
+            String.join(", ", previous.keySet()), problem));
     return previous;
   }
 
@@ -212,10 +215,10 @@ final class KeySourceKeyStore extends KeyStoreSpi {
 
   @Override
   public void engineStore(OutputStream stream, char[] password) throws IOException {
-    throw new IOException(Messages.format("PRTC0529E", "storing"));
+    throw new IOException(KeySourceMessage.KEYSTORE_READ_ONLY.format("storing"));
   }
 
   private static KeyStoreException readOnly(String what) {
-    return new KeyStoreException(Messages.format("PRTC0529E", what));
+    return new KeyStoreException(KeySourceMessage.KEYSTORE_READ_ONLY.format(what));
   }
 }

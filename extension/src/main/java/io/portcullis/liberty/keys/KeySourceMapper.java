@@ -3,6 +3,7 @@ package io.portcullis.liberty.keys;
 import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.ConfigValues;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,7 +37,8 @@ final class KeySourceMapper {
       String name = ConfigValues.text(properties.get("keySource." + i + ".name"));
       checkName(name);
       if (out.keySet().stream().anyMatch(k -> k.startsWith(PREFIX + name + "."))) {
-        throw new PortcullisException("PRTC0526E", "two keySource elements are named " + name);
+        throw KeySourceMessage.KEYSTORE_CONFIG_INVALID.exception(
+            "two keySource elements are named " + name);
       }
       for (String attribute : KeySourceConfig.KEYS) {
         Object value = properties.get("keySource." + i + "." + attribute);
@@ -91,7 +93,8 @@ final class KeySourceMapper {
       try {
         configs.put(name, KeySourceConfig.fromMap(attributes, environment));
       } catch (PortcullisException e) {
-        throw new PortcullisException(e, "PRTC0526E", "key source " + name + ": " + e.getMessage());
+        throw KeySourceMessage.KEYSTORE_CONFIG_INVALID.causedBy(
+            e, "key source " + name + ": " + e.getMessage());
       }
     }
     return configs;
@@ -113,8 +116,7 @@ final class KeySourceMapper {
 
   private static void checkName(String name) throws PortcullisException {
     if (name.isEmpty() || !name.matches("[A-Za-z0-9_-]+")) {
-      throw new PortcullisException(
-          "PRTC0526E",
+      throw KeySourceMessage.KEYSTORE_CONFIG_INVALID.exception(
           "key source name '" + name + "' must be letters, digits, '-' or '_' (it is the alias)");
     }
   }

@@ -1,6 +1,6 @@
 package io.portcullis.liberty.keys;
 
-import io.portcullis.messages.Messages;
+import io.portcullis.keys.KeySourceMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,7 @@ final class KeySourceState {
     try {
       write(file.get(), KeySourceRegistry.RUN, generation);
     } catch (IOException e) {
-      LOG.warning(Messages.format("PRTC0531W", file.get(), e.getMessage()));
+      LOG.warning(KeySourceMessage.STATE_NOT_WRITTEN.format(file.get(), e.getMessage()));
     }
   }
 

@@ -4,8 +4,8 @@ import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.MicroProfileLookup;
-import io.portcullis.messages.Messages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -112,9 +112,9 @@ public final class PortcullisKeySources {
 
   private static void refuse(Exception e) {
     String problem =
-        e instanceof PortcullisException p && p.messageId().equals("PRTC0526E")
+        e instanceof PortcullisException p && KeySourceMessage.KEYSTORE_CONFIG_INVALID.is(p)
             ? e.getMessage()
-            : Messages.format("PRTC0526E", e.getMessage());
+            : KeySourceMessage.KEYSTORE_CONFIG_INVALID.format(e.getMessage());
     LOG.severe(problem);
     KeySourceState.announce(
         KeySourceRegistry.publish(new KeySourceRegistry.Published(Map.of(), problem)));

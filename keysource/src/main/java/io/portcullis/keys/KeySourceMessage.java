@@ -1,0 +1,104 @@
+package io.portcullis.keys;
+
+import io.portcullis.messages.MessageCatalog;
+import io.portcullis.messages.MessageId;
+
+/**
+ * The key sources' messages, {@code PRTC05xx}. Each constant names one ID of {@code
+ * io/portcullis/keys/KeySourceMessages.properties}; raise them as {@code
+ * KeySourceMessage.X.exception(args)}, never by spelling the ID.
+ */
+public enum KeySourceMessage implements MessageId {
+  /** The key source configuration is invalid: {0} */
+  CONFIG_INVALID("PRTC0501E"),
+  /** The key source attribute {0} holds a password encoded as {1}, which only the Liberty ru... */
+  PASSWORD_ENCODING("PRTC0502E"),
+  /** The PKCS#11 library {0} cannot be loaded: {1} */
+  LIBRARY_UNLOADABLE("PRTC0503E"),
+  /** No token labelled {0} is present in PKCS#11 library {1}; tokens present: {2}. */
+  TOKEN_NOT_FOUND("PRTC0504E"),
+  /** Login to {0} failed: wrong PIN. */
+  WRONG_PIN("PRTC0505E"),
+  /** Login to {0} failed: the user PIN is locked. */
+  PIN_LOCKED("PRTC0506E"),
+  /** The key alias {0} is not in {1}; aliases present: {2}. */
+  ALIAS_MISSING("PRTC0507E"),
+  /** The certificate for alias {0} does not match its private key: {1} */
+  CERTIFICATE_KEY_MISMATCH("PRTC0508E"),
+  /** The TPM key source needs the environment variable {0} in the server process: {1} */
+  TPM_ENVIRONMENT("PRTC0509E"),
+  /** The environment variable {0} named by {1} is not set. */
+  ENVIRONMENT_UNSET("PRTC0510E"),
+  /** The PKCS#12 key store {0} cannot be read: {1} */
+  PKCS12_UNREADABLE("PRTC0511E"),
+  /** The PKCS#12 key store {0} cannot be opened: wrong password. */
+  PKCS12_WRONG_PASSWORD("PRTC0512E"),
+  /** A PKCS#11 operation on {0} failed: {1} */
+  PKCS11_FAILED("PRTC0513E"),
+  /** The new credentials were refused and the key manager keeps serving the previous ones (a... */
+  CREDENTIALS_REFUSED("PRTC0514W"),
+  /** The {0} was logged out or restarted; logging in again and reloading its keys. */
+  TOKEN_RELOGIN("PRTC0515W"),
+  /** The key {0} cannot be generated in the {1}: {2} */
+  KEY_GENERATION_FAILED("PRTC0516E"),
+  /** A certificate signing request for {0} cannot be made: {1} */
+  CSR_FAILED("PRTC0517E"),
+  /** The certificate chain for {0} cannot be stored in the {1}: {2} */
+  CHAIN_NOT_STORED("PRTC0518E"),
+  /** No token is present in {0}. */
+  NO_TOKEN("PRTC0519E"),
+  /** The alias {0} already holds a key in the {1}. */
+  ALIAS_TAKEN("PRTC0520E"),
+  /** Generated a key pair ({0}) under alias {1} in the {2}; the private key is sensitive and... */
+  KEY_GENERATED("PRTC0521I"),
+  /** The certificate file {0} cannot be read: {1} */
+  CERTIFICATE_FILE_UNREADABLE("PRTC0522E"),
+  /** Selecting a token by label needs the pkcs11-tool command (OpenSC), which cannot be run:... */
+  PKCS11_TOOL_MISSING("PRTC0523E"),
+  /** The key manager now serves alias {0} (certificate {1}, valid until {2}). */
+  KEY_MANAGER_SERVES("PRTC0524I"),
+  /** The Portcullis keystore cannot load the key source {0}: {1} */
+  KEYSTORE_LOAD_FAILED("PRTC0525E"),
+  /** The key source configuration of &lt;usr_portcullis&gt; is not valid: {0} */
+  KEYSTORE_CONFIG_INVALID("PRTC0526E"),
+  /**
+   * The Portcullis keystore was asked for its keys before &lt;usr_portcullis&gt; configured any
+   * k...
+   */
+  KEYSTORE_NOT_CONFIGURED("PRTC0527E"),
+  /** The Portcullis keystore serves key source {0} as alias {0}: certificate {1}, valid unti... */
+  KEYSTORE_SERVES("PRTC0528I"),
+  /** The Portcullis keystore is read-only: {0} is not supported. */
+  KEYSTORE_READ_ONLY("PRTC0529E"),
+  /** The Portcullis keystore keeps serving the last good key sources ({0}): the reload faile... */
+  KEYSTORE_KEEPS_LAST_GOOD("PRTC0530W"),
+  /** The key source state file {0} cannot be written: {1} */
+  STATE_NOT_WRITTEN("PRTC0531W"),
+  /** The key of key source {0} no longer signs (token restarted, failed over or logged out);... */
+  KEY_NO_LONGER_SIGNS("PRTC0532W");
+
+  private static final MessageCatalog CATALOG =
+      new MessageCatalog(
+          "io.portcullis.keys.KeySourceMessages", KeySourceMessage.class, "PRTC05\\d{2}[IWE]");
+
+  private final String id;
+
+  KeySourceMessage(String id) {
+    this.id = id;
+  }
+
+  /** The catalog of this module's messages. */
+  public static MessageCatalog messages() {
+    return CATALOG;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public MessageCatalog catalog() {
+    return CATALOG;
+  }
+}
