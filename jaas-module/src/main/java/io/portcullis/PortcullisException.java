@@ -1,27 +1,17 @@
 package io.portcullis;
 
 import io.portcullis.messages.MessageId;
-import io.portcullis.messages.Messages;
 
 /**
  * The one checked root exception of the Portcullis libraries. It always carries a message ID so the
  * operator sees what happened and what to do; adapters translate it to {@code
- * CertificateException}, {@code LoginException} or {@code AuthException} at their boundary.
+ * CertificateException}, {@code LoginException} or {@code AuthException} at their boundary. Raise
+ * it through a module's named messages ({@code CoreMessage.EXPIRED.exception(...)}).
  */
 public class PortcullisException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final String messageId;
-
-  public PortcullisException(String messageId, Object... args) {
-    super(Messages.format(messageId, args));
-    this.messageId = messageId;
-  }
-
-  public PortcullisException(Throwable cause, String messageId, Object... args) {
-    super(Messages.format(messageId, args), cause);
-    this.messageId = messageId;
-  }
 
   /** An exception carrying {@code message} of its module's catalog. */
   public PortcullisException(MessageId message, Throwable cause, Object... args) {

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.PortcullisException;
 import io.portcullis.config.CertificateFiles;
 import io.portcullis.identity.PeerNames;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.MessageId;
 import io.portcullis.trust.CrlStore;
 import io.portcullis.trust.DenyList;
 import io.portcullis.trust.NameSyntax;
@@ -83,10 +84,10 @@ final class BatchVerifier {
       try {
         input = JSON.readTree(line);
       } catch (JsonProcessingException e) {
-        return output(null, reject("PRTC0720E", where, e.getOriginalMessage()));
+        return output(null, reject(CoreMessage.BATCH_LINE_NOT_JSON, where, e.getOriginalMessage()));
       }
       if (input == null || !input.isObject()) {
-        return output(null, reject("PRTC0720E", where, "not an object"));
+        return output(null, reject(CoreMessage.BATCH_LINE_NOT_JSON, where, "not an object"));
       }
       id = input.get("id");
       if (id != null && !id.isNull()) {
@@ -96,7 +97,7 @@ final class BatchVerifier {
     } catch (LineException e) {
       return output(id, e.decision);
     } catch (RuntimeException | StackOverflowError e) {
-      return output(id, reject("PRTC0135E", e.toString()));
+      return output(id, reject(CoreMessage.VALIDATION_ERROR, e.toString()));
     }
   }
 
@@ -106,7 +107,8 @@ final class BatchVerifier {
     List<X509Certificate> intermediates = certificates(input, "intermediates", where, false);
     JsonNode leafNode = input.get("leaf");
     if (leafNode == null || !leafNode.isTextual()) {
-      throw new LineException(reject("PRTC0721E", where, "leaf", "a PEM string is required"));
+      throw new LineException(
+          reject(CoreMessage.BATCH_FIELD_INVALID, where, "leaf", "a PEM string is required"));
     }
     X509Certificate leaf = certificate(leafNode.asText(), where, "leaf");
     Instant time = time(input.get("time"), where);
@@ -117,7 +119,11 @@ final class BatchVerifier {
     if (depth != null && !depth.isNull()) {
       if (!depth.canConvertToInt() || depth.asInt() < 1 || !depth.isIntegralNumber()) {
         throw new LineException(
-            reject("PRTC0721E", where, "maxChainDepth", "a positive whole number or null"));
+            reject(
+                CoreMessage.BATCH_FIELD_INVALID,
+                where,
+                "maxChainDepth",
+                "a positive whole number or null"));
       }
       linePolicy = linePolicy.withMaxChainDepth(depth.asInt());
     }
@@ -157,7 +163,11 @@ final class BatchVerifier {
     }
     if (!peer.isObject() || !peer.path("kind").isTextual() || !peer.path("value").isTextual()) {
       throw new LineException(
-          reject("PRTC0721E", where, "peerName", "null or {kind, value} with string values"));
+          reject(
+              CoreMessage.BATCH_FIELD_INVALID,
+              where,
+              "peerName",
+              "null or {kind, value} with string values"));
     }
     String kind = peer.get("kind").asText();
     String value = peer.get("value").asText();
@@ -174,7 +184,11 @@ final class BatchVerifier {
                 .orElseThrow(
                     () ->
                         new LineException(
-                            reject("PRTC0721E", where, "peerName.value", "not an IP address")));
+                            reject(
+                                CoreMessage.BATCH_FIELD_INVALID,
+                                where,
+                                "peerName.value",
+                                "not an IP address")));
         names = sans(leaf, SAN_IP);
         matched =
             names.stream().map(PeerNames::ipLiteral).anyMatch(ip -> ip.equals(Optional.of(wanted)));
@@ -185,11 +199,16 @@ final class BatchVerifier {
       }
       default ->
           throw new LineException(
-              reject("PRTC0721E", where, "peerName.kind", "expected dns, ip or email"));
+              reject(
+                  CoreMessage.BATCH_FIELD_INVALID,
+                  where,
+                  "peerName.kind",
+                  "expected dns, ip or email"));
     }
     return matched
         ? accepted
-        : TrustDecision.reject("PRTC0134E", leaf.getSubjectX500Principal().getName(), kind, value);
+        : TrustDecision.reject(
+            CoreMessage.NAME_MISMATCH, leaf.getSubjectX500Principal().getName(), kind, value);
   }
 
   private static List<String> sans(X509Certificate leaf, int type) throws LineException {
@@ -207,7 +226,7 @@ final class BatchVerifier {
       }
       return names;
     } catch (CertificateParsingException e) {
-      throw new LineException(TrustDecision.reject("PRTC0203E", e.getMessage()));
+      throw new LineException(TrustDecision.reject(CoreMessage.SAN_UNREADABLE, e.getMessage()));
     }
   }
 
@@ -217,20 +236,27 @@ final class BatchVerifier {
     if (array == null || array.isNull()) {
       if (required) {
         throw new LineException(
-            reject("PRTC0721E", where, field, "an array of PEM strings is required"));
+            reject(
+                CoreMessage.BATCH_FIELD_INVALID,
+                where,
+                field,
+                "an array of PEM strings is required"));
       }
       return List.of();
     }
     if (!array.isArray()) {
-      throw new LineException(reject("PRTC0721E", where, field, "must be an array of PEM strings"));
+      throw new LineException(
+          reject(CoreMessage.BATCH_FIELD_INVALID, where, field, "must be an array of PEM strings"));
     }
     if (required && array.isEmpty()) {
-      throw new LineException(reject("PRTC0721E", where, field, "must not be empty"));
+      throw new LineException(
+          reject(CoreMessage.BATCH_FIELD_INVALID, where, field, "must not be empty"));
     }
     List<X509Certificate> result = new ArrayList<>();
     for (JsonNode element : array) {
       if (!element.isTextual()) {
-        throw new LineException(reject("PRTC0721E", where, field, "elements must be strings"));
+        throw new LineException(
+            reject(CoreMessage.BATCH_FIELD_INVALID, where, field, "elements must be strings"));
       }
       result.add(certificate(element.asText(), where, field));
     }
@@ -243,12 +269,19 @@ final class BatchVerifier {
       List<X509Certificate> parsed = CertificateFiles.parse(bytes(text), field);
       if (parsed.size() != 1) {
         throw new LineException(
-            reject("PRTC0722E", where, field, "each element must hold exactly one certificate"));
+            reject(
+                CoreMessage.BATCH_MATERIAL_UNREADABLE,
+                where,
+                field,
+                "each element must hold exactly one certificate"));
       }
       return parsed.get(0);
     } catch (PortcullisException | IllegalArgumentException e) {
       throw new LineException(
-          unreadableName(text).orElseGet(() -> reject("PRTC0722E", where, field, e.getMessage())));
+          unreadableName(text)
+              .orElseGet(
+                  () ->
+                      reject(CoreMessage.BATCH_MATERIAL_UNREADABLE, where, field, e.getMessage())));
     }
   }
 
@@ -300,12 +333,14 @@ final class BatchVerifier {
     }
     if (!array.isArray()) {
       throw new LineException(
-          reject("PRTC0721E", where, "crls", "must be an array of PEM strings"));
+          reject(
+              CoreMessage.BATCH_FIELD_INVALID, where, "crls", "must be an array of PEM strings"));
     }
     List<X509CRL> result = new ArrayList<>();
     for (JsonNode element : array) {
       if (!element.isTextual()) {
-        throw new LineException(reject("PRTC0721E", where, "crls", "elements must be strings"));
+        throw new LineException(
+            reject(CoreMessage.BATCH_FIELD_INVALID, where, "crls", "elements must be strings"));
       }
       try {
         for (CRL crl :
@@ -316,7 +351,8 @@ final class BatchVerifier {
           }
         }
       } catch (java.security.cert.CRLException | CertificateException | RuntimeException e) {
-        throw new LineException(reject("PRTC0722E", where, "crls", e.toString()));
+        throw new LineException(
+            reject(CoreMessage.BATCH_MATERIAL_UNREADABLE, where, "crls", e.toString()));
       }
     }
     return result;
@@ -340,7 +376,8 @@ final class BatchVerifier {
       }
       return Instant.parse(node.asText());
     } catch (DateTimeParseException e) {
-      throw new LineException(reject("PRTC0721E", where, "time", "an ISO-8601 instant or null"));
+      throw new LineException(
+          reject(CoreMessage.BATCH_FIELD_INVALID, where, "time", "an ISO-8601 instant or null"));
     }
   }
 
@@ -351,11 +388,13 @@ final class BatchVerifier {
     return switch (node.asText()) {
       case "client" -> Purpose.CLIENT;
       case "server" -> Purpose.SERVER;
-      default -> throw new LineException(reject("PRTC0721E", where, "purpose", "client or server"));
+      default ->
+          throw new LineException(
+              reject(CoreMessage.BATCH_FIELD_INVALID, where, "purpose", "client or server"));
     };
   }
 
-  private static TrustDecision reject(String id, Object... args) {
+  private static TrustDecision reject(MessageId id, Object... args) {
     return TrustDecision.reject(id, args);
   }
 
@@ -377,7 +416,7 @@ final class BatchVerifier {
     } catch (JsonProcessingException e) {
       return "{\"id\":null,\"result\":\"REJECT\",\"reason\":"
           + "\""
-          + Messages.format("PRTC0135E", "output").replace("\"", "'")
+          + CoreMessage.VALIDATION_ERROR.format("output").replace("\"", "'")
           + "\"}";
     }
   }

@@ -3,7 +3,7 @@ package io.portcullis.cli;
 import io.portcullis.PortcullisException;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -74,7 +74,7 @@ public final class VerifyCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IOException e) {
-      err.println(Messages.format("PRTC0723E", batch, e.toString()));
+      err.println(CoreMessage.FILE_UNREADABLE.format(batch, e.toString()));
       return 2;
     }
   }

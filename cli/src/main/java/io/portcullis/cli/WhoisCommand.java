@@ -7,6 +7,7 @@ import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.ServerXmlFlattener;
 import io.portcullis.identity.IdentityReader;
 import io.portcullis.identity.WorkloadIdentity;
+import io.portcullis.messages.CoreMessage;
 import io.portcullis.rules.RoleRule;
 import io.portcullis.rules.RoleRules;
 import io.portcullis.trust.Purpose;
@@ -74,7 +75,7 @@ public final class WhoisCommand implements Callable<Integer> {
       List<X509Certificate> chain = CertificateFiles.read(certificate);
       TrustDecision decision =
           config.areas().isEmpty()
-              ? TrustDecision.reject("PRTC0102E")
+              ? TrustDecision.reject(CoreMessage.NO_TRUST_AREA)
               : config.newValidator(Clock.systemUTC()).validate(chain, Purpose.CLIENT);
       WorkloadIdentity identity = IdentityReader.read(chain.get(0)).inArea(decision.area());
       out.println("identity");
@@ -131,7 +132,7 @@ public final class WhoisCommand implements Callable<Integer> {
     try (InputStream in = Files.newInputStream(file)) {
       properties.load(in);
     } catch (IOException | IllegalArgumentException e) {
-      throw new PortcullisException(e, "PRTC0723E", file, e.toString());
+      throw CoreMessage.FILE_UNREADABLE.causedBy(e, file, e.toString());
     }
     Map<String, String> map = new LinkedHashMap<>();
     for (String name : properties.stringPropertyNames()) {

@@ -1,7 +1,7 @@
 package io.portcullis.auth;
 
 import io.portcullis.identity.WorkloadIdentity;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.MessageId;
 import java.util.Objects;
 import java.util.Set;
 
@@ -52,13 +52,13 @@ public sealed interface Authentication {
     }
 
     /** No trusted identity was established; {@code messageId} formatted with {@code args}. */
-    static Refused unauthenticated(String messageId, Object... args) {
-      return new Refused(Kind.UNAUTHENTICATED, messageId, Messages.format(messageId, args));
+    static Refused unauthenticated(MessageId message, Object... args) {
+      return new Refused(Kind.UNAUTHENTICATED, message.id(), message.format(args));
     }
 
     /** A trusted caller the rules do not let in; {@code messageId} formatted with {@code args}. */
-    static Refused forbidden(String messageId, Object... args) {
-      return new Refused(Kind.FORBIDDEN, messageId, Messages.format(messageId, args));
+    static Refused forbidden(MessageId message, Object... args) {
+      return new Refused(Kind.FORBIDDEN, message.id(), message.format(args));
     }
   }
 }

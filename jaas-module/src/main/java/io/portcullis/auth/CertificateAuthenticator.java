@@ -3,6 +3,7 @@ package io.portcullis.auth;
 import io.portcullis.PortcullisException;
 import io.portcullis.identity.IdentityReader;
 import io.portcullis.identity.WorkloadIdentity;
+import io.portcullis.messages.CoreMessage;
 import io.portcullis.rules.RoleRules;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustDecision;
@@ -50,12 +51,12 @@ public final class CertificateAuthenticator {
   /** Authenticates the chain a TLS handshake presented (leaf first); {@code null} means none. */
   public Authentication authenticate(X509Certificate[] chain) {
     if (chain == null || chain.length == 0) {
-      return Authentication.Refused.unauthenticated("PRTC0301E");
+      return Authentication.Refused.unauthenticated(CoreMessage.NO_CLIENT_CERTIFICATE);
     }
     List<X509Certificate> certificates = Arrays.asList(chain);
     for (X509Certificate certificate : certificates) {
       if (certificate == null) {
-        return Authentication.Refused.unauthenticated("PRTC0101E");
+        return Authentication.Refused.unauthenticated(CoreMessage.CHAIN_EMPTY);
       }
     }
     TrustDecision decision = validator.validate(certificates, Purpose.CLIENT);
@@ -87,10 +88,14 @@ public final class CertificateAuthenticator {
     RoleRules.Evaluation evaluation = rules.evaluate(identity);
     if (evaluation.deniedBy().isPresent()) {
       return Authentication.Refused.forbidden(
-          "PRTC0205E", identity.principalName(), area, evaluation.deniedBy().get().name());
+          CoreMessage.DENIED_BY_RULE,
+          identity.principalName(),
+          area,
+          evaluation.deniedBy().get().name());
     }
     if (!evaluation.granted() && refuseUnmatched) {
-      return Authentication.Refused.forbidden("PRTC0204E", identity.principalName(), area);
+      return Authentication.Refused.forbidden(
+          CoreMessage.UNMATCHED_REFUSED, identity.principalName(), area);
     }
     return new Authentication.Authenticated(identity, evaluation.groups());
   }

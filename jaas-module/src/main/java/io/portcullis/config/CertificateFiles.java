@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.messages.CoreMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class CertificateFiles {
     try {
       return parse(Files.readAllBytes(file), file.toString());
     } catch (IOException e) {
-      throw new PortcullisException(e, "PRTC0703E", file, e.toString());
+      throw CoreMessage.CERTIFICATES_UNREADABLE.causedBy(e, file, e.toString());
     }
   }
 
@@ -42,11 +43,11 @@ public final class CertificateFiles {
         }
       }
       if (result.isEmpty()) {
-        throw new PortcullisException("PRTC0703E", origin, "no certificate found");
+        throw CoreMessage.CERTIFICATES_UNREADABLE.exception(origin, "no certificate found");
       }
       return List.copyOf(result);
     } catch (CertificateException | RuntimeException e) {
-      throw new PortcullisException(e, "PRTC0703E", origin, e.toString());
+      throw CoreMessage.CERTIFICATES_UNREADABLE.causedBy(e, origin, e.toString());
     }
   }
 }

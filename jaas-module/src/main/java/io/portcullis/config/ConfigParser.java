@@ -2,6 +2,7 @@ package io.portcullis.config;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings.Section;
+import io.portcullis.messages.CoreMessage;
 import io.portcullis.rules.Attribute;
 import io.portcullis.rules.RoleRule;
 import io.portcullis.rules.RoleRules;
@@ -129,8 +130,8 @@ public final class ConfigParser {
       try {
         denyList.replace(list(entries));
       } catch (PortcullisException e) {
-        throw new PortcullisException(
-            e, "PRTC0701E", PREFIX + "denyList.entries", entries, e.getMessage());
+        throw CoreMessage.PROPERTY_INVALID.causedBy(
+            e, PREFIX + "denyList.entries", entries, e.getMessage());
       }
     }
     Optional<Path> denyFile = Optional.empty();
@@ -138,8 +139,8 @@ public final class ConfigParser {
     if (file != null && !file.isBlank()) {
       Path path = baseDir.resolve(file.strip());
       if (!denyList.reloadFrom(path)) {
-        throw new PortcullisException(
-            "PRTC0701E", PREFIX + "denyList.file", file, "the file cannot be read or is invalid");
+        throw CoreMessage.PROPERTY_INVALID.exception(
+            PREFIX + "denyList.file", file, "the file cannot be read or is invalid");
       }
       denyFile = Optional.of(path);
     }
@@ -182,13 +183,13 @@ public final class ConfigParser {
     String rest = key.substring(prefix.length());
     int dot = rest.indexOf('.');
     if (dot <= 0) {
-      throw new PortcullisException("PRTC0705E", key, "expected " + prefix + "<name>.<setting>");
+      throw CoreMessage.PROPERTY_UNKNOWN.exception(key, "expected " + prefix + "<name>.<setting>");
     }
     String name = rest.substring(0, dot);
     String sub = rest.substring(dot + 1);
     if (!NAME.matcher(name).matches()) {
-      throw new PortcullisException(
-          "PRTC0701E", key, name, "names may hold letters, digits, '-' and '_' only");
+      throw CoreMessage.PROPERTY_INVALID.exception(
+          key, name, "names may hold letters, digits, '-' and '_' only");
     }
     if (!allowed.contains(sub)) {
       throw unknown(key, allowed);
@@ -202,8 +203,8 @@ public final class ConfigParser {
     String prefix = AREA + name + ".";
     String anchorList = props.get("anchors");
     if (anchorList == null || anchorList.isBlank()) {
-      throw new PortcullisException(
-          "PRTC0702E", prefix + "anchors", "(the files holding the area's root certificates)");
+      throw CoreMessage.PROPERTY_REQUIRED.exception(
+          prefix + "anchors", "(the files holding the area's root certificates)");
     }
     List<X509Certificate> anchors = certificates(anchorList, baseDir);
     List<X509Certificate> intermediates =
@@ -218,13 +219,13 @@ public final class ConfigParser {
             ? (crlList.isEmpty() ? RevocationMode.OFF : RevocationMode.HARD_FAIL)
             : revocationMode(prefix + "revocation", modeText);
     if (mode != RevocationMode.OFF && crlList.isEmpty() && mode == RevocationMode.HARD_FAIL) {
-      throw new PortcullisException(
-          "PRTC0702E", prefix + "crl", "(hard-fail revocation needs a CRL file or URL)");
+      throw CoreMessage.PROPERTY_REQUIRED.exception(
+          prefix + "crl", "(hard-fail revocation needs a CRL file or URL)");
     }
     String scope = valueOrDefault(props, Section.AREA, "revocationScope").toLowerCase(Locale.ROOT);
     if (!scope.equals("leaf") && !scope.equals("chain")) {
-      throw new PortcullisException(
-          "PRTC0701E", prefix + "revocation.scope", scope, "expected leaf or chain");
+      throw CoreMessage.PROPERTY_INVALID.exception(
+          prefix + "revocation.scope", scope, "expected leaf or chain");
     }
     Duration refresh =
         duration(prefix + "crl.refresh", valueOrDefault(props, Section.AREA, "crlRefresh"), false);
@@ -240,7 +241,8 @@ public final class ConfigParser {
     try {
       return new TrustArea(name, anchors, intermediates, policy, revocation);
     } catch (IllegalArgumentException e) {
-      throw new PortcullisException(e, "PRTC0701E", prefix + "anchors", anchorList, e.getMessage());
+      throw CoreMessage.PROPERTY_INVALID.causedBy(
+          e, prefix + "anchors", anchorList, e.getMessage());
     }
   }
 
@@ -250,7 +252,7 @@ public final class ConfigParser {
       try {
         return CrlSource.url(URI.create(text), Duration.ofSeconds(10));
       } catch (IllegalArgumentException e) {
-        throw new PortcullisException(e, "PRTC0701E", key, text, e.getMessage());
+        throw CoreMessage.PROPERTY_INVALID.causedBy(e, key, text, e.getMessage());
       }
     }
     return CrlSource.file(baseDir.resolve(text));
@@ -304,11 +306,12 @@ public final class ConfigParser {
     String prefix = RULE + name + ".";
     String attributeText = props.get("attribute");
     if (attributeText == null || attributeText.isBlank()) {
-      throw new PortcullisException("PRTC0702E", prefix + "attribute", "(what the rule looks at)");
+      throw CoreMessage.PROPERTY_REQUIRED.exception(
+          prefix + "attribute", "(what the rule looks at)");
     }
     String pattern = props.containsKey("pattern") ? props.get("pattern") : props.get("value");
     if (pattern == null || pattern.isEmpty()) {
-      throw new PortcullisException("PRTC0702E", prefix + "pattern", "(the value to match)");
+      throw CoreMessage.PROPERTY_REQUIRED.exception(prefix + "pattern", "(the value to match)");
     }
     try {
       Attribute attribute = Attribute.parse(attributeText);
@@ -320,7 +323,7 @@ public final class ConfigParser {
       }
       return new RoleRule(name, attribute, match, pattern, effect, groups);
     } catch (IllegalArgumentException e) {
-      throw new PortcullisException(e, "PRTC0206E", name, e.getMessage());
+      throw CoreMessage.RULE_INVALID.causedBy(e, name, e.getMessage());
     }
   }
 
@@ -344,8 +347,8 @@ public final class ConfigParser {
       case "authenticate" -> false;
       case "refuse" -> true;
       default ->
-          throw new PortcullisException(
-              "PRTC0701E", PREFIX + "unmatched", text, "expected authenticate or refuse");
+          throw CoreMessage.PROPERTY_INVALID.exception(
+              PREFIX + "unmatched", text, "expected authenticate or refuse");
     };
   }
 
@@ -355,8 +358,8 @@ public final class ConfigParser {
       case "soft-fail", "soft" -> RevocationMode.SOFT_FAIL;
       case "hard-fail", "hard" -> RevocationMode.HARD_FAIL;
       default ->
-          throw new PortcullisException(
-              "PRTC0701E", key, text, "expected off, soft-fail or hard-fail");
+          throw CoreMessage.PROPERTY_INVALID.exception(
+              key, text, "expected off, soft-fail or hard-fail");
     };
   }
 
@@ -384,22 +387,22 @@ public final class ConfigParser {
     return switch (text.strip().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new PortcullisException("PRTC0701E", key, text, "expected true or false");
+      default -> throw CoreMessage.PROPERTY_INVALID.exception(key, text, "expected true or false");
     };
   }
 
   private static int integer(String key, String text, int minimum) throws PortcullisException {
     if (text == null) {
-      throw new PortcullisException("PRTC0701E", key, "", "expected a whole number");
+      throw CoreMessage.PROPERTY_INVALID.exception(key, "", "expected a whole number");
     }
     try {
       int value = Integer.parseInt(text.strip());
       if (value < minimum) {
-        throw new PortcullisException("PRTC0701E", key, text, "must be at least " + minimum);
+        throw CoreMessage.PROPERTY_INVALID.exception(key, text, "must be at least " + minimum);
       }
       return value;
     } catch (NumberFormatException e) {
-      throw new PortcullisException(e, "PRTC0701E", key, text, "expected a whole number");
+      throw CoreMessage.PROPERTY_INVALID.causedBy(e, key, text, "expected a whole number");
     }
   }
 
@@ -426,17 +429,17 @@ public final class ConfigParser {
         result = Duration.parse(value.toUpperCase(Locale.ROOT));
       }
     } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-      throw new PortcullisException(
-          e, "PRTC0701E", key, text, "expected a duration such as 90d, 12h or P90D");
+      throw CoreMessage.PROPERTY_INVALID.causedBy(
+          e, key, text, "expected a duration such as 90d, 12h or P90D");
     }
     if (result.isNegative() || result.isZero()) {
-      throw new PortcullisException("PRTC0701E", key, text, "must be positive");
+      throw CoreMessage.PROPERTY_INVALID.exception(key, text, "must be positive");
     }
     return result;
   }
 
   private static PortcullisException unknown(String key, Set<String> allowed) {
-    return new PortcullisException("PRTC0705E", key, "known settings: " + new TreeSet<>(allowed));
+    return CoreMessage.PROPERTY_UNKNOWN.exception(key, "known settings: " + new TreeSet<>(allowed));
   }
 
   /** The value of {@code attribute}'s property in {@code props}, or its schema default. */

@@ -2,6 +2,7 @@ package io.portcullis.config;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings.Section;
+import io.portcullis.messages.CoreMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -124,8 +125,8 @@ public final class ServerXmlFlattener {
       if (Files.isRegularFile(included)) {
         read(included, documents, variables, seen);
       } else if (!Boolean.parseBoolean(include.getAttribute("optional"))) {
-        throw new PortcullisException(
-            "PRTC0706E", included, "the file an <include> names does not exist");
+        throw CoreMessage.SERVER_XML_UNREADABLE.exception(
+            included, "the file an <include> names does not exist");
       }
     }
   }
@@ -140,7 +141,7 @@ public final class ServerXmlFlattener {
       DocumentBuilder builder = factory.newDocumentBuilder();
       return builder.parse(in);
     } catch (IOException | SAXException | ParserConfigurationException e) {
-      throw new PortcullisException(e, "PRTC0706E", file, e.getMessage());
+      throw CoreMessage.SERVER_XML_UNREADABLE.causedBy(e, file, e.getMessage());
     }
   }
 
@@ -191,8 +192,8 @@ public final class ServerXmlFlattener {
       name = element.getAttribute("id");
     }
     if (name.isBlank()) {
-      throw new PortcullisException(
-          "PRTC0702E", "<" + element.getTagName() + "> name", "(every area and rule needs one)");
+      throw CoreMessage.PROPERTY_REQUIRED.exception(
+          "<" + element.getTagName() + "> name", "(every area and rule needs one)");
     }
     return name;
   }

@@ -1,6 +1,7 @@
 package io.portcullis.identity;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.messages.CoreMessage;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -35,7 +36,7 @@ public final class IdentityReader {
     try {
       sans = leaf.getSubjectAlternativeNames();
     } catch (CertificateParsingException e) {
-      throw new PortcullisException(e, "PRTC0203E", e.getMessage());
+      throw CoreMessage.SAN_UNREADABLE.causedBy(e, e.getMessage());
     }
     if (sans != null) {
       for (List<?> san : sans) {
@@ -51,7 +52,7 @@ public final class IdentityReader {
     }
     List<String> spiffe = uris.stream().filter(SpiffeId::looksLikeSpiffe).toList();
     if (spiffe.size() > 1) {
-      throw new PortcullisException("PRTC0202E", String.join(", ", spiffe));
+      throw CoreMessage.SPIFFE_ID_SEVERAL.exception(String.join(", ", spiffe));
     }
     Optional<SpiffeId> spiffeId =
         spiffe.isEmpty() ? Optional.empty() : Optional.of(SpiffeId.parse(spiffe.get(0)));
@@ -73,7 +74,7 @@ public final class IdentityReader {
       return HexFormat.of()
           .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     } catch (CertificateEncodingException e) {
-      throw new PortcullisException(e, "PRTC0203E", e.getMessage());
+      throw CoreMessage.SAN_UNREADABLE.causedBy(e, e.getMessage());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK provides SHA-256", e);
     }

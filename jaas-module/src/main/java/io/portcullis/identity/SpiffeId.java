@@ -1,6 +1,7 @@
 package io.portcullis.identity;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.messages.CoreMessage;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -34,33 +35,29 @@ public final class SpiffeId {
    */
   public static SpiffeId parse(String uri) throws PortcullisException {
     if (uri == null || uri.isEmpty()) {
-      throw new PortcullisException("PRTC0201E", String.valueOf(uri), "it is empty");
+      throw CoreMessage.SPIFFE_ID_INVALID.exception(String.valueOf(uri), "it is empty");
     }
     if (!uri.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
         || !uri.startsWith(SCHEME.toLowerCase(Locale.ROOT))) {
-      throw new PortcullisException("PRTC0201E", uri, "the scheme must be spiffe://");
+      throw CoreMessage.SPIFFE_ID_INVALID.exception(uri, "the scheme must be spiffe://");
     }
     String rest = uri.substring(SCHEME.length());
     int slash = rest.indexOf('/');
     String domain = slash < 0 ? rest : rest.substring(0, slash);
     String path = slash < 0 ? "" : rest.substring(slash);
     if (domain.isEmpty() || !TRUST_DOMAIN.matcher(domain).matches()) {
-      throw new PortcullisException(
-          "PRTC0201E",
+      throw CoreMessage.SPIFFE_ID_INVALID.exception(
           uri,
           "the trust domain must be lower-case letters, digits, '.', '-' or '_' (no port or user"
               + " info)");
     }
     if (domain.startsWith(".") || domain.endsWith(".") || domain.contains("..")) {
       // "corp." and "corp" must never be two names for one domain, nor one name for two.
-      throw new PortcullisException(
-          "PRTC0201E",
-          uri,
-          "the trust domain must not start or end with a dot or hold an empty label");
+      throw CoreMessage.SPIFFE_ID_INVALID.exception(
+          uri, "the trust domain must not start or end with a dot or hold an empty label");
     }
     if (domain.length() > MAX_TRUST_DOMAIN || uri.length() > MAX_ID) {
-      throw new PortcullisException(
-          "PRTC0201E",
+      throw CoreMessage.SPIFFE_ID_INVALID.exception(
           uri,
           "a trust domain is at most "
               + MAX_TRUST_DOMAIN
@@ -70,12 +67,12 @@ public final class SpiffeId {
     if (!path.isEmpty()) {
       for (String segment : path.substring(1).split("/", -1)) {
         if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-          throw new PortcullisException(
-              "PRTC0201E", uri, "path segments must not be empty, '.' or '..'");
+          throw CoreMessage.SPIFFE_ID_INVALID.exception(
+              uri, "path segments must not be empty, '.' or '..'");
         }
         if (!SEGMENT.matcher(segment).matches()) {
-          throw new PortcullisException(
-              "PRTC0201E", uri, "path segments may hold only letters, digits, '.', '-' and '_'");
+          throw CoreMessage.SPIFFE_ID_INVALID.exception(
+              uri, "path segments may hold only letters, digits, '.', '-' and '_'");
         }
       }
     }

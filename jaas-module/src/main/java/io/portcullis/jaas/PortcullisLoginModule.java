@@ -6,7 +6,7 @@ import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -112,8 +112,7 @@ public final class PortcullisLoginModule implements LoginModule {
   public boolean login() throws LoginException {
     if (authenticator == null) {
       throw new LoginException(
-          Messages.format(
-              "PRTC0707E",
+          CoreMessage.MODULE_UNUSABLE.format(
               "no " + OPTION_AUTHENTICATOR + " or readable " + OPTION_CONFIG + " option"));
     }
     X509Certificate[] chain = chainFromCallback();
@@ -121,7 +120,7 @@ public final class PortcullisLoginModule implements LoginModule {
       chain = chainFromSubject();
     }
     if (chain == null) {
-      throw new CredentialNotFoundException(Messages.format("PRTC0301E"));
+      throw new CredentialNotFoundException(CoreMessage.NO_CLIENT_CERTIFICATE.format());
     }
     Authentication result = authenticator.authenticate(chain);
     if (result instanceof Authentication.Authenticated ok) {
@@ -142,7 +141,7 @@ public final class PortcullisLoginModule implements LoginModule {
     } catch (UnsupportedCallbackException e) {
       return null;
     } catch (IOException e) {
-      LoginException failure = new LoginException(Messages.format("PRTC0301E"));
+      LoginException failure = new LoginException(CoreMessage.NO_CLIENT_CERTIFICATE.format());
       failure.initCause(e);
       throw failure;
     }
@@ -179,7 +178,7 @@ public final class PortcullisLoginModule implements LoginModule {
       return false;
     }
     if (subject.isReadOnly()) {
-      throw new LoginException(Messages.format("PRTC0707E", "the Subject is read-only"));
+      throw new LoginException(CoreMessage.MODULE_UNUSABLE.format("the Subject is read-only"));
     }
     added.add(
         new PortcullisPrincipal(

@@ -2,7 +2,7 @@ package io.portcullis.jaspic;
 
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
 import jakarta.security.auth.message.AuthException;
 import jakarta.security.auth.message.AuthStatus;
 import jakarta.security.auth.message.MessageInfo;
@@ -80,7 +80,7 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
       this.authenticator = given;
     } else {
       throw new AuthException(
-          Messages.format("PRTC0707E", "no " + OPTION_AUTHENTICATOR + " option"));
+          CoreMessage.MODULE_UNUSABLE.format("no " + OPTION_AUTHENTICATOR + " option"));
     }
   }
 
@@ -94,7 +94,7 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
       throws AuthException {
     if (!(info.getRequestMessage() instanceof HttpServletRequest request)
         || !(info.getResponseMessage() instanceof HttpServletResponse response)) {
-      throw new AuthException(Messages.format("PRTC0707E", "not an HTTP servlet message"));
+      throw new AuthException(CoreMessage.MODULE_UNUSABLE.format("not an HTTP servlet message"));
     }
     Object attribute = request.getAttribute(CERTIFICATE_ATTRIBUTE);
     X509Certificate[] chain = attribute instanceof X509Certificate[] array ? array : null;
@@ -131,7 +131,7 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
     try {
       handler.handle(callbacks);
     } catch (IOException | UnsupportedCallbackException e) {
-      AuthException failure = new AuthException(Messages.format("PRTC0707E", e.toString()));
+      AuthException failure = new AuthException(CoreMessage.MODULE_UNUSABLE.format(e.toString()));
       failure.initCause(e);
       throw failure;
     }

@@ -1,6 +1,7 @@
 package io.portcullis.trust;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.messages.CoreMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,11 +46,12 @@ public interface CrlSource {
       public List<X509CRL> load() throws PortcullisException {
         try {
           if (Files.size(path) > MAX_BYTES) {
-            throw new PortcullisException("PRTC0136E", path, "larger than " + MAX_BYTES + " bytes");
+            throw CoreMessage.CRL_LOAD_FAILED.exception(
+                path, "larger than " + MAX_BYTES + " bytes");
           }
           return parse(Files.readAllBytes(path), path.toString());
         } catch (IOException e) {
-          throw new PortcullisException(e, "PRTC0136E", path, e.toString());
+          throw CoreMessage.CRL_LOAD_FAILED.causedBy(e, path, e.toString());
         }
       }
 
@@ -82,19 +84,19 @@ public interface CrlSource {
                   HttpResponse.BodyHandlers.ofInputStream());
           try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
-              throw new PortcullisException("PRTC0136E", uri, "HTTP " + response.statusCode());
+              throw CoreMessage.CRL_LOAD_FAILED.exception(uri, "HTTP " + response.statusCode());
             }
             byte[] bytes = body.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-              throw new PortcullisException("PRTC0136E", uri, "larger than " + MAX_BYTES);
+              throw CoreMessage.CRL_LOAD_FAILED.exception(uri, "larger than " + MAX_BYTES);
             }
             return parse(bytes, uri.toString());
           }
         } catch (IOException e) {
-          throw new PortcullisException(e, "PRTC0136E", uri, e.toString());
+          throw CoreMessage.CRL_LOAD_FAILED.causedBy(e, uri, e.toString());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new PortcullisException(e, "PRTC0136E", uri, "interrupted");
+          throw CoreMessage.CRL_LOAD_FAILED.causedBy(e, uri, "interrupted");
         }
       }
 
@@ -117,11 +119,11 @@ public interface CrlSource {
         }
       }
       if (result.isEmpty()) {
-        throw new PortcullisException("PRTC0136E", origin, "no CRL found");
+        throw CoreMessage.CRL_LOAD_FAILED.exception(origin, "no CRL found");
       }
       return List.copyOf(result);
     } catch (CRLException | CertificateException | RuntimeException e) {
-      throw new PortcullisException(e, "PRTC0136E", origin, e.toString());
+      throw CoreMessage.CRL_LOAD_FAILED.causedBy(e, origin, e.toString());
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.portcullis.trust;
 
 import io.portcullis.PortcullisException;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertStore;
@@ -79,7 +79,7 @@ public final class CrlStore {
         allLoaded = false;
         LOG.log(
             System.Logger.Level.WARNING,
-            Messages.format("PRTC0131W", source.describe(), e.getMessage()));
+            CoreMessage.CRL_REFRESH_FAILED.format(source.describe(), e.getMessage()));
       }
     }
     List<X509CRL> crls = new ArrayList<>();
@@ -118,7 +118,9 @@ public final class CrlStore {
           try {
             refreshIfDue();
           } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, Messages.format("PRTC0131W", "*", e.toString()));
+            LOG.log(
+                System.Logger.Level.WARNING,
+                CoreMessage.CRL_REFRESH_FAILED.format("*", e.toString()));
           }
         },
         tick.toMillis(),

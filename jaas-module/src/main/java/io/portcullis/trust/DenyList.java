@@ -1,7 +1,7 @@
 package io.portcullis.trust;
 
 import io.portcullis.PortcullisException;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ public final class DenyList {
           fingerprints.add(fp);
         }
       } catch (IllegalArgumentException e) {
-        throw new PortcullisException("PRTC0137E", line, e.getMessage());
+        throw CoreMessage.DENY_LIST_ENTRY_INVALID.exception(line, e.getMessage());
       }
     }
     entries = new Entries(Set.copyOf(serials), Set.copyOf(fingerprints));
@@ -98,9 +98,13 @@ public final class DenyList {
       lastSeen = Files.getLastModifiedTime(file);
       return true;
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, Messages.format("PRTC0132W", file, e.toString()));
+      LOG.log(
+          System.Logger.Level.WARNING,
+          CoreMessage.DENY_LIST_LOAD_FAILED.format(file, e.toString()));
     } catch (PortcullisException e) {
-      LOG.log(System.Logger.Level.WARNING, Messages.format("PRTC0132W", file, e.getMessage()));
+      LOG.log(
+          System.Logger.Level.WARNING,
+          CoreMessage.DENY_LIST_LOAD_FAILED.format(file, e.getMessage()));
     }
     return false;
   }
@@ -116,7 +120,9 @@ public final class DenyList {
               reloadFrom(file);
             }
           } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, Messages.format("PRTC0132W", file, e.toString()));
+            LOG.log(
+                System.Logger.Level.WARNING,
+                CoreMessage.DENY_LIST_LOAD_FAILED.format(file, e.toString()));
           }
         },
         poll.toMillis(),

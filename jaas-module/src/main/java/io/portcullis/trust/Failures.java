@@ -1,5 +1,6 @@
 package io.portcullis.trust;
 
+import io.portcullis.messages.CoreMessage;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.PKIXReason;
 import java.security.cert.X509Certificate;
@@ -18,27 +19,36 @@ final class Failures {
     if (e.getReason() instanceof CertPathValidatorException.BasicReason basic) {
       return switch (basic) {
         case EXPIRED ->
-            TrustDecision.reject("PRTC0103E", subject, cert.getNotAfter().toInstant(), now);
+            TrustDecision.reject(CoreMessage.EXPIRED, subject, cert.getNotAfter().toInstant(), now);
         case NOT_YET_VALID ->
-            TrustDecision.reject("PRTC0104E", subject, cert.getNotBefore().toInstant());
+            TrustDecision.reject(
+                CoreMessage.NOT_YET_VALID, subject, cert.getNotBefore().toInstant());
         case REVOKED ->
-            TrustDecision.reject("PRTC0118E", subject, cert.getSerialNumber().toString(16), detail);
-        case UNDETERMINED_REVOCATION_STATUS -> TrustDecision.reject("PRTC0119E", subject, detail);
-        case INVALID_SIGNATURE -> TrustDecision.reject("PRTC0126E", subject, detail);
-        case ALGORITHM_CONSTRAINED -> TrustDecision.reject("PRTC0133E", subject, detail);
-        default -> TrustDecision.reject("PRTC0129E", subject, detail);
+            TrustDecision.reject(
+                CoreMessage.REVOKED, subject, cert.getSerialNumber().toString(16), detail);
+        case UNDETERMINED_REVOCATION_STATUS ->
+            TrustDecision.reject(CoreMessage.REVOCATION_UNKNOWN, subject, detail);
+        case INVALID_SIGNATURE ->
+            TrustDecision.reject(CoreMessage.SIGNATURE_INVALID, subject, detail);
+        case ALGORITHM_CONSTRAINED ->
+            TrustDecision.reject(CoreMessage.ALGORITHM_FORBIDDEN, subject, detail);
+        default -> TrustDecision.reject(CoreMessage.PATH_INVALID, subject, detail);
       };
     }
     if (e.getReason() instanceof PKIXReason pkix) {
       return switch (pkix) {
-        case PATH_TOO_LONG -> TrustDecision.reject("PRTC0109E", subject, path.size() + 1, detail);
-        case INVALID_NAME -> TrustDecision.reject("PRTC0117E", subject, "issuer", detail);
-        case UNRECOGNIZED_CRIT_EXT -> TrustDecision.reject("PRTC0116E", subject, detail);
-        case NOT_CA_CERT -> TrustDecision.reject("PRTC0121E", subject, detail);
-        case INVALID_KEY_USAGE -> TrustDecision.reject("PRTC0123E", subject, detail);
-        default -> TrustDecision.reject("PRTC0129E", subject, detail);
+        case PATH_TOO_LONG ->
+            TrustDecision.reject(CoreMessage.PATH_TOO_DEEP, subject, path.size() + 1, detail);
+        case INVALID_NAME ->
+            TrustDecision.reject(CoreMessage.NAME_CONSTRAINTS_BROKEN, subject, "issuer", detail);
+        case UNRECOGNIZED_CRIT_EXT ->
+            TrustDecision.reject(CoreMessage.UNKNOWN_CRITICAL_EXTENSION, subject, detail);
+        case NOT_CA_CERT -> TrustDecision.reject(CoreMessage.CA_PROFILE_BROKEN, subject, detail);
+        case INVALID_KEY_USAGE ->
+            TrustDecision.reject(CoreMessage.KEY_USAGE_MISFIT, subject, detail);
+        default -> TrustDecision.reject(CoreMessage.PATH_INVALID, subject, detail);
       };
     }
-    return TrustDecision.reject("PRTC0129E", subject, detail);
+    return TrustDecision.reject(CoreMessage.PATH_INVALID, subject, detail);
   }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.trust;
 
+import io.portcullis.messages.CoreMessage;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.Optional;
@@ -66,7 +67,7 @@ public final class NameSyntax {
       names = GeneralNames.getInstance(ASN1OctetString.getInstance(extension).getOctets());
     } catch (RuntimeException e) {
       return new Facts(
-          Optional.of(TrustDecision.reject("PRTC0203E", subject + ": " + e)),
+          Optional.of(TrustDecision.reject(CoreMessage.SAN_UNREADABLE, subject + ": " + e)),
           Optional.empty(),
           constrains);
     }
@@ -87,21 +88,21 @@ public final class NameSyntax {
       String subject, GeneralNames names, boolean endEntity) {
     for (GeneralName name : names.getNames()) {
       Optional<String> problem;
-      String id;
+      CoreMessage id;
       String text;
       switch (name.getTagNo()) {
         case GeneralName.dNSName -> {
-          id = "PRTC0138E";
+          id = CoreMessage.DNS_NAME_SYNTAX;
           text = string(name);
           problem = dnsName(text, endEntity);
         }
         case GeneralName.rfc822Name -> {
-          id = "PRTC0139E";
+          id = CoreMessage.EMAIL_SYNTAX;
           text = string(name);
           problem = mailbox(text);
         }
         case GeneralName.uniformResourceIdentifier -> {
-          id = "PRTC0140E";
+          id = CoreMessage.URI_SYNTAX;
           text = string(name);
           problem = uri(text);
         }
@@ -136,7 +137,9 @@ public final class NameSyntax {
                   ? Optional.of("its host is an IP address")
                   : dnsName(host.get(), false).map(p -> "its host " + p);
       if (problem.isPresent()) {
-        return Optional.of(TrustDecision.reject("PRTC0141E", subject, quote(uri), problem.get()));
+        return Optional.of(
+            TrustDecision.reject(
+                CoreMessage.URI_HOST_UNCONSTRAINABLE, subject, quote(uri), problem.get()));
       }
     }
     return Optional.empty();

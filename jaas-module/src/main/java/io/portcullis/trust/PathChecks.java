@@ -1,5 +1,7 @@
 package io.portcullis.trust;
 
+import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.MessageId;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
@@ -87,7 +89,8 @@ final class PathChecks {
       CertificateMemo<Optional<TrustDecision>> memo) {
     X509Certificate leaf = path.get(0);
     if (path.size() + 1 > policy.maxChainDepth()) {
-      return refuse("PRTC0109E", subject(leaf), path.size() + 1, policy.maxChainDepth());
+      return refuse(
+          CoreMessage.PATH_TOO_DEEP, subject(leaf), path.size() + 1, policy.maxChainDepth());
     }
     X509Certificate anchorCert = anchor.getTrustedCert();
     for (int i = 0; i < path.size(); i++) {
@@ -161,7 +164,7 @@ final class PathChecks {
   static Optional<TrustDecision> profile(X509Certificate cert, boolean isLeaf, Purpose purpose) {
     BigInteger serial = cert.getSerialNumber();
     if (serial.signum() <= 0 || serial.bitLength() > 159) {
-      return refuse("PRTC0124E", subject(cert), serial.toString(16));
+      return refuse(CoreMessage.SERIAL_INVALID, subject(cert), serial.toString(16));
     }
     Optional<TrustDecision> encoding = validityEncoding(cert);
     if (encoding.isPresent()) {
@@ -171,34 +174,44 @@ final class PathChecks {
     if (critical != null) {
       for (String oid : critical) {
         if (!UNDERSTOOD_CRITICAL.contains(oid)) {
-          return refuse("PRTC0116E", subject(cert), oid);
+          return refuse(CoreMessage.UNKNOWN_CRITICAL_EXTENSION, subject(cert), oid);
         }
       }
     }
     boolean[] keyUsage = cert.getKeyUsage();
     if (!isLeaf) {
       if (cert.getBasicConstraints() < 0) {
-        return refuse("PRTC0121E", subject(cert), "basicConstraints cA is not set");
+        return refuse(
+            CoreMessage.CA_PROFILE_BROKEN, subject(cert), "basicConstraints cA is not set");
       }
       if (critical == null || !critical.contains(OID_BASIC_CONSTRAINTS)) {
-        return refuse("PRTC0121E", subject(cert), "basicConstraints is not marked critical");
+        return refuse(
+            CoreMessage.CA_PROFILE_BROKEN,
+            subject(cert),
+            "basicConstraints is not marked critical");
       }
       if (!bit(keyUsage, KU_KEY_CERT_SIGN)) {
-        return refuse("PRTC0121E", subject(cert), "keyUsage is missing or lacks keyCertSign");
+        return refuse(
+            CoreMessage.CA_PROFILE_BROKEN,
+            subject(cert),
+            "keyUsage is missing or lacks keyCertSign");
       }
       return Optional.empty();
     }
     if (cert.getBasicConstraints() >= 0) {
-      return refuse("PRTC0122E", subject(cert), "basicConstraints says cA=true");
+      return refuse(CoreMessage.LEAF_IS_CA, subject(cert), "basicConstraints says cA=true");
     }
     if (bit(keyUsage, KU_KEY_CERT_SIGN) || bit(keyUsage, KU_CRL_SIGN)) {
-      return refuse("PRTC0122E", subject(cert), "keyUsage allows keyCertSign or cRLSign");
+      return refuse(
+          CoreMessage.LEAF_IS_CA, subject(cert), "keyUsage allows keyCertSign or cRLSign");
     }
     if (keyUsage != null) {
       boolean ec = cert.getPublicKey() instanceof ECPublicKey;
       if (ec && (bit(keyUsage, KU_KEY_ENCIPHERMENT) || bit(keyUsage, KU_DATA_ENCIPHERMENT))) {
         return refuse(
-            "PRTC0123E", subject(cert), "an EC key cannot be used for key or data encipherment");
+            CoreMessage.KEY_USAGE_MISFIT,
+            subject(cert),
+            "an EC key cannot be used for key or data encipherment");
       }
       boolean usable =
           purpose == Purpose.CLIENT
@@ -207,12 +220,15 @@ final class PathChecks {
                   || bit(keyUsage, KU_KEY_ENCIPHERMENT)
                   || bit(keyUsage, KU_KEY_AGREEMENT);
       if (!usable) {
-        return refuse("PRTC0123E", subject(cert), "keyUsage does not allow TLS " + purpose.name());
+        return refuse(
+            CoreMessage.KEY_USAGE_MISFIT,
+            subject(cert),
+            "keyUsage does not allow TLS " + purpose.name());
       }
     }
     if (cert.getSubjectX500Principal().getEncoded().length <= 2
         && (critical == null || !critical.contains(OID_SAN))) {
-      return refuse("PRTC0130E", serialOf(cert));
+      return refuse(CoreMessage.EMPTY_SUBJECT, serialOf(cert));
     }
     return Optional.empty();
   }
@@ -225,9 +241,9 @@ final class PathChecks {
               .or(() -> timeProblem(tbs.getEndDate().toASN1Primitive()));
       return problem.isEmpty()
           ? Optional.empty()
-          : refuse("PRTC0125E", subject(cert), problem.get());
+          : refuse(CoreMessage.VALIDITY_ENCODING, subject(cert), problem.get());
     } catch (GeneralSecurityException | RuntimeException e) {
-      return refuse("PRTC0127E", subject(cert), e.toString());
+      return refuse(CoreMessage.UNDECODABLE, subject(cert), e.toString());
     }
   }
 
@@ -297,9 +313,11 @@ final class PathChecks {
         }
       }
     } catch (NameConstraintValidatorException e) {
-      return refuse("PRTC0117E", subject(cert), "trust anchor", e.getMessage());
+      return refuse(
+          CoreMessage.NAME_CONSTRAINTS_BROKEN, subject(cert), "trust anchor", e.getMessage());
     } catch (RuntimeException e) {
-      return refuse("PRTC0117E", subject(cert), "trust anchor", e.toString());
+      return refuse(
+          CoreMessage.NAME_CONSTRAINTS_BROKEN, subject(cert), "trust anchor", e.toString());
     }
     return Optional.empty();
   }
@@ -319,15 +337,17 @@ final class PathChecks {
       List<String> eku = leaf.getExtendedKeyUsage();
       if (eku == null) {
         // RFC 5280 4.2.1.12: without the extension the key is not restricted by EKU.
-        return policy.requireEku() ? refuse("PRTC0128E", subject(leaf), purpose) : Optional.empty();
+        return policy.requireEku()
+            ? refuse(CoreMessage.EKU_MISSING, subject(leaf), purpose)
+            : Optional.empty();
       }
       boolean any = policy.allowAnyEku() && eku.contains(EKU_ANY);
       if (!eku.contains(purpose.ekuOid()) && !any) {
-        return refuse("PRTC0106E", subject(leaf), purpose, eku);
+        return refuse(CoreMessage.EKU_NOT_ALLOWED, subject(leaf), purpose, eku);
       }
       return Optional.empty();
     } catch (CertificateParsingException e) {
-      return refuse("PRTC0107E", subject(leaf), e.getMessage());
+      return refuse(CoreMessage.EKU_UNREADABLE, subject(leaf), e.getMessage());
     }
   }
 
@@ -335,12 +355,15 @@ final class PathChecks {
     Instant notBefore = leaf.getNotBefore().toInstant();
     Instant notAfter = leaf.getNotAfter().toInstant();
     if (policy.refuseNoExpiry() && !notAfter.isBefore(NO_EXPIRY)) {
-      return refuse("PRTC0112E", subject(leaf));
+      return refuse(CoreMessage.NO_EXPIRY, subject(leaf));
     }
     Duration max = policy.maxLeafLifetime();
     if (max != null && Duration.between(notBefore, notAfter).compareTo(max) > 0) {
       return refuse(
-          "PRTC0111E", subject(leaf), Duration.between(notBefore, notAfter).toDays(), max.toDays());
+          CoreMessage.LIFETIME_TOO_LONG,
+          subject(leaf),
+          Duration.between(notBefore, notAfter).toDays(),
+          max.toDays());
     }
     return Optional.empty();
   }
@@ -353,19 +376,19 @@ final class PathChecks {
     if (key instanceof RSAPublicKey rsa) {
       int bits = rsa.getModulus().bitLength();
       return bits < policy.minRsaBits()
-          ? refuse("PRTC0113E", subject(cert), "RSA", bits, policy.minRsaBits())
+          ? refuse(CoreMessage.KEY_TOO_SMALL, subject(cert), "RSA", bits, policy.minRsaBits())
           : Optional.empty();
     }
     if (key instanceof ECPublicKey ec) {
       int bits = ec.getParams().getCurve().getField().getFieldSize();
       return bits < policy.minEcBits()
-          ? refuse("PRTC0113E", subject(cert), "EC", bits, policy.minEcBits())
+          ? refuse(CoreMessage.KEY_TOO_SMALL, subject(cert), "EC", bits, policy.minEcBits())
           : Optional.empty();
     }
     if (key instanceof EdECPublicKey) {
       return Optional.empty();
     }
-    return refuse("PRTC0114E", subject(cert), key.getAlgorithm());
+    return refuse(CoreMessage.KEY_TYPE_REFUSED, subject(cert), key.getAlgorithm());
   }
 
   private static Optional<TrustDecision> signatureAlgorithm(
@@ -376,7 +399,7 @@ final class PathChecks {
     }
     String name = cert.getSigAlgName().toUpperCase(Locale.ROOT);
     if (!allowed.contains(name)) {
-      return refuse("PRTC0115E", subject(cert), cert.getSigAlgName());
+      return refuse(CoreMessage.SIGNATURE_ALGORITHM_REFUSED, subject(cert), cert.getSigAlgName());
     }
     if (name.equals("RSASSA-PSS")) {
       try {
@@ -385,17 +408,21 @@ final class PathChecks {
         String digest = params.getParameterSpec(PSSParameterSpec.class).getDigestAlgorithm();
         String normal = digest.toUpperCase(Locale.ROOT).replace("-", "");
         if (!allowed.contains(normal + "WITHRSA")) {
-          return refuse("PRTC0115E", subject(cert), "RSASSA-PSS with " + digest);
+          return refuse(
+              CoreMessage.SIGNATURE_ALGORITHM_REFUSED, subject(cert), "RSASSA-PSS with " + digest);
         }
       } catch (GeneralSecurityException | IOException | RuntimeException e) {
-        return refuse("PRTC0115E", subject(cert), "RSASSA-PSS: " + e.getMessage());
+        return refuse(
+            CoreMessage.SIGNATURE_ALGORITHM_REFUSED,
+            subject(cert),
+            "RSASSA-PSS: " + e.getMessage());
       }
     }
     return Optional.empty();
   }
 
-  private static Optional<TrustDecision> refuse(String messageId, Object... args) {
-    return Optional.of(TrustDecision.reject(messageId, args));
+  private static Optional<TrustDecision> refuse(MessageId message, Object... args) {
+    return Optional.of(TrustDecision.reject(message, args));
   }
 
   private static boolean bit(boolean[] bits, int index) {

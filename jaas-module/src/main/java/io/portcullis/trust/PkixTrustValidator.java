@@ -1,5 +1,6 @@
 package io.portcullis.trust;
 
+import io.portcullis.messages.CoreMessage;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathBuilder;
@@ -108,29 +109,30 @@ public final class PkixTrustValidator implements TrustValidator {
     try {
       return validateOrReject(chain, purpose);
     } catch (RuntimeException | StackOverflowError e) {
-      return TrustDecision.reject("PRTC0135E", e.getClass().getName() + ": " + e.getMessage());
+      return TrustDecision.reject(
+          CoreMessage.VALIDATION_ERROR, e.getClass().getName() + ": " + e.getMessage());
     }
   }
 
   private TrustDecision validateOrReject(List<X509Certificate> chain, Purpose purpose) {
     if (chain == null || chain.isEmpty() || purpose == null) {
-      return TrustDecision.reject("PRTC0101E");
+      return TrustDecision.reject(CoreMessage.CHAIN_EMPTY);
     }
     for (X509Certificate certificate : chain) {
       if (certificate == null) {
-        return TrustDecision.reject("PRTC0101E");
+        return TrustDecision.reject(CoreMessage.CHAIN_EMPTY);
       }
     }
     if (areas.isEmpty()) {
-      return TrustDecision.reject("PRTC0102E");
+      return TrustDecision.reject(CoreMessage.NO_TRUST_AREA);
     }
     X509Certificate leaf = chain.get(0);
     if (chain.size() > MAX_PRESENTED_CHAIN) {
       return TrustDecision.reject(
-          "PRTC0108E", PathChecks.subject(leaf), chain.size(), MAX_PRESENTED_CHAIN);
+          CoreMessage.CHAIN_TOO_LONG, PathChecks.subject(leaf), chain.size(), MAX_PRESENTED_CHAIN);
     }
     if (hasDuplicates(chain)) {
-      return TrustDecision.reject("PRTC0110E", PathChecks.subject(leaf));
+      return TrustDecision.reject(CoreMessage.CHAIN_REPEATS, PathChecks.subject(leaf));
     }
     Instant now = clock.instant();
     ChainCache.Key key = new ChainCache.Key(List.copyOf(chain), purpose);
@@ -154,17 +156,18 @@ public final class PkixTrustValidator implements TrustValidator {
     for (X509Certificate certificate : chain) {
       Optional<String> denied = denyList.denies(certificate);
       if (denied.isPresent()) {
-        return TrustDecision.reject("PRTC0120E", PathChecks.subject(certificate), denied.get());
+        return TrustDecision.reject(
+            CoreMessage.DENY_LISTED, PathChecks.subject(certificate), denied.get());
       }
     }
     Date date = Date.from(now);
     if (leaf.getNotAfter().before(date)) {
       return TrustDecision.reject(
-          "PRTC0103E", PathChecks.subject(leaf), leaf.getNotAfter().toInstant(), now);
+          CoreMessage.EXPIRED, PathChecks.subject(leaf), leaf.getNotAfter().toInstant(), now);
     }
     if (leaf.getNotBefore().after(date)) {
       return TrustDecision.reject(
-          "PRTC0104E", PathChecks.subject(leaf), leaf.getNotBefore().toInstant());
+          CoreMessage.NOT_YET_VALID, PathChecks.subject(leaf), leaf.getNotBefore().toInstant());
     }
     TrustDecision firstSpecific = null;
     List<String> unrecognised = new ArrayList<>();
@@ -187,7 +190,7 @@ public final class PkixTrustValidator implements TrustValidator {
       return firstSpecific;
     }
     return TrustDecision.reject(
-        "PRTC0105E", PathChecks.subject(leaf), String.join("; ", unrecognised));
+        CoreMessage.UNTRUSTED, PathChecks.subject(leaf), String.join("; ", unrecognised));
   }
 
   /** Whether a certificate appears twice: a loop. Chains are short, so pairs are compared. */
@@ -344,7 +347,8 @@ public final class PkixTrustValidator implements TrustValidator {
         Optional<String> denied = denyList.denies(certificate);
         if (denied.isPresent()) {
           return AreaOutcome.rejected(
-              TrustDecision.reject("PRTC0120E", PathChecks.subject(certificate), denied.get()));
+              TrustDecision.reject(
+                  CoreMessage.DENY_LISTED, PathChecks.subject(certificate), denied.get()));
         }
         Instant notAfter = certificate.getNotAfter().toInstant();
         if (notAfter.isBefore(validUntil)) {
@@ -364,7 +368,8 @@ public final class PkixTrustValidator implements TrustValidator {
      */
     private static AreaOutcome jdkFailure(X509Certificate leaf, String where, RuntimeException e) {
       return AreaOutcome.rejected(
-          TrustDecision.reject("PRTC0142E", PathChecks.subject(leaf), where, e.toString()));
+          TrustDecision.reject(
+              CoreMessage.VALIDATOR_ERROR, PathChecks.subject(leaf), where, e.toString()));
     }
 
     private void configure(PKIXParameters params, Instant now, CrlStore.Snapshot crls)

@@ -1,6 +1,6 @@
 package io.portcullis.trust;
 
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.MessageId;
 import java.util.Objects;
 
 /**
@@ -24,7 +24,7 @@ public record TrustDecision(boolean accepted, String area, String messageId, Str
     return new TrustDecision(true, area, "", "");
   }
 
-  public static TrustDecision reject(String messageId, Object... args) {
-    return new TrustDecision(false, "", messageId, Messages.format(messageId, args));
+  public static TrustDecision reject(MessageId message, Object... args) {
+    return new TrustDecision(false, "", message.id(), message.format(args));
   }
 }

@@ -1,29 +1,36 @@
 package io.portcullis.messages;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.PortcullisException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Every core message ID has an explanation, a user action and a section in docs. */
+/** The core's messages are named, complete and documented, and no module spells their IDs. */
 class MessagesDocTest {
 
   @Test
-  void everyCoreIdIsCompleteAndDocumented() throws Exception {
-    // The core's IDs are not named yet (see issue 10, step 4): no names, no source scan.
-    MessageId[] named =
-        Messages.CORE.ids().stream().map(MessagesDocTest::literal).toArray(MessageId[]::new);
-    CatalogContract.check(Messages.CORE, named);
+  void theCoreCatalogIsCompleteAndNamed() throws Exception {
+    CatalogContract.check(
+        Messages.CORE,
+        CoreMessage.values(),
+        Path.of("src/main/java"),
+        Path.of("../keysource/src/main/java"),
+        Path.of("../ca/src/main/java"),
+        Path.of("../cli/src/main/java"),
+        Path.of("../extension/src/main/java"),
+        Path.of("../sample-app-jaspic/src/main/java"));
   }
 
-  private static MessageId literal(String id) {
-    return new MessageId() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public MessageCatalog catalog() {
-        return Messages.CORE;
-      }
-    };
+  @Test
+  void aNamedMessageRaisesItsIdWithItsCause() {
+    IllegalStateException cause = new IllegalStateException("boom");
+    PortcullisException e = CoreMessage.PROPERTY_REQUIRED.causedBy(cause, "portcullis.x", "(y)");
+    assertThat(e.messageId()).isEqualTo("PRTC0702E");
+    assertThat(e)
+        .hasMessage("PRTC0702E: The property portcullis.x is required (y).")
+        .hasCause(cause);
+    assertThat(CoreMessage.PROPERTY_REQUIRED.is(e)).isTrue();
+    assertThat(CoreMessage.PROPERTY_UNKNOWN.is(e)).isFalse();
   }
 }

@@ -2,6 +2,7 @@ package io.portcullis.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.messages.CoreMessage;
 import io.portcullis.testing.TestPki;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateFactory;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class CertificateMemoTest {
   private static final TestPki.Ca ROOT = TestPki.root("CN=Root");
   private static final TestPki.Ca AREA = ROOT.intermediate("CN=Payments Area");
-  private static final TrustDecision REFUSED = TrustDecision.reject("PRTC0116E", "x", "1.2.3");
+  private static final TrustDecision REFUSED =
+      TrustDecision.reject(CoreMessage.UNKNOWN_CRITICAL_EXTENSION, "x", "1.2.3");
 
   private final AtomicInteger runs = new AtomicInteger();
 

@@ -12,7 +12,8 @@ import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.liberty.config.LibertyConfigMapper;
 import io.portcullis.liberty.config.MicroProfileLookup;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.MessageId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   private static final AtomicLong GENERATION = new AtomicLong();
 
   private final ScheduledExecutorService background = Daemons.scheduler("portcullis-refresh");
-  private volatile Active active = Active.refusing("PRTC0102E");
+  private volatile Active active = Active.refusing(CoreMessage.NO_TRUST_AREA);
   private List<ScheduledFuture<?>> backgroundTasks = List.of();
 
   /** What one configuration produced: the authenticator, or the reason everything is refused. */
@@ -65,11 +66,11 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
       CertificateAuthenticator authenticator,
       String realm,
       long generation,
-      String refusalId,
+      MessageId refusal,
       Set<String> excludedContextRoots) {
-    static Active refusing(String messageId) {
+    static Active refusing(MessageId refusal) {
       // Refusing excludes nothing: a broken configuration must not hand applications over.
-      return new Active(null, "portcullis", GENERATION.incrementAndGet(), messageId, Set.of());
+      return new Active(null, "portcullis", GENERATION.incrementAndGet(), refusal, Set.of());
     }
   }
 
@@ -81,8 +82,8 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     try {
       String realm = String.valueOf(properties.getOrDefault("realm", "portcullis")).strip();
       if (realm.isEmpty() || realm.contains("/")) {
-        throw new PortcullisException(
-            "PRTC0304E", "realm '" + realm + "' must be non-empty without '/'");
+        throw CoreMessage.CONFIG_INVALID.exception(
+            "realm '" + realm + "' must be non-empty without '/'");
       }
       Map<String, String> keys =
           LibertyConfigMapper.withOverrides(
@@ -94,18 +95,17 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
       backgroundTasks = config.startBackground(background);
       active = new Active(authenticator, realm, GENERATION.incrementAndGet(), null, excluded);
       if (!excluded.isEmpty()) {
-        LOG.info(Messages.format("PRTC0310I", String.join(", ", excluded)));
+        LOG.info(CoreMessage.CONTEXT_ROOTS_EXCLUDED.format(String.join(", ", excluded)));
       }
       LOG.info(
-          Messages.format(
-              "PRTC0303I",
+          CoreMessage.PROTECTING.format(
               config.areas().size(),
               config.rules().rules().size(),
               config.refuseUnmatched() ? "refused" : "authenticated without groups"));
     } catch (PortcullisException | RuntimeException e) {
       // Fail closed: a configuration we cannot read protects nothing less, it refuses everything.
-      active = Active.refusing("PRTC0304E");
-      LOG.severe(Messages.format("PRTC0304E", e.getMessage()));
+      active = Active.refusing(CoreMessage.CONFIG_INVALID);
+      LOG.severe(CoreMessage.CONFIG_INVALID.format(e.getMessage()));
     }
   }
 
@@ -143,8 +143,8 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
         current.authenticator() == null
             ? new Authentication.Refused(
                 Authentication.Kind.UNAUTHENTICATED,
-                current.refusalId(),
-                Messages.format(current.refusalId(), "see earlier errors"))
+                current.refusal().id(),
+                current.refusal().format("see earlier errors"))
             : current.authenticator().authenticate(chain);
     if (result instanceof Authentication.Authenticated ok) {
       String principal = ok.identity().principalName();
@@ -154,8 +154,8 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     Authentication.Refused refused = (Authentication.Refused) result;
     if (LOG.isLoggable(Level.WARNING)) {
       LOG.warning(
-          Messages.format(
-              "PRTC0302E", request.getRemoteAddr(), request.getRequestURI(), refused.reason()));
+          CoreMessage.REQUEST_REFUSED.format(
+              request.getRemoteAddr(), request.getRequestURI(), refused.reason()));
     }
     // A trusted caller that the rules refuse is known but not allowed (403); everything else
     // never established who the caller is (401).

@@ -5,7 +5,7 @@ import com.ibm.wsspi.security.auth.callback.WSX509CertificateChainCallback;
 import io.portcullis.jaas.CertificateChainCallback;
 import io.portcullis.jaas.PortcullisLoginModule;
 import io.portcullis.jaas.PortcullisPrincipal;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -123,8 +123,8 @@ public final class LibertyCertificateLoginModule implements LoginModule {
       delegate.commit();
     } catch (LoginException e) {
       LOG.warning(
-          Messages.format(
-              "PRTC0313E", request == null ? "?" : request.getRequestURI(), e.getMessage()));
+          CoreMessage.JAAS_REFUSED.format(
+              request == null ? "?" : request.getRequestURI(), e.getMessage()));
       throw e;
     }
     sharedState.put(PROPERTIES_KEY, credential(scratch, chain[0]));
@@ -189,7 +189,7 @@ public final class LibertyCertificateLoginModule implements LoginModule {
       }
     }
     if (principal == null) {
-      throw new LoginException(Messages.format("PRTC0707E", "no caller principal"));
+      throw new LoginException(CoreMessage.MODULE_UNUSABLE.format("no caller principal"));
     }
     groups.sort(null);
     Hashtable<String, Object> credential = new Hashtable<>();
@@ -206,7 +206,7 @@ public final class LibertyCertificateLoginModule implements LoginModule {
       return HexFormat.of()
           .formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
     } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-      LoginException failure = new LoginException(Messages.format("PRTC0707E", e.toString()));
+      LoginException failure = new LoginException(CoreMessage.MODULE_UNUSABLE.format(e.toString()));
       failure.initCause(e);
       throw failure;
     }

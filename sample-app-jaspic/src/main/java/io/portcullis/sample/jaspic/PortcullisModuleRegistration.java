@@ -5,7 +5,7 @@ import io.portcullis.auth.CertificateAuthenticator;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.jaspic.PortcullisServerAuthModule;
-import io.portcullis.messages.Messages;
+import io.portcullis.messages.CoreMessage;
 import jakarta.security.auth.message.config.AuthConfigFactory;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -60,9 +60,9 @@ public class PortcullisModuleRegistration implements ServletContextListener {
       AuthConfigFactory.getFactory()
           .registerServerAuthModule(
               new PortcullisServerAuthModule(authenticator, "group:" + realm + "/"), context);
-      LOG.info(Messages.format("PRTC0311I", contextPath));
+      LOG.info(CoreMessage.SAM_REGISTERED.format(contextPath));
     } catch (PortcullisException | RuntimeException e) {
-      LOG.severe(Messages.format("PRTC0312E", contextPath, e.getMessage()));
+      LOG.severe(CoreMessage.SAM_NOT_REGISTERED.format(contextPath, e.getMessage()));
     }
   }
 
