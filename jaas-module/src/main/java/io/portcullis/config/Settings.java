@@ -130,264 +130,60 @@ public final class Settings {
     }
   }
 
-  private static final List<Setting> ALL = new ArrayList<>();
+  /**
+   * The table itself, one setting a line: section | attribute | property key ({@code =} the
+   * attribute, {@code -} none: the element's name) | type | flags ({@code required}, {@code
+   * liberty}: read from server.xml only) | default | options (a CHOICE's values) | doc line.
+   */
+  private static final String TABLE =
+      """
+      ROOT       | realm                | =                | TEXT             | liberty  | portcullis   |                       | realm of the access IDs: `user:<realm>/<principal>`, `group:<realm>/<group>`; no `/`
+      ROOT       | unmatched            | =                | CHOICE           |          | authenticate | authenticate,refuse   | a trusted caller no rule grants a group: `authenticate` (no roles) or `refuse` (403, `PRTC0204E`)
+      ROOT       | cacheSize            | cache.size       | INTEGER          |          | 10000        |                       | validated-chain cache entries; 0 turns it off
+      ROOT       | excludedContextRoots | =                | LIST             | liberty  |              |                       | context roots (`/orders-jaspic, /orders-jaas`) the interceptor leaves to the application's own Jakarta Authentication module or JAAS login module ([adapters.md](adapters.md)); a server decision, so not read from MicroProfile Config
+      AREA       | name                 | -                | NAME             | required |              |                       | the area's name; part of the caller's identity, matchable by rules
+      AREA       | anchors              | =                | LIST             | required |              |                       | PEM or DER files with the area's root certificate(s)
+      AREA       | intermediates        | =                | LIST             |          |              |                       | the area's intermediates, so callers need not send them
+      AREA       | crl                  | =                | LIST             |          |              |                       | CRL files or http(s) URLs, refreshed in the background
+      AREA       | crlRefresh           | crl.refresh      | DURATION         |          | 1h           |                       | how often the CRLs are re-read at most (`2s`, `5m`, `1h`)
+      AREA       | revocation           | =                | CHOICE           |          |              | hard-fail,soft-fail,off | `hard-fail` (default with a CRL), `soft-fail`, `off` (default without one)
+      AREA       | revocationScope      | revocation.scope | CHOICE           |          | leaf         | leaf,chain            | which certificates are checked against CRLs
+      AREA       | enabled              | =                | BOOLEAN          |          | true         |                       | `false` switches the area off
+      RULE       | name                 | -                | NAME             |          |              |                       | the rule's name, by which MicroProfile Config addresses it; default `roleRule<N>`
+      RULE       | attribute            | =                | TEXT             | required |              |                       | `uriSan`, `spiffeId`, `dnsSan`, `subjectDn`, `dn.CN` / `dn.OU` / `dn.O` / ..., `area`, `fingerprint`, `serial`
+      RULE       | match                | =                | CHOICE           |          | exact        | exact,glob,regex      | how `pattern` is compared
+      RULE       | pattern              | =                | TEXT             |          |              |                       | what to match (this or `value` is required)
+      RULE       | value                | =                | TEXT             |          |              |                       | another name for `pattern`
+      RULE       | groups               | =                | LIST             |          |              |                       | groups granted on a match
+      RULE       | effect               | =                | CHOICE           |          | grant        | grant,deny            | `deny`: a match refuses the caller (403, `PRTC0205E`), whatever grants match
+      RULE       | order                | =                | INTEGER          |          | 0            |                       | reporting order among deny rules; does not change the result
+      RULE       | enabled              | =                | BOOLEAN          |          | true         |                       | `false` switches the rule off
+      POLICY     | requireEku           | =                | BOOLEAN          |          | true         |                       | the leaf must carry an extended key usage naming the purpose
+      POLICY     | allowAnyEku          | =                | BOOLEAN          |          | false        |                       | `anyExtendedKeyUsage` stands in for the purpose
+      POLICY     | maxLeafLifetime      | =                | DURATION_OR_NONE |          | 90d          |                       | longest notBefore..notAfter span of a leaf; `none` for no limit
+      POLICY     | refuseNoExpiry       | =                | BOOLEAN          |          | true         |                       | refuse certificates without a real expiry (notAfter 99991231235959Z)
+      POLICY     | minRsaBits           | =                | INTEGER          |          | 2048         |                       | smallest RSA modulus in the path
+      POLICY     | minEcBits            | =                | INTEGER          |          | 256          |                       | smallest elliptic-curve key in the path
+      POLICY     | signatureAlgorithms  | =                | LIST             |          |              |                       | allowed signature algorithms (default: SHA-2 ECDSA and RSA, RSASSA-PSS, EdDSA; never SHA-1 or MD5)
+      POLICY     | maxChainDepth        | =                | INTEGER          |          | 4            |                       | most certificates in the validated path, anchor included
+      POLICY     | profile              | =                | BOOLEAN          |          | true         |                       | apply the RFC 5280 profile checks
+      DENY_LIST  | file                 | =                | TEXT             |          |              |                       | one `serial:<hex>` or `sha256:<hex>` per line; watched, changes apply within seconds
+      DENY_LIST  | entries              | =                | LIST             |          |              |                       | entries given inline
+      KEY_SOURCE | name                 | -                | NAME             | required |              |                       | the key source's name: the alias SSL configurations select
+      KEY_SOURCE | type                 | =                | CHOICE           | required |              | pkcs12,pkcs11,tpm     | where the key lives: a PKCS#12 file, a PKCS#11 token or a TPM 2.0
+      KEY_SOURCE | file                 | =                | TEXT             |          |              |                       | pkcs12: the PKCS#12 file
+      KEY_SOURCE | password             | =                | PASSWORD         |          |              |                       | pkcs12: the file's password, plain or `securityUtility`-encoded
+      KEY_SOURCE | passwordEnv          | =                | TEXT             |          |              |                       | pkcs12: the environment variable holding the password
+      KEY_SOURCE | library              | =                | TEXT             |          |              |                       | pkcs11, tpm: the PKCS#11 module (tpm: Debian's tpm2-pkcs11 by default)
+      KEY_SOURCE | tokenLabel           | =                | TEXT             |          |              |                       | pkcs11, tpm: the token's label (or `slot`, or `slotListIndex`)
+      KEY_SOURCE | slot                 | =                | TEXT             |          |              |                       | pkcs11, tpm: the slot ID (decimal or `0x` hex)
+      KEY_SOURCE | slotListIndex        | =                | TEXT             |          |              |                       | pkcs11, tpm: the slot's index in the module's list
+      KEY_SOURCE | alias                | =                | TEXT             |          |              |                       | the key's alias (PKCS#12 entry, token key label); default: the only one
+      KEY_SOURCE | pin                  | =                | PASSWORD         |          |              |                       | pkcs11, tpm: the user PIN, plain or `securityUtility`-encoded
+      KEY_SOURCE | pinEnv               | =                | TEXT             |          |              |                       | pkcs11, tpm: the environment variable holding the PIN
+      """;
 
-  static {
-    Section e = Section.ROOT;
-    libertyOnly(
-        e,
-        "realm",
-        Type.TEXT,
-        "portcullis",
-        "realm of the access IDs: `user:<realm>/<principal>`, `group:<realm>/<group>`; no `/`");
-    choice(
-        e,
-        "unmatched",
-        "authenticate",
-        "a trusted caller no rule grants a group: `authenticate` (no roles) or `refuse` (403, `PRTC0204E`)",
-        "authenticate",
-        "refuse");
-    add(
-        e,
-        "cacheSize",
-        "cache.size",
-        Type.INTEGER,
-        false,
-        "10000",
-        "validated-chain cache entries; 0 turns it off",
-        false);
-    libertyOnly(
-        e,
-        "excludedContextRoots",
-        Type.LIST,
-        "",
-        "context roots (`/orders-jaspic, /orders-jaas`) the interceptor leaves to the application's own Jakarta Authentication module or JAAS login module ([adapters.md](adapters.md)); a server decision, so not read from MicroProfile Config");
-
-    e = Section.AREA;
-    add(
-        e,
-        "name",
-        "",
-        Type.NAME,
-        true,
-        "",
-        "the area's name; part of the caller's identity, matchable by rules",
-        false);
-    add(
-        e,
-        "anchors",
-        "anchors",
-        Type.LIST,
-        true,
-        "",
-        "PEM or DER files with the area's root certificate(s)",
-        false);
-    add(
-        e,
-        "intermediates",
-        Type.LIST,
-        "",
-        false,
-        "the area's intermediates, so callers need not send them");
-    add(e, "crl", Type.LIST, "", false, "CRL files or http(s) URLs, refreshed in the background");
-    add(
-        e,
-        "crlRefresh",
-        "crl.refresh",
-        Type.DURATION,
-        false,
-        "1h",
-        "how often the CRLs are re-read at most (`2s`, `5m`, `1h`)",
-        false);
-    choice(
-        e,
-        "revocation",
-        "",
-        "`hard-fail` (default with a CRL), `soft-fail`, `off` (default without one)",
-        "hard-fail",
-        "soft-fail",
-        "off");
-    add(
-        e,
-        "revocationScope",
-        "revocation.scope",
-        Type.CHOICE,
-        false,
-        "leaf",
-        List.of("leaf", "chain"),
-        "which certificates are checked against CRLs",
-        false);
-    add(e, "enabled", Type.BOOLEAN, "true", false, "`false` switches the area off");
-
-    e = Section.RULE;
-    add(
-        e,
-        "name",
-        "",
-        Type.NAME,
-        false,
-        "",
-        "the rule's name, by which MicroProfile Config addresses it; default `roleRule<N>`",
-        false);
-    add(
-        e,
-        "attribute",
-        "attribute",
-        Type.TEXT,
-        true,
-        "",
-        "`uriSan`, `spiffeId`, `dnsSan`, `subjectDn`, `dn.CN` / `dn.OU` / `dn.O` / ..., `area`, `fingerprint`, `serial`",
-        false);
-    choice(e, "match", "exact", "how `pattern` is compared", "exact", "glob", "regex");
-    add(e, "pattern", Type.TEXT, "", false, "what to match (this or `value` is required)");
-    add(e, "value", Type.TEXT, "", false, "another name for `pattern`");
-    add(e, "groups", Type.LIST, "", false, "groups granted on a match");
-    choice(
-        e,
-        "effect",
-        "grant",
-        "`deny`: a match refuses the caller (403, `PRTC0205E`), whatever grants match",
-        "grant",
-        "deny");
-    add(
-        e,
-        "order",
-        Type.INTEGER,
-        "0",
-        false,
-        "reporting order among deny rules; does not change the result");
-    add(e, "enabled", Type.BOOLEAN, "true", false, "`false` switches the rule off");
-
-    e = Section.POLICY;
-    add(
-        e,
-        "requireEku",
-        Type.BOOLEAN,
-        "true",
-        false,
-        "the leaf must carry an extended key usage naming the purpose");
-    add(
-        e,
-        "allowAnyEku",
-        Type.BOOLEAN,
-        "false",
-        false,
-        "`anyExtendedKeyUsage` stands in for the purpose");
-    add(
-        e,
-        "maxLeafLifetime",
-        Type.DURATION_OR_NONE,
-        "90d",
-        false,
-        "longest notBefore..notAfter span of a leaf; `none` for no limit");
-    add(
-        e,
-        "refuseNoExpiry",
-        Type.BOOLEAN,
-        "true",
-        false,
-        "refuse certificates without a real expiry (notAfter 99991231235959Z)");
-    add(e, "minRsaBits", Type.INTEGER, "2048", false, "smallest RSA modulus in the path");
-    add(e, "minEcBits", Type.INTEGER, "256", false, "smallest elliptic-curve key in the path");
-    add(
-        e,
-        "signatureAlgorithms",
-        Type.LIST,
-        "",
-        false,
-        "allowed signature algorithms (default: SHA-2 ECDSA and RSA, RSASSA-PSS, EdDSA; never SHA-1 or MD5)");
-    add(
-        e,
-        "maxChainDepth",
-        Type.INTEGER,
-        "4",
-        false,
-        "most certificates in the validated path, anchor included");
-    add(e, "profile", Type.BOOLEAN, "true", false, "apply the RFC 5280 profile checks");
-
-    e = Section.DENY_LIST;
-    add(
-        e,
-        "file",
-        Type.TEXT,
-        "",
-        false,
-        "one `serial:<hex>` or `sha256:<hex>` per line; watched, changes apply within seconds");
-    add(e, "entries", Type.LIST, "", false, "entries given inline");
-
-    e = Section.KEY_SOURCE;
-    add(
-        e,
-        "name",
-        "",
-        Type.NAME,
-        true,
-        "",
-        "the key source's name: the alias SSL configurations select",
-        false);
-    add(
-        e,
-        "type",
-        "type",
-        Type.CHOICE,
-        true,
-        "",
-        List.of("pkcs12", "pkcs11", "tpm"),
-        "where the key lives: a PKCS#12 file, a PKCS#11 token or a TPM 2.0",
-        false);
-    add(e, "file", Type.TEXT, "", false, "pkcs12: the PKCS#12 file");
-    add(
-        e,
-        "password",
-        Type.PASSWORD,
-        "",
-        false,
-        "pkcs12: the file's password, plain or `securityUtility`-encoded");
-    add(
-        e,
-        "passwordEnv",
-        Type.TEXT,
-        "",
-        false,
-        "pkcs12: the environment variable holding the password");
-    add(
-        e,
-        "library",
-        Type.TEXT,
-        "",
-        false,
-        "pkcs11, tpm: the PKCS#11 module (tpm: Debian's tpm2-pkcs11 by default)");
-    add(
-        e,
-        "tokenLabel",
-        Type.TEXT,
-        "",
-        false,
-        "pkcs11, tpm: the token's label (or `slot`, or `slotListIndex`)");
-    add(e, "slot", Type.TEXT, "", false, "pkcs11, tpm: the slot ID (decimal or `0x` hex)");
-    add(
-        e,
-        "slotListIndex",
-        Type.TEXT,
-        "",
-        false,
-        "pkcs11, tpm: the slot's index in the module's list");
-    add(
-        e,
-        "alias",
-        Type.TEXT,
-        "",
-        false,
-        "the key's alias (PKCS#12 entry, token key label); default: the only one");
-    add(
-        e,
-        "pin",
-        Type.PASSWORD,
-        "",
-        false,
-        "pkcs11, tpm: the user PIN, plain or `securityUtility`-encoded");
-    add(e, "pinEnv", Type.TEXT, "", false, "pkcs11, tpm: the environment variable holding the PIN");
-  }
+  private static final List<Setting> ALL = parse(TABLE);
 
   /** MicroProfile Config list of rule names defined only there (env vars cannot be listed). */
   public static final String RULE_NAMES = "portcullis.rules";
@@ -449,62 +245,39 @@ public final class Settings {
         .orElseThrow(() -> new IllegalArgumentException(element.tag() + " has no " + attribute));
   }
 
-  private static void add(
-      Section element,
-      String attribute,
-      Type type,
-      String defaultValue,
-      boolean required,
-      String doc) {
-    add(element, attribute, attribute, type, required, defaultValue, doc, false);
-  }
-
-  private static void libertyOnly(
-      Section element, String attribute, Type type, String defaultValue, String doc) {
-    add(element, attribute, attribute, type, false, defaultValue, doc, true);
-  }
-
-  private static void add(
-      Section element,
-      String attribute,
-      String key,
-      Type type,
-      boolean required,
-      String defaultValue,
-      String doc,
-      boolean libertyOnly) {
-    ALL.add(
-        new Setting(
-            element, attribute, key, type, required, defaultValue, List.of(), doc, libertyOnly));
-  }
-
-  private static void add(
-      Section element,
-      String attribute,
-      String key,
-      Type type,
-      boolean required,
-      String defaultValue,
-      List<String> options,
-      String doc,
-      boolean libertyOnly) {
-    ALL.add(
-        new Setting(
-            element, attribute, key, type, required, defaultValue, options, doc, libertyOnly));
-  }
-
-  private static void choice(
-      Section element, String attribute, String defaultValue, String doc, String... options) {
-    ALL.add(
-        new Setting(
-            element,
-            attribute,
-            attribute,
-            Type.CHOICE,
-            false,
-            defaultValue,
-            List.of(options),
-            doc,
-            false));
+  private static List<Setting> parse(String table) {
+    List<Setting> settings = new ArrayList<>();
+    for (String line : table.strip().split("\n")) {
+      String[] cells = line.split("\\|", 8);
+      if (cells.length != 8) {
+        throw new IllegalStateException("settings table line needs 8 cells: " + line);
+      }
+      for (int i = 0; i < cells.length; i++) {
+        cells[i] = cells[i].strip();
+      }
+      String attribute = cells[1];
+      String key =
+          switch (cells[2]) {
+            case "=" -> attribute;
+            case "-" -> "";
+            default -> cells[2];
+          };
+      if (!List.of("", "required", "liberty").contains(cells[4])) {
+        throw new IllegalStateException("settings table flag must be required or liberty: " + line);
+      }
+      List<String> options = cells[6].isEmpty() ? List.of() : List.of(cells[6].split(","));
+      settings.add(
+          new Setting(
+              Section.valueOf(cells[0]),
+              attribute,
+              key,
+              Type.valueOf(cells[3]),
+              cells[4].equals("required"),
+              cells[5],
+              options,
+              cells[7],
+              cells[4].equals("liberty")));
+    }
+    return List.copyOf(settings);
   }
 }
