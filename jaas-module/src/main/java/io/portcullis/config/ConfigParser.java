@@ -109,6 +109,10 @@ public final class ConfigParser {
         areas.add(area(area.getKey(), area.getValue(), defaults, baseDir, clock));
       }
     }
+    Optional<String> ambiguity = TrustArea.ambiguity(areas);
+    if (ambiguity.isPresent()) {
+      throw CoreMessage.AREAS_AMBIGUOUS.exception(ambiguity.get());
+    }
     List<Rule> rules = new ArrayList<>();
     for (Map.Entry<String, Map<String, String>> rule : ruleProps.entrySet()) {
       if (enabled(rule.getValue(), RULE + rule.getKey())) {

@@ -131,6 +131,8 @@ public enum CoreMessage implements MessageId {
   PROPERTY_UNKNOWN("PRTC0705E"),
   /** The server configuration {0} cannot be read: {1} */
   SERVER_XML_UNREADABLE("PRTC0706E"),
+  /** The trust areas cannot be told apart: {0}. */
+  AREAS_AMBIGUOUS("PRTC0708E"),
   /** The Portcullis authentication module cannot work: {0} */
   MODULE_UNUSABLE("PRTC0707E"),
   /** The batch input line {0} is not a JSON object: {1} */

@@ -41,9 +41,13 @@ import org.bouncycastle.asn1.x509.NameConstraints;
  * constraints and the area's policy. Revocation uses the area's CRLs through the JDK's {@link
  * PKIXRevocationChecker}; the {@link DenyList} is checked first.
  *
- * <p>The first area that accepts names the caller's area. When none accepts, the reason is the
- * first area-specific rejection (an area whose anchor issued the chain but which refused it, for
- * instance as expired or revoked); only when no area recognises the chain is it {@code PRTC0105E}.
+ * <p>An area accepts only a path that runs through one of its own CAs ({@link TrustArea#ownCas()}),
+ * so a leaf of one area sent with its own intermediate is never taken for a caller of another area
+ * under the same root, and the order of the areas decides nothing: areas that could not be told
+ * apart are refused when the validator is made ({@link TrustArea#ambiguity}). When no area accepts,
+ * the reason is the first area-specific rejection (an area whose CA issued the chain but which
+ * refused it, for instance as expired or revoked); only when no area recognises the chain is it
+ * {@code PRTC0105E}.
  *
  * <p>Accepted decisions are cached by the presented chain ({@link ChainCache}). {@link #validate}
  * never throws: every failure, including unexpected ones, is a REJECT with a message ID.
@@ -89,9 +93,16 @@ public final class PkixTrustValidator implements TrustValidator {
    * @param cacheSize how many accepted chains to remember; 0 turns the cache off
    * @param memoSize how many per-certificate profile and policy answers each area remembers; 0
    *     checks every certificate of every path again
+   * @throws IllegalArgumentException when two areas cannot be told apart ({@link
+   *     TrustArea#ambiguity})
    */
   public PkixTrustValidator(
       List<TrustArea> areas, Clock clock, DenyList denyList, int cacheSize, int memoSize) {
+    TrustArea.ambiguity(areas)
+        .ifPresent(
+            why -> {
+              throw new IllegalArgumentException(why);
+            });
     this.areas = areas.stream().map(area -> new AreaState(area, memoSize)).toList();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.denyList = Objects.requireNonNull(denyList, "denyList");
@@ -331,6 +342,10 @@ public final class PkixTrustValidator implements TrustValidator {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
       }
       X509Certificate anchorCert = anchor.getTrustedCert();
+      if (!throughOwnCa(path, anchorCert)) {
+        return AreaOutcome.unrecognised(
+            "the path does not run through a CA of area " + area.name() + " (it is another's)");
+      }
       Optional<TrustDecision> checks =
           PathChecks.check(
               path,
@@ -360,6 +375,16 @@ public final class PkixTrustValidator implements TrustValidator {
         validUntil = crls.nextRefresh();
       }
       return new AreaOutcome(TrustDecision.accept(area.name()), false, validUntil);
+    }
+
+    /** Whether a CA certificate of {@code path} (the leaf excepted) or its anchor is the area's. */
+    private boolean throughOwnCa(List<X509Certificate> path, X509Certificate anchorCert) {
+      for (int i = 1; i < path.size(); i++) {
+        if (area.owns(path.get(i))) {
+          return true;
+        }
+      }
+      return anchorCert != null && area.owns(anchorCert);
     }
 
     /**

@@ -248,4 +248,21 @@ class ConfigParserTest {
         .hasMessageStartingWith(id)
         .hasMessageContaining(mentions);
   }
+
+  @Test
+  void areasUnderOneRootNeedTheirOwnIntermediates() throws Exception {
+    Map<String, String> p = base();
+    // A second area with the same root and no intermediate would own every path to that root.
+    p.put("portcullis.area.everyone.anchors", "root.pem");
+    assertThatThrownBy(() -> parse(p))
+        .isInstanceOf(PortcullisException.class)
+        .hasMessageStartingWith("PRTC0708E")
+        .hasMessageContaining("everyone");
+    TestPki.Ca other = ROOT.intermediate("CN=Other Area");
+    Files.writeString(dir.resolve("other.pem"), TestPki.pem(other.certificate()));
+    p.put("portcullis.area.everyone.intermediates", "other.pem");
+    assertThat(parse(p).areas())
+        .extracting(TrustArea::name)
+        .containsExactly("everyone", "payments");
+  }
 }

@@ -41,8 +41,10 @@ class ValidatorFuzzTest {
     PkixTrustValidator validator =
         new PkixTrustValidator(
             List.of(
-                new TrustArea("fuzz", List.of(root.certificate()), List.of()),
-                new TrustArea("soft", List.of(root.certificate()), List.of())
+                new TrustArea("fuzz", List.of(root.certificate()), List.of(area.certificate())),
+                // A second area (its own root, as areas that share none must have) that fails hard.
+                new TrustArea(
+                        "hard", List.of(TestPki.root("CN=Other Root").certificate()), List.of())
                     .withRevocation(
                         new Revocation(
                             RevocationMode.HARD_FAIL, false, CrlStore.of(List.of(area.crl()))))),
