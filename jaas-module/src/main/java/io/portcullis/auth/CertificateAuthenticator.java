@@ -48,8 +48,23 @@ public final class CertificateAuthenticator {
     this.refuseUnmatched = refuseUnmatched;
   }
 
-  /** Authenticates the chain a TLS handshake presented (leaf first); {@code null} means none. */
+  /**
+   * Authenticates the chain a TLS handshake presented (leaf first); {@code null} means none. Never
+   * throws: whatever goes wrong inside (but running out of memory) is a refusal with {@code
+   * PRTC0208E}, so no error of the core reaches the server as a 500.
+   */
   public Authentication authenticate(X509Certificate[] chain) {
+    try {
+      return authenticateOrRefuse(chain);
+    } catch (OutOfMemoryError e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      return Authentication.Refused.unauthenticated(
+          CoreMessage.UNDECIDED, e.getClass().getName() + ": " + e.getMessage());
+    }
+  }
+
+  private Authentication authenticateOrRefuse(X509Certificate[] chain) {
     if (chain == null || chain.length == 0) {
       return Authentication.Refused.unauthenticated(CoreMessage.NO_CLIENT_CERTIFICATE);
     }
@@ -86,6 +101,14 @@ public final class CertificateAuthenticator {
           Authentication.Kind.UNAUTHENTICATED, e.messageId(), e.getMessage());
     }
     RoleRules.Evaluation evaluation = rules.evaluate(identity);
+    if (evaluation.deniedBy().isPresent() && !evaluation.undecided().isEmpty()) {
+      return Authentication.Refused.forbidden(
+          CoreMessage.RULE_UNDECIDABLE,
+          identity.principalName(),
+          area,
+          evaluation.deniedBy().get().name(),
+          evaluation.undecided());
+    }
     if (evaluation.deniedBy().isPresent()) {
       return Authentication.Refused.forbidden(
           CoreMessage.DENIED_BY_RULE,

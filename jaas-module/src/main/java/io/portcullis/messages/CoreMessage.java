@@ -103,6 +103,10 @@ public enum CoreMessage implements MessageId {
   DENIED_BY_RULE("PRTC0205E"),
   /** The role rule {0} is invalid: {1} */
   RULE_INVALID("PRTC0206E"),
+  /** The caller {0} (area {1}) is refused: the deny rule {2} cannot decide about it ({3}). */
+  RULE_UNDECIDABLE("PRTC0207E"),
+  /** The request cannot be decided and is refused: {0} */
+  UNDECIDED("PRTC0208E"),
   /** The request carries no TLS client certificate, so it is refused. */
   NO_CLIENT_CERTIFICATE("PRTC0301E"),
   /** The request from {0} to {1} is refused: {2} */

@@ -21,8 +21,28 @@ import javax.security.auth.x500.X500Principal;
  * case-insensitively; exact subject DN rules compare as X.500 names.
  */
 public final class RoleRule {
-  /** Longest attribute value a rule looks at; longer values never match. */
+  /**
+   * Longest attribute value a rule evaluates; a longer value cannot be decided ({@link
+   * Verdict#UNDECIDABLE}), which refuses the caller where a deny rule looks at it.
+   */
   static final int MAX_VALUE_LENGTH = 4096;
+
+  /** What a rule says of one identity. */
+  public enum Verdict {
+    MATCH,
+    NO_MATCH,
+    /**
+     * The rule could not evaluate a value (too long, a regular expression past its step budget or
+     * failing): a deny rule then counts as matching, a grant rule as not.
+     */
+    UNDECIDABLE
+  }
+
+  /** A verdict with, when undecidable, why. */
+  public record Outcome(Verdict verdict, String why) {
+    static final Outcome MATCHED = new Outcome(Verdict.MATCH, "");
+    static final Outcome UNMATCHED = new Outcome(Verdict.NO_MATCH, "");
+  }
 
   /** How a rule's value is compared. */
   public enum Match {
@@ -122,7 +142,7 @@ public final class RoleRule {
       case REGEX:
         try {
           Pattern regex = Pattern.compile(value, fold ? Pattern.CASE_INSENSITIVE : 0);
-          return candidate -> regex.matcher(candidate).matches();
+          return candidate -> regex.matcher(new BoundedText(candidate)).matches();
         } catch (PatternSyntaxException e) {
           throw new IllegalArgumentException("invalid regular expression: " + e.getMessage(), e);
         }
@@ -165,14 +185,43 @@ public final class RoleRule {
     return Pattern.compile(regex.toString(), fold ? Pattern.CASE_INSENSITIVE : 0);
   }
 
-  /** True when any value of this rule's attribute in {@code identity} matches. */
+  /** True when any value of this rule's attribute in {@code identity} surely matches. */
   public boolean matches(WorkloadIdentity identity) {
+    return evaluate(identity).verdict() == Verdict.MATCH;
+  }
+
+  /**
+   * Whether a value of this rule's attribute in {@code identity} matches, none does, or one cannot
+   * be decided: longer than {@value #MAX_VALUE_LENGTH} characters, or the matcher failed (a regular
+   * expression past its step budget, a stack overflow, any error but running out of memory). A
+   * match wins over an undecidable value.
+   */
+  public Outcome evaluate(WorkloadIdentity identity) {
+    Outcome result = Outcome.UNMATCHED;
     for (String candidate : attribute.valuesOf(identity)) {
-      if (candidate.length() <= MAX_VALUE_LENGTH && matcher.test(candidate)) {
-        return true;
+      if (candidate.length() > MAX_VALUE_LENGTH) {
+        result =
+            new Outcome(
+                Verdict.UNDECIDABLE,
+                "a value of "
+                    + candidate.length()
+                    + " characters is longer than the "
+                    + MAX_VALUE_LENGTH
+                    + " a rule evaluates");
+        continue;
+      }
+      try {
+        if (matcher.test(candidate)) {
+          return Outcome.MATCHED;
+        }
+      } catch (OutOfMemoryError e) {
+        throw e;
+      } catch (RuntimeException | StackOverflowError e) {
+        result =
+            new Outcome(Verdict.UNDECIDABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }
-    return false;
+    return result;
   }
 
   public String name() {

@@ -13,6 +13,9 @@ import java.util.TreeSet;
  * matching deny rule refuses the caller (deny overrides grant); otherwise the caller gets the union
  * of the groups of every matching grant rule, sorted. The outcome does not depend on rule order;
  * the order only decides which deny rule is reported (the first).
+ *
+ * <p>Rules fail closed: a deny rule that cannot decide (a value too long, a regular expression past
+ * its budget) counts as matching, and a grant rule that cannot decide grants nothing.
  */
 public final class RoleRules {
   private final List<RoleRule> rules;
@@ -27,9 +30,11 @@ public final class RoleRules {
    * @param matched every matching rule, in rule order
    * @param deniedBy the first matching deny rule, if any
    * @param groups the granted groups, sorted; empty when denied
+   * @param undecided why the first deny rule that could not decide could not, when it is {@code
+   *     deniedBy}; empty otherwise
    */
   public record Evaluation(
-      List<RoleRule> matched, Optional<RoleRule> deniedBy, Set<String> groups) {
+      List<RoleRule> matched, Optional<RoleRule> deniedBy, Set<String> groups, String undecided) {
     public Evaluation {
       matched = List.copyOf(matched);
       groups = Collections.unmodifiableSortedSet(new TreeSet<>(groups));
@@ -46,13 +51,18 @@ public final class RoleRules {
   public Evaluation evaluate(WorkloadIdentity identity) {
     List<RoleRule> matched = new ArrayList<>();
     RoleRule denied = null;
+    String undecided = "";
     Set<String> groups = new TreeSet<>();
     for (RoleRule rule : rules) {
-      if (rule.matches(identity)) {
+      RoleRule.Outcome outcome = rule.evaluate(identity);
+      boolean deny = rule.effect() == RoleRule.Effect.DENY;
+      if (outcome.verdict() == RoleRule.Verdict.MATCH
+          || (deny && outcome.verdict() == RoleRule.Verdict.UNDECIDABLE)) {
         matched.add(rule);
-        if (rule.effect() == RoleRule.Effect.DENY) {
+        if (deny) {
           if (denied == null) {
             denied = rule;
+            undecided = outcome.why();
           }
         } else {
           groups.addAll(rule.groups());
@@ -62,7 +72,7 @@ public final class RoleRules {
     if (denied != null) {
       groups.clear();
     }
-    return new Evaluation(matched, Optional.ofNullable(denied), groups);
+    return new Evaluation(matched, Optional.ofNullable(denied), groups, undecided);
   }
 
   /** The groups {@code identity} is granted; empty when no grant rule matches or a rule denies. */

@@ -128,4 +128,53 @@ class CertificateAuthenticatorTest {
     assertThat(refused.messageId()).isEqualTo(messageId);
     assertThat(refused.reason()).startsWith(messageId + ": ");
   }
+
+  @Test
+  void aDenyRuleThatCannotDecideRefusesWithItsOwnId() {
+    RoleRules rules =
+        new RoleRules(
+            List.of(
+                RoleRule.deny(
+                    "nested", Attribute.URI_SAN, RoleRule.Match.REGEX, "spiffe://corp/(.*a){8}x")));
+    TrustArea area = new TrustArea("payments", List.of(ROOT.certificate()), List.of());
+    CertificateAuthenticator authenticator =
+        new CertificateAuthenticator(
+            new PkixTrustValidator(List.of(area), Clock.systemUTC()), rules, false);
+    Authentication result =
+        authenticator.authenticate(
+            AREA.clientLeaf("CN=e", "spiffe://corp/" + "a".repeat(40)).chainArray());
+    assertThat(result).isInstanceOf(Authentication.Refused.class);
+    Authentication.Refused refused = (Authentication.Refused) result;
+    assertThat(refused.kind()).isEqualTo(Authentication.Kind.FORBIDDEN);
+    assertThat(refused.messageId()).isEqualTo("PRTC0207E");
+    assertThat(refused.reason()).contains("nested", "steps");
+  }
+
+  @Test
+  void nothingThrownInsideReachesTheCaller() {
+    for (RuntimeException failure : List.of(new IllegalStateException("boom"))) {
+      CertificateAuthenticator authenticator =
+          new CertificateAuthenticator(
+              (chain, purpose) -> {
+                throw failure;
+              },
+              RULES,
+              false);
+      Authentication result =
+          authenticator.authenticate(AREA.clientLeaf("CN=r", "spiffe://corp/reader").chainArray());
+      assertThat(result).isInstanceOf(Authentication.Refused.class);
+      assertThat(((Authentication.Refused) result).messageId()).isEqualTo("PRTC0208E");
+    }
+    CertificateAuthenticator overflowing =
+        new CertificateAuthenticator(
+            (chain, purpose) -> {
+              throw new StackOverflowError();
+            },
+            RULES,
+            false);
+    assertThat(
+            overflowing.authenticate(AREA.clientLeaf("CN=r", "spiffe://corp/reader").chainArray()))
+        .isInstanceOfSatisfying(
+            Authentication.Refused.class, r -> assertThat(r.messageId()).isEqualTo("PRTC0208E"));
+  }
 }
