@@ -240,7 +240,10 @@ public final class ConfigParser {
         sources.add(crlSource(prefix + "crl", crl, baseDir));
       }
       revocation =
-          new Revocation(mode, scope.equals("leaf"), CrlStore.loading(sources, refresh, clock));
+          new Revocation(
+              mode,
+              scope.equals("leaf"),
+              CrlStore.loading(sources, refresh, clock, caCertificates(anchors, intermediates)));
     }
     try {
       return new TrustArea(name, anchors, intermediates, policy, revocation);
@@ -248,6 +251,13 @@ public final class ConfigParser {
       throw CoreMessage.PROPERTY_INVALID.causedBy(
           e, prefix + "anchors", anchorList, e.getMessage());
     }
+  }
+
+  private static List<X509Certificate> caCertificates(
+      List<X509Certificate> anchors, List<X509Certificate> intermediates) {
+    List<X509Certificate> all = new ArrayList<>(anchors);
+    all.addAll(intermediates);
+    return all;
   }
 
   private static CrlSource crlSource(String key, String text, Path baseDir)

@@ -91,6 +91,10 @@ public enum CoreMessage implements MessageId {
   URI_HOST_UNCONSTRAINABLE("PRTC0141E"),
   /** Path validation of {0} stopped with an error inside {1}: {2} */
   VALIDATOR_ERROR("PRTC0142E"),
+  /** The CRL of {0} from {1} is refused and the one in use stays: its {2}. */
+  CRL_OLDER("PRTC0143W"),
+  /** The CRL of {0} from {1} is refused: {2}. */
+  CRL_NOT_SIGNED("PRTC0144W"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

@@ -5,6 +5,7 @@ import io.portcullis.messages.CoreMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Where a trust area's CRLs come from: a PEM or DER file, or an http(s) URL. */
 public interface CrlSource {
@@ -62,7 +69,11 @@ public interface CrlSource {
     };
   }
 
-  /** CRLs fetched over http(s) with a timeout. */
+  /**
+   * CRLs fetched over http(s), the whole download (connection, headers and body) within {@code
+   * timeout}: a server that answers slowly, or drips its body a byte at a time, is cut off then and
+   * the last good CRLs stay.
+   */
   static CrlSource url(URI uri, Duration timeout) {
     Objects.requireNonNull(uri, "uri");
     String scheme = String.valueOf(uri.getScheme());
@@ -77,25 +88,32 @@ public interface CrlSource {
     return new CrlSource() {
       @Override
       public List<X509CRL> load() throws PortcullisException {
+        AtomicReference<InputStream> open = new AtomicReference<>();
+        CompletableFuture<byte[]> download =
+            client
+                .sendAsync(
+                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream())
+                .thenApply(response -> body(response, open));
         try {
-          HttpResponse<InputStream> response =
-              client.send(
-                  HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                  HttpResponse.BodyHandlers.ofInputStream());
-          try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-              throw CoreMessage.CRL_LOAD_FAILED.exception(uri, "HTTP " + response.statusCode());
-            }
-            byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-              throw CoreMessage.CRL_LOAD_FAILED.exception(uri, "larger than " + MAX_BYTES);
-            }
-            return parse(bytes, uri.toString());
+          byte[] bytes = download.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          return parse(bytes, uri.toString());
+        } catch (TimeoutException e) {
+          download.cancel(true);
+          closeQuietly(open.get());
+          throw CoreMessage.CRL_LOAD_FAILED.causedBy(
+              e, uri, "no complete answer within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause() instanceof CompletionException c ? c.getCause() : e;
+          if (cause instanceof UncheckedIOException wrapped
+              && wrapped.getCause() instanceof Refusal refusal) {
+            throw CoreMessage.CRL_LOAD_FAILED.exception(uri, refusal.getMessage());
           }
-        } catch (IOException e) {
-          throw CoreMessage.CRL_LOAD_FAILED.causedBy(e, uri, e.toString());
+          throw CoreMessage.CRL_LOAD_FAILED.causedBy(cause, uri, String.valueOf(cause));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          download.cancel(true);
+          closeQuietly(open.get());
           throw CoreMessage.CRL_LOAD_FAILED.causedBy(e, uri, "interrupted");
         }
       }
@@ -105,6 +123,42 @@ public interface CrlSource {
         return uri.toString();
       }
     };
+  }
+
+  /** An answer that is not a CRL download: a status other than 200, or too large. */
+  final class Refusal extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Refusal(String message) {
+      super(message);
+    }
+  }
+
+  private static byte[] body(
+      HttpResponse<InputStream> response, AtomicReference<InputStream> open) {
+    try (InputStream body = response.body()) {
+      open.set(body);
+      if (response.statusCode() != 200) {
+        throw new Refusal("HTTP " + response.statusCode());
+      }
+      byte[] bytes = body.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new Refusal("larger than " + MAX_BYTES);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void closeQuietly(InputStream stream) {
+    if (stream != null) {
+      try {
+        stream.close();
+      } catch (IOException e) {
+        // the download is abandoned either way
+      }
+    }
   }
 
   /** Parses PEM or DER CRLs. */

@@ -2,11 +2,15 @@ package io.portcullis.trust;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.messages.CoreMessage;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertStore;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,15 +19,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x509.Extension;
 
 /**
  * A trust area's current CRLs. Readers see one immutable snapshot (a volatile reference); {@link
  * #refresh()} builds the next one from the sources and swaps it in. A source that fails keeps its
  * last good CRLs and logs {@code PRTC0131W}; once their nextUpdate passes, the JDK no longer uses
  * them, so a hard-fail area refuses instead of trusting stale data.
+ *
+ * <p>CRLs only move forward: per issuer, a CRL with a lower CRL number or an earlier thisUpdate
+ * than the newest one accepted is refused ({@code PRTC0143W}) and the newer one stays, so replaying
+ * an old CRL (over the plain-HTTP URL a CRL distribution point names, say) cannot un-revoke a
+ * certificate. A store that knows its area's CA certificates also refuses a CRL none of them signed
+ * ({@code PRTC0144W}), so a forged CRL cannot raise the bar the genuine ones must clear.
  */
 public final class CrlStore {
   private static final System.Logger LOG = System.getLogger(CrlStore.class.getName());
@@ -32,14 +48,21 @@ public final class CrlStore {
   private final List<CrlSource> sources;
   private final Duration refreshInterval;
   private final Clock clock;
+  private final List<X509Certificate> issuers;
   private final Map<CrlSource, List<X509CRL>> lastGood = new HashMap<>();
+  private final Map<X500Principal, X509CRL> newest = new HashMap<>();
   private volatile Snapshot snapshot;
 
   /** The CRLs at one instant, the CertStore the JDK reads them from, and when to look again. */
   record Snapshot(List<X509CRL> crls, CertStore certStore, Instant nextRefresh) {}
 
-  private CrlStore(List<CrlSource> sources, Duration refreshInterval, Clock clock) {
+  private CrlStore(
+      List<CrlSource> sources,
+      Duration refreshInterval,
+      Clock clock,
+      List<X509Certificate> issuers) {
     this.sources = List.copyOf(sources);
+    this.issuers = List.copyOf(issuers);
     this.refreshInterval = refreshInterval;
     this.clock = clock;
     this.snapshot = snapshotOf(List.of(), Instant.MAX);
@@ -47,12 +70,12 @@ public final class CrlStore {
 
   /** A store with no CRLs. */
   public static CrlStore empty() {
-    return new CrlStore(List.of(), Duration.ofDays(1), Clock.systemUTC());
+    return new CrlStore(List.of(), Duration.ofDays(1), Clock.systemUTC(), List.of());
   }
 
   /** A store holding fixed CRLs (tests, batch verify). */
   public static CrlStore of(List<X509CRL> crls) {
-    CrlStore store = new CrlStore(List.of(), Duration.ofDays(1), Clock.systemUTC());
+    CrlStore store = new CrlStore(List.of(), Duration.ofDays(1), Clock.systemUTC(), List.of());
     store.snapshot = snapshotOf(List.copyOf(crls), Instant.MAX);
     return store;
   }
@@ -62,9 +85,24 @@ public final class CrlStore {
    * {@code refreshInterval}. A first load that fails is logged and leaves the store empty.
    */
   public static CrlStore loading(List<CrlSource> sources, Duration refreshInterval, Clock clock) {
+    return loading(sources, refreshInterval, clock, List.of());
+  }
+
+  /**
+   * As {@link #loading(List, Duration, Clock)}, accepting only CRLs that one of {@code issuers}
+   * (the area's anchors and intermediates) signed.
+   */
+  public static CrlStore loading(
+      List<CrlSource> sources,
+      Duration refreshInterval,
+      Clock clock,
+      List<X509Certificate> issuers) {
     CrlStore store =
         new CrlStore(
-            sources, Objects.requireNonNull(refreshInterval), Objects.requireNonNull(clock));
+            sources,
+            Objects.requireNonNull(refreshInterval),
+            Objects.requireNonNull(clock),
+            issuers);
     store.refresh();
     return store;
   }
@@ -74,7 +112,7 @@ public final class CrlStore {
     boolean allLoaded = true;
     for (CrlSource source : sources) {
       try {
-        lastGood.put(source, source.load());
+        lastGood.put(source, accepted(source, source.load()));
       } catch (PortcullisException e) {
         allLoaded = false;
         LOG.log(
@@ -99,6 +137,95 @@ public final class CrlStore {
     snapshot = snapshotOf(List.copyOf(crls), next);
     TrustChanges.changed();
     return allLoaded;
+  }
+
+  /**
+   * The CRLs of {@code loaded} that move forward; for an issuer whose new CRL is refused, the CRL
+   * of that issuer this source gave before stays.
+   */
+  private List<X509CRL> accepted(CrlSource source, List<X509CRL> loaded) {
+    List<X509CRL> kept = new ArrayList<>();
+    for (X509CRL crl : loaded) {
+      X500Principal issuer = crl.getIssuerX500Principal();
+      Optional<String> unsigned = unsigned(crl);
+      X509CRL current = newest.get(issuer);
+      Optional<String> older = unsigned.isPresent() ? Optional.empty() : older(crl, current);
+      if (unsigned.isPresent() || older.isPresent()) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            unsigned.isPresent()
+                ? CoreMessage.CRL_NOT_SIGNED.format(
+                    issuer.getName(), source.describe(), unsigned.get())
+                : CoreMessage.CRL_OLDER.format(issuer.getName(), source.describe(), older.get()));
+        for (X509CRL previous : lastGood.getOrDefault(source, List.of())) {
+          if (previous.getIssuerX500Principal().equals(issuer)) {
+            kept.add(previous);
+          }
+        }
+        continue;
+      }
+      newest.put(issuer, crl);
+      kept.add(crl);
+    }
+    return List.copyOf(kept);
+  }
+
+  /** Why none of the area's CA certificates signed {@code crl}, when it knows any. */
+  private Optional<String> unsigned(X509CRL crl) {
+    if (issuers.isEmpty()) {
+      return Optional.empty();
+    }
+    String why = "no CA certificate of the area is named " + crl.getIssuerX500Principal().getName();
+    for (X509Certificate issuer : issuers) {
+      if (issuer.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
+        try {
+          crl.verify(issuer.getPublicKey());
+          return Optional.empty();
+        } catch (GeneralSecurityException | RuntimeException e) {
+          why = "its signature does not verify with the key of " + PathChecks.subject(issuer);
+        }
+      }
+    }
+    return Optional.of(why);
+  }
+
+  /**
+   * How {@code crl} goes back from {@code current}, the newest accepted of its issuer, if it does.
+   */
+  static Optional<String> older(X509CRL crl, X509CRL current) {
+    if (current == null) {
+      return Optional.empty();
+    }
+    Optional<BigInteger> number = crlNumber(crl);
+    Optional<BigInteger> currentNumber = crlNumber(current);
+    if (number.isPresent()
+        && currentNumber.isPresent()
+        && number.get().compareTo(currentNumber.get()) < 0) {
+      return Optional.of(
+          "CRL number " + number.get() + " is lower than the " + currentNumber.get() + " in use");
+    }
+    if (crl.getThisUpdate().before(current.getThisUpdate())) {
+      return Optional.of(
+          "thisUpdate "
+              + crl.getThisUpdate().toInstant()
+              + " is earlier than the "
+              + current.getThisUpdate().toInstant()
+              + " in use");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<BigInteger> crlNumber(X509CRL crl) {
+    byte[] extension = crl.getExtensionValue(Extension.cRLNumber.getId());
+    if (extension == null) {
+      return Optional.empty();
+    }
+    try {
+      byte[] inner = ASN1OctetString.getInstance(extension).getOctets();
+      return Optional.of(ASN1Integer.getInstance(ASN1Primitive.fromByteArray(inner)).getValue());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Refreshes when the snapshot's refresh time has come. */

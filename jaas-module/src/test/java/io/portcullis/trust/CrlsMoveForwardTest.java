@@ -1,0 +1,137 @@
+package io.portcullis.trust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.sun.net.httpserver.HttpServer;
+import io.portcullis.PortcullisException;
+import io.portcullis.testing.TestPki;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.cert.X509CRL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A CRL never goes backwards, and a CRL server cannot hold a refresh for longer than its deadline.
+ */
+class CrlsMoveForwardTest {
+  private static final TestPki.Ca ROOT = TestPki.root("CN=Root");
+  private static final TestPki.Ca AREA = ROOT.intermediate("CN=Area");
+  private static final BigInteger VICTIM = BigInteger.valueOf(4242);
+
+  /** A CRL source whose answer the test replaces, like a file or URL an attacker can replay. */
+  private static final class Replayable implements CrlSource {
+    final AtomicReference<List<X509CRL>> served = new AtomicReference<>();
+
+    @Override
+    public List<X509CRL> load() {
+      return served.get();
+    }
+
+    @Override
+    public String describe() {
+      return "replayable";
+    }
+  }
+
+  @Test
+  void anOlderCrlServedAgainDoesNotUnrevoke() {
+    Instant now = Instant.now();
+    X509CRL old = AREA.crl(now.minusSeconds(3600), now.plusSeconds(86400));
+    X509CRL revoking = AREA.crl(now.minusSeconds(60), now.plusSeconds(86400), VICTIM);
+    Replayable source = new Replayable();
+    source.served.set(List.of(old));
+    CrlStore store =
+        CrlStore.loading(
+            List.of(source),
+            Duration.ofHours(1),
+            Clock.systemUTC(),
+            List.of(ROOT.certificate(), AREA.certificate()));
+    source.served.set(List.of(revoking));
+    store.refresh();
+    assertThat(store.crls()).containsExactly(revoking);
+    // The replay: the older CRL (lower number, earlier thisUpdate), signed and still within its
+    // nextUpdate. Before, it replaced the revoking one and the victim was let in again.
+    source.served.set(List.of(old));
+    store.refresh();
+    assertThat(store.crls()).containsExactly(revoking);
+    assertThat(store.crls().get(0).getRevokedCertificate(VICTIM)).isNotNull();
+    // The same CRL again, and a newer one, are taken.
+    source.served.set(List.of(revoking));
+    store.refresh();
+    X509CRL newer = AREA.crl(now, now.plusSeconds(86400), VICTIM, BigInteger.TEN);
+    source.served.set(List.of(newer));
+    store.refresh();
+    assertThat(store.crls()).containsExactly(newer);
+  }
+
+  @Test
+  void aCrlNoCaOfTheAreaSignedIsRefused() {
+    Instant now = Instant.now();
+    X509CRL genuine = AREA.crl(now.minusSeconds(60), now.plusSeconds(86400));
+    // Same issuer name, another key: a forgery with a higher CRL number.
+    TestPki.Ca impostor = TestPki.root("CN=Area");
+    X509CRL forged = impostor.crl(now, now.plusSeconds(86400));
+    Replayable source = new Replayable();
+    source.served.set(List.of(genuine));
+    CrlStore store =
+        CrlStore.loading(
+            List.of(source),
+            Duration.ofHours(1),
+            Clock.systemUTC(),
+            List.of(ROOT.certificate(), AREA.certificate()));
+    source.served.set(List.of(forged));
+    store.refresh();
+    assertThat(store.crls()).containsExactly(genuine);
+    // The forgery did not raise the bar: the next genuine CRL is taken.
+    X509CRL next = AREA.crl(now, now.plusSeconds(86400), VICTIM);
+    source.served.set(List.of(next));
+    store.refresh();
+    assertThat(store.crls()).containsExactly(next);
+  }
+
+  @Test
+  void aServerThatDripsItsBodyIsCutOffAtTheDeadline() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/area.crl",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 60; i++) {
+              out.write('-');
+              out.flush();
+              Thread.sleep(1000);
+            }
+          } catch (Exception e) {
+            // the client hung up, as it should
+          }
+        });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
+    try {
+      CrlSource source =
+          CrlSource.url(
+              URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/area.crl"),
+              Duration.ofSeconds(1));
+      // Before, the request timeout ended at the headers and the body read waited a minute.
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () ->
+              assertThatThrownBy(source::load)
+                  .isInstanceOf(PortcullisException.class)
+                  .hasMessageStartingWith("PRTC0136E")
+                  .hasMessageContaining("within 1000 ms"));
+    } finally {
+      server.stop(0);
+    }
+  }
+}
