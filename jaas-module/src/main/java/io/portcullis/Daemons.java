@@ -1,11 +1,26 @@
 package io.portcullis;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** Background threads that never keep a JVM (or a Liberty server) from stopping. */
 public final class Daemons {
   private Daemons() {}
+
+  /**
+   * A pool of daemon threads called {@code name}, made as tasks arrive and ended after a minute
+   * idle: for work that may block on a peer (a CRL download), so that it holds no scheduler thread
+   * that other background work needs.
+   */
+  public static ExecutorService pool(String name) {
+    return Executors.newCachedThreadPool(
+        task -> {
+          Thread thread = new Thread(task, name);
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
 
   /** A single-thread scheduler whose thread is a daemon called {@code name}. */
   public static ScheduledExecutorService scheduler(String name) {

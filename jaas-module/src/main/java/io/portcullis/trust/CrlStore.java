@@ -1,5 +1,6 @@
 package io.portcullis.trust;
 
+import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.messages.CoreMessage;
 import java.io.IOException;
@@ -20,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -45,6 +48,12 @@ public final class CrlStore {
   private static final System.Logger LOG = System.getLogger(CrlStore.class.getName());
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(1);
 
+  /**
+   * Where background refreshes download: never on the scheduler's thread, so a slow CRL server
+   * cannot hold the deny-list watch or another area's refresh that share the scheduler.
+   */
+  private static final ExecutorService FETCHES = Daemons.pool("portcullis-crl-fetch");
+
   private final List<CrlSource> sources;
   private final Duration refreshInterval;
   private final Clock clock;
@@ -52,6 +61,7 @@ public final class CrlStore {
   private final Map<CrlSource, List<X509CRL>> lastGood = new HashMap<>();
   private final Map<X500Principal, X509CRL> newest = new HashMap<>();
   private volatile Snapshot snapshot;
+  private final AtomicBoolean fetching = new AtomicBoolean();
 
   /** The CRLs at one instant, the CertStore the JDK reads them from, and when to look again. */
   record Snapshot(List<X509CRL> crls, CertStore certStore, Instant nextRefresh) {}
@@ -236,15 +246,33 @@ public final class CrlStore {
   }
 
   /**
-   * Checks every {@code tick} whether a refresh is due, on {@code executor}; cancel the returned
-   * future to stop.
+   * Checks every {@code tick} whether a refresh is due, on {@code executor}, and runs a due refresh
+   * on a download thread of its own (one at a time per store; each download has its deadline);
+   * cancel the returned future to stop.
    */
   public ScheduledFuture<?> refreshInBackground(ScheduledExecutorService executor, Duration tick) {
     return executor.scheduleWithFixedDelay(
         () -> {
+          if (sources.isEmpty()
+              || clock.instant().isBefore(snapshot.nextRefresh())
+              || !fetching.compareAndSet(false, true)) {
+            return;
+          }
           try {
-            refreshIfDue();
+            FETCHES.execute(
+                () -> {
+                  try {
+                    refresh();
+                  } catch (RuntimeException e) {
+                    LOG.log(
+                        System.Logger.Level.WARNING,
+                        CoreMessage.CRL_REFRESH_FAILED.format("*", e.toString()));
+                  } finally {
+                    fetching.set(false);
+                  }
+                });
           } catch (RuntimeException e) {
+            fetching.set(false);
             LOG.log(
                 System.Logger.Level.WARNING,
                 CoreMessage.CRL_REFRESH_FAILED.format("*", e.toString()));

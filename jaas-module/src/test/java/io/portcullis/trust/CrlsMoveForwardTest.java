@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
+import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.testing.TestPki;
 import java.io.OutputStream;
@@ -16,6 +17,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +121,7 @@ class CrlsMoveForwardTest {
             // the client hung up, as it should
           }
         });
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
     try {
       CrlSource source =
@@ -132,6 +138,49 @@ class CrlsMoveForwardTest {
                   .hasMessageContaining("within 1000 ms"));
     } finally {
       server.stop(0);
+    }
+  }
+
+  @Test
+  void aSlowCrlServerDoesNotHoldTheSchedulerOtherBackgroundWorkShares() throws Exception {
+    CountDownLatch stuck = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    X509CRL crl = AREA.crl();
+    AtomicInteger loads = new AtomicInteger();
+    CrlSource slow =
+        new CrlSource() {
+          @Override
+          public List<X509CRL> load() {
+            if (loads.incrementAndGet() > 1) {
+              stuck.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return List.of(crl);
+          }
+
+          @Override
+          public String describe() {
+            return "slow";
+          }
+        };
+    CrlStore store = CrlStore.loading(List.of(slow), Duration.ofMillis(1), Clock.systemUTC());
+    ScheduledExecutorService scheduler = Daemons.scheduler("test-background");
+    try {
+      store.refreshInBackground(scheduler, Duration.ofMillis(20));
+      assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+      // The deny-list watch shares the scheduler: it must still run while the download hangs.
+      // Before, the download ran on the scheduler's only thread and this never ran.
+      CountDownLatch watched = new CountDownLatch(3);
+      scheduler.scheduleWithFixedDelay(watched::countDown, 0, 20, TimeUnit.MILLISECONDS);
+      assertThat(watched.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(loads.get()).as("one download at a time per store").isEqualTo(2);
+    } finally {
+      release.countDown();
+      scheduler.shutdownNow();
     }
   }
 }
