@@ -3,6 +3,7 @@ package io.portcullis;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 
 /** Background threads that never keep a JVM (or a Liberty server) from stopping. */
 public final class Daemons {
@@ -14,21 +15,19 @@ public final class Daemons {
    * that other background work needs.
    */
   public static ExecutorService pool(String name) {
-    return Executors.newCachedThreadPool(
-        task -> {
-          Thread thread = new Thread(task, name);
-          thread.setDaemon(true);
-          return thread;
-        });
+    return Executors.newCachedThreadPool(daemon(name));
   }
 
   /** A single-thread scheduler whose thread is a daemon called {@code name}. */
   public static ScheduledExecutorService scheduler(String name) {
-    return Executors.newSingleThreadScheduledExecutor(
-        task -> {
-          Thread thread = new Thread(task, name);
-          thread.setDaemon(true);
-          return thread;
-        });
+    return Executors.newSingleThreadScheduledExecutor(daemon(name));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 }
