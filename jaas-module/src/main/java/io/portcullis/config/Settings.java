@@ -1,10 +1,8 @@
 package io.portcullis.config;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -123,11 +121,6 @@ public final class Settings {
     public String property(String name) {
       return element.prefix(name) + key;
     }
-
-    /** The property as documentation writes it: {@code portcullis.area.<name>.crl.refresh}. */
-    public String property() {
-      return type == Type.NAME ? "" : property("<name>");
-    }
   }
 
   /**
@@ -224,17 +217,6 @@ public final class Settings {
       }
     }
     return Set.copyOf(keys);
-  }
-
-  /** server.xml attribute to property key, for the settings {@code element} accepts. */
-  public static Map<String, String> attributes(Section element) {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    for (Setting setting : accepted(element)) {
-      if (setting.type() != Type.NAME && !setting.libertyOnly()) {
-        attributes.put(setting.attribute(), setting.key());
-      }
-    }
-    return attributes;
   }
 
   /** The setting of {@code element} with server.xml attribute {@code attribute}. */

@@ -240,9 +240,13 @@ public final class CrlStore {
 
   /** Refreshes when the snapshot's refresh time has come. */
   public void refreshIfDue() {
-    if (!sources.isEmpty() && !clock.instant().isBefore(snapshot.nextRefresh())) {
+    if (due()) {
       refresh();
     }
+  }
+
+  private boolean due() {
+    return !sources.isEmpty() && !clock.instant().isBefore(snapshot.nextRefresh());
   }
 
   /**
@@ -253,9 +257,7 @@ public final class CrlStore {
   public ScheduledFuture<?> refreshInBackground(ScheduledExecutorService executor, Duration tick) {
     return executor.scheduleWithFixedDelay(
         () -> {
-          if (sources.isEmpty()
-              || clock.instant().isBefore(snapshot.nextRefresh())
-              || !fetching.compareAndSet(false, true)) {
+          if (!due() || !fetching.compareAndSet(false, true)) {
             return;
           }
           try {

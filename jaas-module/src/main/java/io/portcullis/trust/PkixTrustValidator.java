@@ -2,6 +2,7 @@ package io.portcullis.trust;
 
 import io.portcullis.messages.CoreMessage;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.NameConstraints;
 
 /**
@@ -240,6 +242,13 @@ public final class PkixTrustValidator implements TrustValidator {
     private final CertificateMemo<Optional<TrustDecision>> memo;
     private final boolean constrainsUris;
 
+    /**
+     * The area's own CAs by key, each with its subject ({@link TrustArea#ownCas()}): whether a path
+     * certificate is one of them is a hash lookup on the handshake path, also for the other areas'
+     * certificates it is not.
+     */
+    private final Map<PublicKey, Set<X500Principal>> ownCas = new HashMap<>();
+
     AreaState(TrustArea area, int memoSize) {
       this.area = area;
       this.memo = new CertificateMemo<>(memoSize);
@@ -253,6 +262,11 @@ public final class PkixTrustValidator implements TrustValidator {
         }
       }
       this.anchors = Set.copyOf(set);
+      for (X509Certificate own : area.ownCas()) {
+        ownCas
+            .computeIfAbsent(own.getPublicKey(), key -> new HashSet<>())
+            .add(own.getSubjectX500Principal());
+      }
       this.constrainsUris =
           area.anchors().stream().anyMatch(NameSyntax::constrainsUris)
               || area.intermediates().stream().anyMatch(NameSyntax::constrainsUris);
@@ -380,11 +394,17 @@ public final class PkixTrustValidator implements TrustValidator {
     /** Whether a CA certificate of {@code path} (the leaf excepted) or its anchor is the area's. */
     private boolean throughOwnCa(List<X509Certificate> path, X509Certificate anchorCert) {
       for (int i = 1; i < path.size(); i++) {
-        if (area.owns(path.get(i))) {
+        if (owns(path.get(i))) {
           return true;
         }
       }
-      return anchorCert != null && area.owns(anchorCert);
+      return anchorCert != null && owns(anchorCert);
+    }
+
+    /** One of the area's own CAs: the same key and subject (a re-issued intermediate counts). */
+    private boolean owns(X509Certificate ca) {
+      Set<X500Principal> subjects = ownCas.get(ca.getPublicKey());
+      return subjects != null && subjects.contains(ca.getSubjectX500Principal());
     }
 
     /**

@@ -103,11 +103,6 @@ public record TrustArea(
     return Optional.empty();
   }
 
-  /** Whether this area owns {@code ca}: one of {@link #ownCas()}, by subject and key. */
-  public boolean owns(X509Certificate ca) {
-    return ownCas().stream().anyMatch(own -> sameCa(own, ca));
-  }
-
   /**
    * The same CA: subject and public key equal. A CA certificate re-issued for the same key (a
    * renewed intermediate) is still the same issuing CA.
