@@ -1,8 +1,8 @@
 package io.portcullis.it;
 
 import io.portcullis.keys.Csr;
-import io.portcullis.keys.KeyAlgorithm;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
 import io.portcullis.keys.testing.SoftHsm;
 import io.portcullis.testing.TestPki;
@@ -49,7 +49,7 @@ public final class TokenSetup {
 
     Map<String, String> source = hsm.keySource(LABEL, pin, ALIAS);
     TokenKeys token = TokenKeys.open(KeySourceConfig.fromMap(source));
-    token.generate(ALIAS, KeyAlgorithm.EC_P256);
+    token.generate(ALIAS, KeyType.P256);
     Csr csr =
         token.csr(
             ALIAS, "CN=localhost, O=Portcullis Dev", List.of("localhost"), List.of(OUTBOUND_ID));

@@ -4,8 +4,6 @@ import io.portcullis.PortcullisException;
 import io.portcullis.ca.AreaSpec;
 import io.portcullis.ca.CaSpec;
 import io.portcullis.ca.CertificateAuthority;
-import io.portcullis.ca.Csrs;
-import io.portcullis.ca.KeyType;
 import io.portcullis.ca.LeafIssuer;
 import io.portcullis.ca.LeafProfile;
 import io.portcullis.ca.Pem;
@@ -13,6 +11,8 @@ import io.portcullis.ca.RootKey;
 import io.portcullis.ca.RootKeySpec;
 import io.portcullis.ca.SigningProvider;
 import io.portcullis.ca.Usage;
+import io.portcullis.keys.Csr;
+import io.portcullis.keys.KeyType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,11 +102,8 @@ public class CaIssuanceBenchmark {
     csrs = new PKCS10CertificationRequest[CSRS];
     for (int i = 0; i < CSRS; i++) {
       csrs[i] =
-          Csrs.create(
-              KeyType.P256.generate(random),
-              KeyType.P256,
-              SPIFFE_ID,
-              List.of("api.payments.corp.example"));
+          Csr.create(KeyType.P256.generate(random), SPIFFE_ID, List.of("api.payments.corp.example"))
+              .request();
     }
   }
 

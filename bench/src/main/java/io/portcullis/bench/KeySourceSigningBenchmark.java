@@ -1,9 +1,9 @@
 package io.portcullis.bench;
 
-import io.portcullis.keys.KeyAlgorithm;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
 import io.portcullis.keys.testing.SoftHsm;
 import io.portcullis.keys.testing.SwTpm;
@@ -84,7 +84,7 @@ public class KeySourceSigningBenchmark {
 
   private static PrivateKey tokenKey(KeySourceConfig config) throws Exception {
     TokenKeys keys = TokenKeys.open(config);
-    keys.generate("bench", KeyAlgorithm.EC_P256);
+    keys.generate("bench", KeyType.P256);
     // The placeholder certificate is enough to load validated material.
     KeyMaterial material = KeySource.of(config).load();
     return material.privateKey();

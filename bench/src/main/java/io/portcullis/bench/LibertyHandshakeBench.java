@@ -2,8 +2,8 @@ package io.portcullis.bench;
 
 import io.portcullis.devpki.DevPki;
 import io.portcullis.keys.Csr;
-import io.portcullis.keys.KeyAlgorithm;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
 import io.portcullis.keys.testing.SoftHsm;
 import io.portcullis.keys.testing.SwTpm;
@@ -118,7 +118,7 @@ public final class LibertyHandshakeBench {
 
   private static void issueInToken(Map<String, String> source, TestPki.Ca area) throws Exception {
     TokenKeys token = TokenKeys.open(KeySourceConfig.fromMap(source));
-    token.generate("server", KeyAlgorithm.EC_P256);
+    token.generate("server", KeyType.P256);
     Csr csr = token.csr("server", "CN=localhost", List.of("localhost"), List.of());
     X509Certificate certificate =
         area.issue(

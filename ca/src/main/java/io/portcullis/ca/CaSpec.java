@@ -1,6 +1,7 @@
 package io.portcullis.ca;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeyType;
 import java.time.Duration;
 import java.util.Objects;
 

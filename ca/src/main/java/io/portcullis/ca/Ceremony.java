@@ -6,6 +6,7 @@ import io.portcullis.ca.StateRecords.AreaRecord;
 import io.portcullis.ca.StateRecords.CaConfig;
 import io.portcullis.ca.StateRecords.RevocationList;
 import io.portcullis.ca.StateRecords.RevokedEntry;
+import io.portcullis.keys.KeyType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

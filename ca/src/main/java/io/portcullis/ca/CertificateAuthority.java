@@ -1,8 +1,9 @@
 package io.portcullis.ca;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.Csr;
+import io.portcullis.keys.KeyType;
 import io.portcullis.trust.TrustArea;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -211,8 +212,7 @@ public final class CertificateAuthority {
    */
   public IssuedCertificate issue(String joinToken, KeyPair keys, Duration lifetime, String operator)
       throws PortcullisException {
-    KeyType type = KeyType.of(keys.getPublic());
-    return issue(joinToken, Csrs.create(keys, type, null, List.of()), lifetime, operator);
+    return issue(joinToken, Csr.create(keys, null, List.of()).request(), lifetime, operator);
   }
 
   /**
@@ -227,16 +227,9 @@ public final class CertificateAuthority {
       Duration lifetime,
       String operator)
       throws PortcullisException {
-    PKCS10CertificationRequest csr =
-        Csrs.create(newKeys, KeyType.of(newKeys.getPublic()), null, List.of());
-    byte[] der;
-    try {
-      der = csr.getEncoded();
-    } catch (IOException e) {
-      throw CaMessage.REQUEST_UNREADABLE.causedBy(e, e.getMessage());
-    }
-    byte[] proof = RenewalProof.sign(currentKey, KeyType.of(current.getPublicKey()), der);
-    return renew(current, csr, proof, lifetime, operator);
+    Csr csr = Csr.create(newKeys, null, List.of());
+    byte[] proof = RenewalProof.sign(currentKey, KeyType.of(current.getPublicKey()), csr.encoded());
+    return renew(current, csr.request(), proof, lifetime, operator);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.portcullis.ca.StateRecords.IssuedRef;
 import io.portcullis.ca.StateRecords.RegistrationRecord;
 import io.portcullis.identity.IdentityReader;
 import io.portcullis.identity.WorkloadIdentity;
+import io.portcullis.keys.KeyType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -96,10 +97,8 @@ final class Issuance {
   }
 
   /**
-   * Renewal: a workload holding its valid, unrevoked current certificate gets a new one for a new
-   * key without a join token. {@code csr} is signed by the new key; {@code proof} is {@link
-   * RenewalProof#sign the current key's signature} over the CSR's DER. The new certificate's
-   * lineage extension names {@code current}.
+   * {@link CertificateAuthority#renew(X509Certificate, PKCS10CertificationRequest, byte[],
+   * Duration, String)}.
    */
   IssuedCertificate renew(
       X509Certificate current,

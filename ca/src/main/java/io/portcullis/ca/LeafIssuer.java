@@ -1,6 +1,7 @@
 package io.portcullis.ca;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeyType;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.PrivateKey;
@@ -161,9 +162,8 @@ public final class LeafIssuer {
     } catch (java.security.GeneralSecurityException | RuntimeException e) {
       throw CaMessage.KEY_NOT_ALLOWED.causedBy(e, "unreadable key", wanted.label());
     }
-    KeyType actual = KeyType.of(key);
-    if (actual != wanted) {
-      throw CaMessage.KEY_NOT_ALLOWED.exception(actual.label(), wanted.label());
+    if (KeyType.find(key).orElse(null) != wanted) {
+      throw CaMessage.KEY_NOT_ALLOWED.exception(KeyType.describe(key), wanted.label());
     }
     return key;
   }

@@ -1,5 +1,6 @@
 package io.portcullis.ca;
 
+import io.portcullis.keys.KeyType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

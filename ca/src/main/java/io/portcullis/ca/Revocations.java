@@ -7,6 +7,7 @@ import io.portcullis.ca.StateRecords.IssuedRef;
 import io.portcullis.ca.StateRecords.RegistrationRecord;
 import io.portcullis.ca.StateRecords.RevocationList;
 import io.portcullis.ca.StateRecords.RevokedEntry;
+import io.portcullis.keys.KeyType;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;

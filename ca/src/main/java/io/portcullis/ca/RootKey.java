@@ -1,6 +1,7 @@
 package io.portcullis.ca;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeyType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.security.Security;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Objects;
 
 /**
@@ -85,18 +84,8 @@ public final class RootKey {
       try {
         // Log in first: keys generated into a token need an authenticated session.
         keyStore(p11);
-        KeyPairGenerator generator =
-            KeyPairGenerator.getInstance(type.isRsa() ? "RSA" : "EC", provider);
-        if (type.isRsa()) {
-          generator.initialize(
-              new RSAKeyGenParameterSpec(
-                  type == KeyType.RSA2048 ? 2048 : type == KeyType.RSA3072 ? 3072 : 4096,
-                  RSAKeyGenParameterSpec.F4),
-              random);
-        } else {
-          generator.initialize(
-              new ECGenParameterSpec(type == KeyType.P256 ? "secp256r1" : "secp384r1"), random);
-        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(type.keyAlgorithm(), provider);
+        generator.initialize(type.parameters(), random);
         return generator.generateKeyPair();
       } catch (GeneralSecurityException e) {
         throw CaMessage.KEY_UNUSABLE.causedBy(e, spec.describe(), e.getMessage());

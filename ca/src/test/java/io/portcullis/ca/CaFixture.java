@@ -1,6 +1,8 @@
 package io.portcullis.ca;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.Csr;
+import io.portcullis.keys.KeyType;
 import io.portcullis.testing.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,7 +76,7 @@ final class CaFixture {
 
   static PKCS10CertificationRequest csr(KeyPair keys, String spiffeId, String... dns)
       throws PortcullisException {
-    return Csrs.create(keys, KeyType.P256, spiffeId, List.of(dns));
+    return Csr.create(keys, spiffeId, List.of(dns)).request();
   }
 
   static KeyPair p256() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeyType;
 import io.portcullis.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.Csr;
+import io.portcullis.keys.KeyType;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustDecision;
@@ -77,7 +79,7 @@ class IssuanceTest {
     IssuedCertificate issued =
         f.ca.issue(
             token.token(),
-            Csrs.create(CaFixture.p256(), KeyType.P256, null, List.of()),
+            Csr.create(CaFixture.p256(), null, List.of()).request(),
             Duration.ofHours(2),
             "bob");
     assertThat(issued.certificate().getSubjectAlternativeNames()).hasSize(2);
@@ -176,8 +178,7 @@ class IssuanceTest {
     assertRefused(() -> f.ca.issue(token.token(), weakCsr, null, "bob"), "PRTC0416E");
     KeyPair p384 = KeyType.P384.generate(CaFixture.RANDOM);
     assertRefused(
-        () ->
-            f.ca.issue(token.token(), Csrs.create(p384, KeyType.P384, API, List.of()), null, "bob"),
+        () -> f.ca.issue(token.token(), Csr.create(p384, API, List.of()).request(), null, "bob"),
         "PRTC0416E");
   }
 

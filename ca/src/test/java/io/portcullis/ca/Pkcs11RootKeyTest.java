@@ -2,6 +2,7 @@ package io.portcullis.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenSlots;
 import io.portcullis.keys.testing.SoftHsm;
 import io.portcullis.testing.MutableClock;

@@ -3,6 +3,7 @@ package io.portcullis.ca;
 import static io.portcullis.ca.IssuanceTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.keys.KeyType;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import java.io.ByteArrayInputStream;

@@ -5,7 +5,7 @@ import io.portcullis.ca.Area;
 import io.portcullis.ca.AreaSpec;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
-import io.portcullis.ca.KeyType;
+import io.portcullis.keys.KeyType;
 import java.security.cert.X509CRL;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.ca.JoinToken;
-import io.portcullis.ca.KeyType;
 import io.portcullis.ca.Usage;
 import io.portcullis.ca.WorkloadRegistration;
+import io.portcullis.keys.KeyType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;

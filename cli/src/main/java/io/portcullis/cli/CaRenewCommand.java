@@ -2,9 +2,9 @@ package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
-import io.portcullis.ca.KeyType;
 import io.portcullis.ca.Pem;
 import io.portcullis.ca.RenewalProof;
+import io.portcullis.keys.KeyType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;

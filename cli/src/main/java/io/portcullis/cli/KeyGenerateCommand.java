@@ -2,8 +2,8 @@ package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
-import io.portcullis.keys.KeyAlgorithm;
 import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +38,8 @@ public final class KeyGenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--algorithm",
-      defaultValue = "EC-P256",
-      description = "EC-P256 (default) or RSA-2048.")
+      defaultValue = "P-256",
+      description = "P-256 (default), P-384, RSA-2048, RSA-3072 or RSA-4096 (EC-P256 also works).")
   String algorithm;
 
   @Option(names = "--csr", paramLabel = "FILE", description = "Write a PEM CSR for the key here.")
@@ -61,7 +61,7 @@ public final class KeyGenerateCommand implements Callable<Integer> {
         throw KeySourceMessage.CONFIG_INVALID.exception("--csr needs --subject");
       }
       TokenKeys keys = TokenKeys.open(token.resolve(alias));
-      PublicKey publicKey = keys.generate(alias, KeyAlgorithm.parse(algorithm));
+      PublicKey publicKey = keys.generate(alias, KeyType.parse(algorithm));
       spec.commandLine()
           .getOut()
           .println("generated " + alias + " public key SHA-256 " + fingerprint(publicKey));

@@ -2,10 +2,10 @@ package io.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.ca.Csrs;
-import io.portcullis.ca.KeyType;
 import io.portcullis.ca.Lineage;
 import io.portcullis.ca.Pem;
+import io.portcullis.keys.Csr;
+import io.portcullis.keys.KeyType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -125,7 +125,7 @@ class CaCommandTest {
     SecureRandom random = new SecureRandom();
     KeyPair first = KeyType.P256.generate(random);
     Path csr = temp.resolve("api.csr");
-    Files.writeString(csr, Pem.encode(Csrs.create(first, KeyType.P256, API, List.of())));
+    Files.writeString(csr, Pem.encode(Csr.create(first, API, List.of()).request()));
     Path cert1 = temp.resolve("api-1.pem");
     assertThat(
             run(
@@ -154,7 +154,7 @@ class CaCommandTest {
     Files.writeString(key1, Pem.encode(first.getPrivate()));
     KeyPair second = KeyType.P256.generate(random);
     Path csr2 = temp.resolve("api-2.csr");
-    Files.writeString(csr2, Pem.encode(Csrs.create(second, KeyType.P256, API, List.of())));
+    Files.writeString(csr2, Pem.encode(Csr.create(second, API, List.of()).request()));
     Path cert2 = temp.resolve("api-2.pem");
     assertThat(
             run(

@@ -3,6 +3,7 @@ package io.portcullis.keys;
 import io.portcullis.PortcullisException;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -30,6 +31,22 @@ public final class Csr {
 
   private Csr(byte[] encoded) {
     this.encoded = encoded.clone();
+  }
+
+  /**
+   * A CSR with an empty subject asking for {@code spiffeId} (if not null) and {@code dnsNames}, as
+   * the Portcullis CA takes them, signed by {@code keys} (the JDK picks the provider, so the
+   * private key may be a token handle).
+   */
+  public static Csr create(KeyPair keys, String spiffeId, List<String> dnsNames)
+      throws PortcullisException {
+    return create(
+        keys.getPrivate(),
+        keys.getPublic(),
+        null,
+        "",
+        dnsNames,
+        spiffeId == null ? List.of() : List.of(spiffeId));
   }
 
   /**
@@ -67,8 +84,7 @@ public final class Csr {
             PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
       }
       JcaContentSignerBuilder signer =
-          new JcaContentSignerBuilder(
-              KeyAlgorithm.signatureAlgorithmFor(privateKey.getAlgorithm()));
+          new JcaContentSignerBuilder(KeyType.signatureAlgorithmFor(privateKey.getAlgorithm()));
       if (provider != null) {
         signer.setProvider(provider);
       }

@@ -69,7 +69,7 @@ public final class KeyMaterial {
               + publicKey.getAlgorithm()
               + " key");
     }
-    String algorithm = KeyAlgorithm.signatureAlgorithmFor(privateKey.getAlgorithm());
+    String algorithm = KeyType.signatureAlgorithmFor(privateKey.getAlgorithm());
     byte[] challenge = new byte[32];
     RANDOM.nextBytes(challenge);
     boolean verified;
@@ -104,7 +104,7 @@ public final class KeyMaterial {
    */
   public void probeSignature() throws GeneralSecurityException {
     Signature probe =
-        Signature.getInstance(KeyAlgorithm.signatureAlgorithmFor(privateKey.getAlgorithm()));
+        Signature.getInstance(KeyType.signatureAlgorithmFor(privateKey.getAlgorithm()));
     probe.initSign(privateKey);
     probe.update(new byte[] {1});
     probe.sign();

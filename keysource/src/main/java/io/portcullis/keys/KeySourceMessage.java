@@ -75,7 +75,9 @@ public enum KeySourceMessage implements MessageId {
   /** The key source state file {0} cannot be written: {1} */
   STATE_NOT_WRITTEN("PRTC0531W"),
   /** The key of key source {0} no longer signs (token restarted, failed over or logged out);... */
-  KEY_NO_LONGER_SIGNS("PRTC0532W");
+  KEY_NO_LONGER_SIGNS("PRTC0532W"),
+  /** The key type {0} is not one Portcullis uses; use one of {1}. */
+  KEY_TYPE_UNSUPPORTED("PRTC0533E");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

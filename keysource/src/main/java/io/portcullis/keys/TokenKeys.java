@@ -74,7 +74,7 @@ public final class TokenKeys {
    *
    * @return the public key, for the CSR
    */
-  public PublicKey generate(String alias, KeyAlgorithm algorithm) throws PortcullisException {
+  public PublicKey generate(String alias, KeyType algorithm) throws PortcullisException {
     KeyStore keyStore = token.refresh();
     try {
       if (keyStore.containsAlias(alias)) {
@@ -165,7 +165,7 @@ public final class TokenKeys {
     }
   }
 
-  private X509Certificate placeholder(String alias, KeyPair pair, KeyAlgorithm algorithm)
+  private X509Certificate placeholder(String alias, KeyPair pair, KeyType algorithm)
       throws GeneralSecurityException, OperatorCreationException {
     X500Name name =
         X500Name.getInstance(

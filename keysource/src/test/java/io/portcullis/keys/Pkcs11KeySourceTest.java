@@ -45,13 +45,13 @@ class Pkcs11KeySourceTest {
     hsm.initToken(LABEL, PIN);
     hsm.initToken(NEVER_LOGGED_IN, PIN);
     ca = TestPki.root("CN=Token Test Root");
-    server = issueInToken("server", KeyAlgorithm.EC_P256, "CN=orders", false);
-    client = issueInToken("client", KeyAlgorithm.RSA_2048, "CN=billing", true);
+    server = issueInToken("server", KeyType.P256, "CN=orders", false);
+    client = issueInToken("client", KeyType.RSA2048, "CN=billing", true);
   }
 
   /** Generate in the token, CSR from the token key, CA signs it, chain stored back. */
   static KeyMaterial issueInToken(
-      String alias, KeyAlgorithm algorithm, String subject, boolean clientAuth) throws Exception {
+      String alias, KeyType algorithm, String subject, boolean clientAuth) throws Exception {
     TokenKeys keys = TokenKeys.open(config(alias));
     keys.generate(alias, algorithm);
     Csr csr =
@@ -225,7 +225,7 @@ class Pkcs11KeySourceTest {
   @Test
   void generationNeverOverwritesAKey() throws Exception {
     TokenKeys keys = TokenKeys.open(config("server"));
-    assertThatThrownBy(() -> keys.generate("server", KeyAlgorithm.EC_P256))
+    assertThatThrownBy(() -> keys.generate("server", KeyType.P256))
         .isInstanceOfSatisfying(
             PortcullisException.class, e -> assertThat(e.messageId()).isEqualTo("PRTC0520E"));
   }
@@ -235,13 +235,13 @@ class Pkcs11KeySourceTest {
     SwappableKeyManager serverKeys = SwappableKeyManager.of(server);
     SwappableKeyManager clientKeys = SwappableKeyManager.of(client);
 
-    KeyMaterial rotated = issueInToken("server-2", KeyAlgorithm.EC_P256, "CN=orders", false);
+    KeyMaterial rotated = issueInToken("server-2", KeyType.P256, "CN=orders", false);
     serverKeys.swap(rotated);
     assertThat(TlsHandshake.run(serverKeys, clientKeys, ca.certificate()).serverAsSeenByClient())
         .isEqualTo(rotated.certificate());
 
     // Material whose key has since been destroyed in the token is refused; the last good stays.
-    KeyMaterial doomed = issueInToken("server-3", KeyAlgorithm.EC_P256, "CN=orders", false);
+    KeyMaterial doomed = issueInToken("server-3", KeyType.P256, "CN=orders", false);
     TokenKeys.open(config("server-3")).delete("server-3");
     try (LogCapture log = new LogCapture()) {
       assertThatThrownBy(() -> serverKeys.swap(doomed)).isInstanceOf(PortcullisException.class);

@@ -38,7 +38,7 @@ class TpmKeySourceTest {
   @Test
   void aKeyGeneratedInTheTpmServesAnMtlsHandshake() throws Exception {
     TokenKeys keys = TokenKeys.open(config("tpm-server"));
-    keys.generate("tpm-server", KeyAlgorithm.EC_P256);
+    keys.generate("tpm-server", KeyType.P256);
     Csr csr = keys.csr("tpm-server", "CN=tpm-server", List.of("localhost"), List.of());
     JcaPKCS10CertificationRequest request = new JcaPKCS10CertificationRequest(csr.request());
     TestPki.Leaf leaf =

@@ -2,10 +2,10 @@ package io.portcullis.liberty.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.keys.KeyAlgorithm;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
 import io.portcullis.keys.testing.SoftHsm;
 import io.portcullis.testing.TestPki;
@@ -41,7 +41,7 @@ class KeyProbeTest {
     hsm.initToken("probe", "probe-pin-1234");
     Map<String, String> attributes = hsm.keySource("probe", "probe-pin-1234", "server");
     TokenKeys token = TokenKeys.open(KeySourceConfig.fromMap(attributes));
-    PublicKey key = token.generate("server", KeyAlgorithm.EC_P256);
+    PublicKey key = token.generate("server", KeyType.P256);
     token.storeCertificate(
         "server",
         List.of(
