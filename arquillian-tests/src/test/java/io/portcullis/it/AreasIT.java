@@ -26,16 +26,23 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Three areas under one root, made with {@code portcullis ca} as an operator would, on the real
- * server: each area's leaf, sent with its own intermediate as every TLS client sends it, lands in
- * its own area whatever the configuration's order, and an area removed from the configuration takes
- * its callers with it, though they still chain to the root the remaining areas share.
+ * Three areas under one root, made with {@code portcullis ca} and configured with what {@code
+ * portcullis ca area server-xml} prints, as an operator would, on the real server: each area's
+ * leaf, sent with its own intermediate as every TLS client sends it, lands in its own area whatever
+ * the configuration's order; a rule with an area grants only that area's callers; an area's key
+ * cannot vouch for another area's SPIFFE ID; an area removed from the configuration takes its
+ * callers with it; and retiring an area (its intermediate revoked in the root CRL) refuses its
+ * leaves within the CRL refresh while the others go on.
  */
 @ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AreasIT {
   private static final String WHOAMI = "/portcullis-sample/api/whoami";
   private static final String DOMAIN = "spiffe://areas.it.example";
@@ -44,6 +51,7 @@ class AreasIT {
 
   private static Path work;
   private static Path ca;
+  private static String[] rootKey;
 
   @Deployment(testable = false)
   static WebArchive sampleApp() {
@@ -58,12 +66,13 @@ class AreasIT {
     Path usb = Files.createDirectories(work.resolve("usb"));
     Path passphrase = usb.resolve("passphrase");
     Files.writeString(passphrase, "the areas test's ceremony passphrase\n");
-    String[] rootKey = {
-      "--root-key",
-      usb.resolve("root.p12").toString(),
-      "--root-passphrase-file",
-      passphrase.toString()
-    };
+    rootKey =
+        new String[] {
+          "--root-key",
+          usb.resolve("root.p12").toString(),
+          "--root-passphrase-file",
+          passphrase.toString()
+        };
     cli(
         concat(
             new String[] {
@@ -100,6 +109,10 @@ class AreasIT {
               rootKey));
     }
     trustRoot(true);
+    // The feature reads its configuration when it first protects a request: wake it first, so
+    // that the areas below are a configuration change it reports.
+    assertThat(MtlsClient.devClient("reader").get(ItServer.https(WHOAMI)).statusCode())
+        .isEqualTo(200);
     int mark = ItServer.logMark();
     configure(List.of("zeta", "alpha", "beta"));
     assertThat(ItServer.awaitLogLine(Duration.ofSeconds(60), mark, "PRTC0303I", "4 trust area(s)"))
@@ -116,13 +129,31 @@ class AreasIT {
   }
 
   @Test
-  void eachAreasLeafLandsInItsOwnAreaAndARemovedAreaTakesItsCallersWithIt() throws Exception {
-    // Area rules (attribute area): alpha grants reader, beta writer, zeta nothing.
+  @Order(1)
+  void eachAreasLeafLandsInItsOwnAreaAndAnAreaRuleGrantsOnlyItsOwnArea() throws Exception {
+    // Rules: alphaApi (area alpha AND uriSan glob */api) grants reader, areaBeta grants writer.
     assertThat(body(leaf("alpha", "api"))).contains("\"roles\":[\"reader\"]");
     assertThat(body(leaf("beta", "api"))).contains("\"roles\":[\"writer\"]");
-    TestPki.Leaf zeta = leaf("zeta", "api");
-    assertThat(body(zeta)).contains(DOMAIN + "/zeta/api").contains("\"roles\":[]");
+    // zeta's api matches alphaApi's pattern too, but it is not in area alpha.
+    assertThat(body(leaf("zeta", "api"))).contains(DOMAIN + "/zeta/api").contains("\"roles\":[]");
+  }
 
+  @Test
+  @Order(2)
+  void anAreasKeyCannotVouchForAnotherAreasSpiffeId() throws Exception {
+    // Before areas had scopes, zeta's key could sign alpha's ID and the caller was accepted.
+    TestPki.Leaf forged = signedBy("zeta", DOMAIN + "/alpha/api");
+    int mark = ItServer.logMark();
+    assertThat(client(forged).get(ItServer.https(WHOAMI)).statusCode()).isEqualTo(401);
+    assertThat(ItServer.awaitLogLine(mark, "PRTC0302E", "PRTC0145E", DOMAIN + "/alpha/api"))
+        .isPresent();
+  }
+
+  @Test
+  @Order(3)
+  void aRemovedAreaTakesItsCallersWithIt() throws Exception {
+    TestPki.Leaf zeta = leaf("zeta", "api");
+    assertThat(body(zeta)).contains(DOMAIN + "/zeta/api");
     // zeta leaves the configuration; before areas were their issuing CAs, its leaves were then
     // taken for callers of alpha (the first area by name under the same root).
     int mark = ItServer.logMark();
@@ -130,19 +161,43 @@ class AreasIT {
     assertThat(ItServer.awaitLogLine(Duration.ofSeconds(60), mark, "PRTC0303I", "3 trust area(s)"))
         .isPresent();
     assertThat(client(zeta).get(ItServer.https(WHOAMI)).statusCode()).isEqualTo(401);
-    assertThat(ItServer.awaitLogLine(mark, "PRTC0302E", "PRTC0105E", "does not run through"))
+    assertThat(ItServer.awaitLogLine(mark, "PRTC0302E", "PRTC0105E", "it is another's"))
         .isPresent();
-    assertThat(body(leaf("alpha", "api-2"))).contains("\"roles\":[\"reader\"]");
+    assertThat(body(leaf("alpha", "api"))).contains("\"roles\":[\"reader\"]");
   }
 
-  /** A client leaf signed with area {@code area}'s key, sent with the area's intermediate. */
+  @Test
+  @Order(4)
+  void retiringAnAreaRefusesItsLeavesWithinTheCrlRefreshAndNoOneElse() throws Exception {
+    TestPki.Leaf beta = leaf("beta", "api");
+    assertThat(body(beta)).contains("\"roles\":[\"writer\"]");
+    // A ceremony: the root key revokes beta's intermediate in the root CRL. No server change.
+    int mark = ItServer.logMark();
+    cli(concat(new String[] {"ca", "area", "retire", "beta", "--dir", ca.toString()}, rootKey));
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    int status = 200;
+    while (status == 200 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(500);
+      status = client(beta).get(ItServer.https(WHOAMI)).statusCode();
+    }
+    assertThat(status).as("beta's leaf after its area was retired").isEqualTo(401);
+    assertThat(ItServer.awaitLogLine(mark, "PRTC0302E", "PRTC0118E")).isPresent();
+    assertThat(body(leaf("alpha", "api"))).contains("\"roles\":[\"reader\"]");
+  }
+
+  /** A client leaf of area {@code area} for its workload {@code workload}. */
   private static TestPki.Leaf leaf(String area, String workload) {
+    return signedBy(area, DOMAIN + "/" + area + "/" + workload);
+  }
+
+  /** A client leaf for {@code spiffeId} signed with area {@code area}'s key, with its chain. */
+  private static TestPki.Leaf signedBy(String area, String spiffeId) {
     Path dir = ca.resolve("areas").resolve(area);
     X509Certificate intermediate = MtlsClient.readCertificates(dir.resolve("ca.pem")).get(0);
     X509Certificate root = MtlsClient.readCertificates(ca.resolve("root/root.pem")).get(0);
     TestPki.Ca issuer =
         TestPki.existingCa(intermediate, MtlsClient.readKey(dir.resolve("ca-key.pem")), root);
-    return issuer.clientLeaf("CN=" + workload, DOMAIN + "/" + area + "/" + workload);
+    return issuer.clientLeaf("CN=" + spiffeId.substring(spiffeId.lastIndexOf('/') + 1), spiffeId);
   }
 
   private static MtlsClient client(TestPki.Leaf leaf) {
@@ -156,7 +211,13 @@ class AreasIT {
       try {
         HttpResponse<String> response = client(leaf).get(ItServer.https(WHOAMI));
         if (response.statusCode() == 200 || Instant.now().isAfter(deadline)) {
-          assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+          assertThat(response.statusCode())
+              .as(
+                  "%s for %s %s",
+                  response.body(),
+                  leaf.certificate().getSerialNumber().toString(16),
+                  leaf.certificate().getSubjectAlternativeNames())
+              .isEqualTo(200);
           return response.body();
         }
       } catch (IOException handshakeRefused) {
@@ -168,17 +229,26 @@ class AreasIT {
     }
   }
 
-  /** Writes the included configuration with {@code areas} (in that order) and the area rules. */
-  private static void configure(List<String> areas) throws IOException {
+  /**
+   * Writes the included configuration: the {@code <trustArea>} elements {@code portcullis ca area
+   * server-xml} prints for {@code areas} (in that order) and the rules.
+   */
+  private static void configure(List<String> areas) throws Exception {
     StringBuilder xml = new StringBuilder("<server>\n  <usr_portcullis>\n");
     for (String area : areas) {
-      xml.append(
-          "    <trustArea name=\"%s\" anchors=\"%s\" intermediates=\"%s\"/>\n"
-              .formatted(
-                  area, ca.resolve("root/root.pem"), ca.resolve("areas/" + area + "/ca.pem")));
+      String element =
+          cli("ca", "area", "server-xml", area, "--dir", ca.toString(), "--crl-refresh", "2s")
+              .strip();
+      assertThat(element)
+          .startsWith("<trustArea name=\"" + area + "\"")
+          .contains("spiffePrefixes", "revocationScope=\"chain\"");
+      xml.append("    ").append(element).append('\n');
     }
     xml.append(
-        "    <roleRule name=\"areaAlpha\" attribute=\"area\" pattern=\"alpha\" groups=\"reader\"/>\n");
+        "    <roleRule name=\"alphaApi\" area=\"alpha\" attribute=\"uriSan\" match=\"glob\""
+            + " pattern=\""
+            + DOMAIN
+            + "/*/api\" groups=\"reader\"/>\n");
     xml.append(
         "    <roleRule name=\"areaBeta\" attribute=\"area\" pattern=\"beta\" groups=\"writer\"/>\n");
     xml.append("  </usr_portcullis>\n</server>\n");
@@ -212,25 +282,29 @@ class AreasIT {
     Files.move(temp, store, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void cli(String... arguments) throws IOException, InterruptedException {
+  /** Runs the {@code portcullis} jar; returns what it printed on standard output. */
+  private static String cli(String... arguments) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(System.getProperty("portcullis.it.cli.jar"));
     command.addAll(List.of(arguments));
     Path output = work.resolve("cli.out");
+    Path errors = work.resolve("cli.err");
     Process process =
         new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+            .redirectOutput(output.toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile()))
             .start();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("portcullis " + String.join(" ", arguments) + " hung");
     }
+    String printed = Files.readString(output);
     assertThat(process.exitValue())
-        .as("portcullis %s: %s", String.join(" ", arguments), Files.readString(output))
+        .as("portcullis %s: %s %s", String.join(" ", arguments), printed, Files.readString(errors))
         .isZero();
+    return printed;
   }
 
   private static String[] concat(String[] a, String[] b) {

@@ -163,7 +163,8 @@ class MtlsIdentityIT {
     assertThat(withOtherCert.statusCode()).isNotEqualTo(200);
     assertThat(withOtherCert.body()).doesNotContain(WRITER);
     assertThat(
-            ItServer.awaitLogLine(mark, "SESN0008E", "authenticated as user:portcullis/" + READER))
+            ItServer.awaitLogLine(
+                mark, "SESN0008E", "authenticated as user:portcullis/dev/" + READER))
         .isPresent();
     assertThat(
             MtlsClient.devClient("reader")

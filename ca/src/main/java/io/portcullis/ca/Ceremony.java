@@ -151,7 +151,14 @@ final class Ceremony {
             rootCertificate.getSerialNumber().toString(16),
             CaContext.sha256(rootCertificate),
             spec.trustDomain() + ", root key " + rootKey.describe()));
-    return new CertificateAuthority(context);
+    CertificateAuthority ca = new CertificateAuthority(context);
+    // The root's first CRL, while the key is here: with it, validators check area intermediates
+    // against the root from day one, so retiring an area needs no change on any server.
+    ca.publishRootCrl(
+        new RootKey(keys.getPrivate(), rootCertificate, rootKey.describe()),
+        CertificateAuthority.DEFAULT_ROOT_CRL_VALIDITY,
+        operator);
+    return ca;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.portcullis.ca;
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyType;
+import io.portcullis.trust.NameScope;
 import io.portcullis.trust.TrustArea;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -149,13 +150,16 @@ public final class CertificateAuthority {
 
   /**
    * The trust areas a validator needs to trust this CA's workloads: one per live area, anchored at
-   * the root, with the area's intermediate.
+   * the root, with the area's intermediate and the area's scope (its SPIFFE prefix and DNS
+   * subtrees), so a leaf the area's key signed for another area's name is still refused.
    */
   public List<TrustArea> trustAreas() throws PortcullisException {
     List<TrustArea> areas = new ArrayList<>();
     for (Area area : areas()) {
       if (!area.retired()) {
-        areas.add(new TrustArea(area.name(), List.of(ctx.root), List.of(area.certificate())));
+        areas.add(
+            new TrustArea(area.name(), List.of(ctx.root), List.of(area.certificate()))
+                .withScope(NameScope.of(List.of(area.uriPrefix()), area.dnsSubtrees())));
       }
     }
     return areas;

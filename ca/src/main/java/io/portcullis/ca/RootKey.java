@@ -31,7 +31,7 @@ public final class RootKey {
   private final X509Certificate certificate;
   private final String description;
 
-  private RootKey(PrivateKey privateKey, X509Certificate certificate, String description) {
+  RootKey(PrivateKey privateKey, X509Certificate certificate, String description) {
     this.privateKey = privateKey;
     this.certificate = certificate;
     this.description = description;

@@ -120,6 +120,13 @@ class StateAndValidationTest {
         forge(areaKey, intermediate, "spiffe://corp.example/payments/x", "www.evil.example");
     assertThat(validator.validate(List.of(otherDns, intermediate), Purpose.CLIENT).accepted())
         .isFalse();
+    // The trust domain is the area's, so the intermediate's URI name constraint (a host) lets it
+    // through; the area's scope (its SPIFFE prefix) does not.
+    X509Certificate otherArea =
+        forge(areaKey, intermediate, "spiffe://corp.example/orders/admin", null);
+    TrustDecision escaped = validator.validate(List.of(otherArea, intermediate), Purpose.CLIENT);
+    assertThat(escaped.accepted()).isFalse();
+    assertThat(escaped.messageId()).isEqualTo("PRTC0145E");
     // The same names are refused at issuance.
     assertRefused(() -> f.register("x", "www.evil.example"), "PRTC0430E");
   }

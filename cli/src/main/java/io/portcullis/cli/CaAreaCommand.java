@@ -6,13 +6,15 @@ import io.portcullis.ca.AreaSpec;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.keys.KeyType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code portcullis ca area create|retire|list}. */
+/** {@code portcullis ca area create|retire|list|server-xml}. */
 @Command(
     name = "area",
     mixinStandardHelpOptions = true,
@@ -20,7 +22,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CaAreaCommand.Create.class,
       CaAreaCommand.Retire.class,
-      CaAreaCommand.ListAreas.class
+      CaAreaCommand.ListAreas.class,
+      CaAreaCommand.ServerXml.class
     })
 final class CaAreaCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -133,6 +136,76 @@ final class CaAreaCommand implements Runnable {
                 area.certificate().getNotAfter().toInstant());
       }
       return 0;
+    }
+  }
+
+  @Command(
+      name = "server-xml",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the <trustArea> elements that trust the live areas (all, or those named): the"
+              + " root, the area's intermediate, its scope and its CRLs, as files of this CA.")
+  static final class ServerXml extends CaSupport {
+    @CommandLine.Parameters(arity = "0..*", description = "Areas to print (default: all live).")
+    List<String> names = new ArrayList<>();
+
+    @CommandLine.Option(
+        names = "--crl-refresh",
+        description = "How often the server re-reads the CRL files (Liberty duration, e.g. 5m).")
+    String crlRefresh;
+
+    @Override
+    int run() throws PortcullisException {
+      CertificateAuthority ca = open();
+      Path dir = ca.directory().toAbsolutePath();
+      Path rootCrl = dir.resolve("crl/root.crl");
+      for (Area area : ca.areas()) {
+        if (area.retired() || !(names.isEmpty() || names.contains(area.name()))) {
+          continue;
+        }
+        StringBuilder xml = new StringBuilder("<trustArea");
+        attribute(xml, "name", area.name());
+        attribute(xml, "anchors", dir.resolve("root/root.pem").toString());
+        attribute(xml, "intermediates", dir.resolve("areas/" + area.name() + "/ca.pem").toString());
+        attribute(xml, "spiffePrefixes", area.uriPrefix());
+        if (!area.dnsSubtrees().isEmpty()) {
+          attribute(xml, "dnsSubtrees", String.join(", ", area.dnsSubtrees()));
+        }
+        // Only CRLs that exist: a hard-fail area pointed at a missing file refuses every caller.
+        Path areaCrl = dir.resolve("crl/" + area.name() + ".crl");
+        if (Files.exists(areaCrl)) {
+          List<Path> crls = new ArrayList<>(List.of(areaCrl));
+          if (Files.exists(rootCrl)) {
+            crls.add(rootCrl);
+          }
+          attribute(xml, "crl", String.join(", ", crls.stream().map(Path::toString).toList()));
+          if (Files.exists(rootCrl)) {
+            attribute(xml, "revocationScope", "chain");
+          }
+          if (crlRefresh != null) {
+            attribute(xml, "crlRefresh", crlRefresh);
+          }
+        } else {
+          err()
+              .println(
+                  "# no CRL for area "
+                      + area.name()
+                      + " yet: run `portcullis ca crl` (and `ca crl --root` in a ceremony), then"
+                      + " print this again to check revocation");
+        }
+        out().println(xml.append("/>"));
+      }
+      return 0;
+    }
+
+    private static void attribute(StringBuilder xml, String name, String value) {
+      String escaped =
+          value
+              .replace("&", "&amp;")
+              .replace("\"", "&quot;")
+              .replace("<", "&lt;")
+              .replace(">", "&gt;");
+      xml.append(' ').append(name).append("=\"").append(escaped).append('"');
     }
   }
 }

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.ca.Lineage;
 import io.portcullis.ca.Pem;
+import io.portcullis.config.ConfigParser;
+import io.portcullis.config.ServerXmlFlattener;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyType;
+import io.portcullis.trust.RevocationMode;
+import io.portcullis.trust.TrustArea;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -99,6 +104,23 @@ class CaCommandTest {
     assertThat(out.toString()).contains("PRTC0451I");
     assertThat(run("area", "list")).isZero();
     assertThat(out.toString()).contains("payments", "live");
+    // The settings that trust the area, as the parser reads them: its scope, its CRL and the
+    // root's (published at init and at area creation), so the intermediate is checked too.
+    TrustArea area = printedArea();
+    assertThat(area.name()).isEqualTo("payments");
+    assertThat(area.intermediates()).hasSize(1);
+    assertThat(area.scope().spiffePrefixes())
+        .extracting(Object::toString)
+        .containsExactly("spiffe://corp.example/payments");
+    assertThat(area.scope().dnsSubtrees()).containsExactly("payments.corp.example");
+    assertThat(area.revocation().mode()).isEqualTo(RevocationMode.HARD_FAIL);
+    assertThat(area.revocation().leafOnly())
+        .as("intermediates checked against the root CRL")
+        .isFalse();
+    Files.delete(temp.resolve("ca/crl/payments.crl"));
+    assertThat(printedArea().revocation().mode()).isEqualTo(RevocationMode.OFF);
+    assertThat(err.toString()).contains("no CRL for area payments", "portcullis ca crl");
+    assertThat(run("crl")).as(err.toString()).isZero();
 
     Path tokenFile = temp.resolve("api.token");
     assertThat(
@@ -192,6 +214,16 @@ class CaCommandTest {
     assertThat(run(concat(new String[] {"crl", "--root"}, rootKey))).as(err.toString()).isZero();
     assertThat(Files.readAllLines(temp.resolve("ca/audit.jsonl")))
         .anySatisfy(l -> assertThat(l).contains("\"event\":\"area-retire\""));
+  }
+
+  private TrustArea printedArea() throws Exception {
+    assertThat(run("area", "server-xml")).as(err.toString()).isZero();
+    Path serverXml = temp.resolve("server.xml");
+    Files.writeString(serverXml, "<server><usr_portcullis>" + out + "</usr_portcullis></server>");
+    List<TrustArea> areas =
+        ConfigParser.parse(ServerXmlFlattener.flatten(serverXml), temp, Clock.systemUTC()).areas();
+    assertThat(areas).hasSize(1);
+    return areas.get(0);
   }
 
   static String[] concat(String[] a, String[] b) {

@@ -9,6 +9,7 @@ import io.portcullis.rules.RoleRules;
 import io.portcullis.trust.CrlSource;
 import io.portcullis.trust.CrlStore;
 import io.portcullis.trust.DenyList;
+import io.portcullis.trust.NameScope;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Revocation;
 import io.portcullis.trust.RevocationMode;
@@ -216,6 +217,7 @@ public final class ConfigParser {
             ? certificates(props.get("intermediates"), baseDir)
             : List.of();
     TrustPolicy policy = policy(defaults, props, prefix);
+    NameScope scope = scope(prefix, props);
     List<String> crlList = list(props.getOrDefault("crl", ""));
     String modeText = props.get("revocation");
     RevocationMode mode =
@@ -226,10 +228,11 @@ public final class ConfigParser {
       throw CoreMessage.PROPERTY_REQUIRED.exception(
           prefix + "crl", "(hard-fail revocation needs a CRL file or URL)");
     }
-    String scope = valueOrDefault(props, Section.AREA, "revocationScope").toLowerCase(Locale.ROOT);
-    if (!scope.equals("leaf") && !scope.equals("chain")) {
+    String checked =
+        valueOrDefault(props, Section.AREA, "revocationScope").toLowerCase(Locale.ROOT);
+    if (!checked.equals("leaf") && !checked.equals("chain")) {
       throw CoreMessage.PROPERTY_INVALID.exception(
-          prefix + "revocation.scope", scope, "expected leaf or chain");
+          prefix + "revocation.scope", checked, "expected leaf or chain");
     }
     Duration refresh =
         duration(prefix + "crl.refresh", valueOrDefault(props, Section.AREA, "crlRefresh"), false);
@@ -242,14 +245,25 @@ public final class ConfigParser {
       revocation =
           new Revocation(
               mode,
-              scope.equals("leaf"),
+              checked.equals("leaf"),
               CrlStore.loading(sources, refresh, clock, caCertificates(anchors, intermediates)));
     }
     try {
-      return new TrustArea(name, anchors, intermediates, policy, revocation);
+      return new TrustArea(name, anchors, intermediates, policy, revocation, scope);
     } catch (IllegalArgumentException e) {
       throw CoreMessage.PROPERTY_INVALID.causedBy(
           e, prefix + "anchors", anchorList, e.getMessage());
+    }
+  }
+
+  private static NameScope scope(String prefix, Map<String, String> props)
+      throws PortcullisException {
+    String prefixes = props.getOrDefault("spiffe.prefixes", "");
+    try {
+      return NameScope.of(list(prefixes), list(props.getOrDefault("dns.subtrees", "")));
+    } catch (PortcullisException e) {
+      throw CoreMessage.PROPERTY_INVALID.causedBy(
+          e, prefix + "spiffe.prefixes", prefixes, e.getMessage());
     }
   }
 
@@ -335,7 +349,8 @@ public final class ConfigParser {
       if (effect == RoleRule.Effect.DENY && !groups.isEmpty()) {
         throw new IllegalArgumentException("a deny rule grants no groups; remove .groups");
       }
-      return new RoleRule(name, attribute, match, pattern, effect, groups);
+      RoleRule rule = new RoleRule(name, attribute, match, pattern, effect, groups);
+      return props.containsKey("area") ? rule.inArea(props.get("area")) : rule;
     } catch (IllegalArgumentException e) {
       throw CoreMessage.RULE_INVALID.causedBy(e, name, e.getMessage());
     }

@@ -137,6 +137,8 @@ public final class Settings {
       AREA       | name                 | -                | NAME             | required |              |                       | the area's name; part of the caller's identity, matchable by rules
       AREA       | anchors              | =                | LIST             | required |              |                       | PEM or DER files with the area's root certificate(s)
       AREA       | intermediates        | =                | LIST             |          |              |                       | the area's intermediates, so callers need not send them
+      AREA       | spiffePrefixes       | spiffe.prefixes  | LIST             |          |              |                       | SPIFFE IDs the area's callers must equal or lie under (`spiffe://corp.example/payments`); with `dnsSubtrees`, the area's scope: any other URI SAN refuses the caller (`PRTC0145E`)
+      AREA       | dnsSubtrees          | dns.subtrees     | LIST             |          |              |                       | DNS names the area's DNS SANs must equal or lie under; in a scoped area, none listed means no DNS SAN is accepted
       AREA       | crl                  | =                | LIST             |          |              |                       | CRL files or http(s) URLs, refreshed in the background
       AREA       | crlRefresh           | crl.refresh      | DURATION         |          | 1h           |                       | how often the CRLs are re-read at most (`2s`, `5m`, `1h`)
       AREA       | revocation           | =                | CHOICE           |          |              | hard-fail,soft-fail,off | `hard-fail` (default with a CRL), `soft-fail`, `off` (default without one)
@@ -144,6 +146,7 @@ public final class Settings {
       AREA       | enabled              | =                | BOOLEAN          |          | true         |                       | `false` switches the area off
       RULE       | name                 | -                | NAME             |          |              |                       | the rule's name, by which MicroProfile Config addresses it; default `roleRule<N>`
       RULE       | attribute            | =                | TEXT             | required |              |                       | `uriSan`, `spiffeId`, `dnsSan`, `subjectDn`, `dn.CN` / `dn.OU` / `dn.O` / ..., `area`, `fingerprint`, `serial`
+      RULE       | area                 | =                | TEXT             |          |              |                       | a second condition: the caller's trust area (a rule with an area neither grants nor denies callers of other areas)
       RULE       | match                | =                | CHOICE           |          | exact        | exact,glob,regex      | how `pattern` is compared
       RULE       | pattern              | =                | TEXT             |          |              |                       | what to match (this or `value` is required)
       RULE       | value                | =                | TEXT             |          |              |                       | another name for `pattern`

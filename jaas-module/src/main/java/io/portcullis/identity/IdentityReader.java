@@ -8,7 +8,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -32,22 +31,17 @@ public final class IdentityReader {
   public static WorkloadIdentity read(X509Certificate leaf) throws PortcullisException {
     List<String> uris = new ArrayList<>();
     List<String> dns = new ArrayList<>();
-    Collection<List<?>> sans;
+    List<SubjectAltNames.Name> sans;
     try {
-      sans = leaf.getSubjectAlternativeNames();
+      sans = SubjectAltNames.of(leaf);
     } catch (CertificateParsingException e) {
       throw CoreMessage.SAN_UNREADABLE.causedBy(e, e.getMessage());
     }
-    if (sans != null) {
-      for (List<?> san : sans) {
-        if (san.size() < 2 || !(san.get(0) instanceof Integer type)) {
-          continue;
-        }
-        if (type == SAN_URI && san.get(1) instanceof String uri) {
-          uris.add(uri);
-        } else if (type == SAN_DNS && san.get(1) instanceof String name) {
-          dns.add(name);
-        }
+    for (SubjectAltNames.Name san : sans) {
+      if (san.type() == SAN_URI) {
+        uris.add(san.value());
+      } else if (san.type() == SAN_DNS) {
+        dns.add(san.value());
       }
     }
     List<String> spiffe = uris.stream().filter(SpiffeId::looksLikeSpiffe).toList();

@@ -57,6 +57,15 @@ public record WorkloadIdentity(
   }
 
   /**
+   * The caller's name among all areas: {@code AREA/PRINCIPAL}, e.g. {@code
+   * payments/spiffe://corp.example/payments/api}. The same SPIFFE ID vouched for by two areas is
+   * two callers; Liberty's unique id is {@code user:REALM/} followed by this.
+   */
+  public String uniqueName() {
+    return area + "/" + principalName();
+  }
+
+  /**
    * The values of one subject DN attribute ({@code CN}, {@code OU}, {@code O}, {@code L}, {@code
    * ST}, {@code C}, {@code DC}, {@code UID}; case-insensitive), most significant RDN first.
    */

@@ -183,6 +183,7 @@ public final class PortcullisLoginModule implements LoginModule {
     added.add(
         new PortcullisPrincipal(
             pending.identity().principalName(), PortcullisPrincipal.Kind.CALLER));
+    added.add(new PortcullisPrincipal(pending.identity().area(), PortcullisPrincipal.Kind.AREA));
     for (String group : pending.groups()) {
       added.add(new PortcullisPrincipal(group, PortcullisPrincipal.Kind.GROUP));
     }

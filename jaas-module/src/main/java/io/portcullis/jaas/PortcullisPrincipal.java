@@ -17,7 +17,9 @@ public record PortcullisPrincipal(String name, Kind kind) implements Principal, 
   /** Whether the principal names the caller or a group. */
   public enum Kind {
     CALLER,
-    GROUP
+    GROUP,
+    /** The trust area that vouched for the caller. */
+    AREA
   }
 
   public PortcullisPrincipal {

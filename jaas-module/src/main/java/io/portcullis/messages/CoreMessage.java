@@ -95,6 +95,8 @@ public enum CoreMessage implements MessageId {
   CRL_OLDER("PRTC0143W"),
   /** The CRL of {0} from {1} is refused: {2}. */
   CRL_NOT_SIGNED("PRTC0144W"),
+  /** The certificate {0} names {1}, which lies outside the scope of trust area {2} ({3}). */
+  OUTSIDE_AREA_SCOPE("PRTC0145E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

@@ -4,6 +4,7 @@ import io.portcullis.identity.WorkloadIdentity;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -74,6 +75,7 @@ public final class RoleRule {
   private final Effect effect;
   private final List<String> groups;
   private final Predicate<String> matcher;
+  private final String area;
 
   /** An exact-match rule granting {@code groups}, named after its attribute and value. */
   public RoleRule(Attribute attribute, String value, List<String> groups) {
@@ -114,6 +116,37 @@ public final class RoleRule {
     this.value =
         attribute == Attribute.SUBJECT_DN && match == Match.EXACT ? canonicalDn(value) : value;
     this.matcher = compile(attribute, match, this.value);
+    this.area = null;
+  }
+
+  private RoleRule(RoleRule rule, String area) {
+    this.name = rule.name;
+    this.attribute = rule.attribute;
+    this.match = rule.match;
+    this.effect = rule.effect;
+    this.groups = rule.groups;
+    this.value = rule.value;
+    this.matcher = rule.matcher;
+    this.area = area;
+  }
+
+  /**
+   * This rule with a second condition: the caller's trust area is {@code area} (exactly). A rule
+   * with an area neither grants nor denies callers of other areas, so "this SPIFFE ID, and only
+   * from this area" is one rule.
+   *
+   * @throws IllegalArgumentException for a blank area
+   */
+  public RoleRule inArea(String area) {
+    if (area == null || area.isBlank()) {
+      throw new IllegalArgumentException("a rule's area must be an area's name");
+    }
+    return new RoleRule(this, area.strip());
+  }
+
+  /** The area a caller must be in for this rule to apply, or empty for every area. */
+  public Optional<String> area() {
+    return Optional.ofNullable(area);
   }
 
   /** A rule granting {@code groups}. */
@@ -197,6 +230,9 @@ public final class RoleRule {
    * match wins over an undecidable value.
    */
   public Outcome evaluate(WorkloadIdentity identity) {
+    if (area != null && !area.equals(identity.area())) {
+      return Outcome.UNMATCHED;
+    }
     Outcome result = Outcome.UNMATCHED;
     for (String candidate : attribute.valuesOf(identity)) {
       if (candidate.length() > MAX_VALUE_LENGTH) {
@@ -265,18 +301,20 @@ public final class RoleRule {
         && match == other.match
         && value.equals(other.value)
         && effect == other.effect
-        && groups.equals(other.groups);
+        && groups.equals(other.groups)
+        && Objects.equals(area, other.area);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, attribute, match, value, effect, groups);
+    return Objects.hash(name, attribute, match, value, effect, groups, area);
   }
 
   @Override
   public String toString() {
     return name
         + ": "
+        + (area == null ? "" : "area '" + area + "' and ")
         + attribute
         + " "
         + match.name().toLowerCase(Locale.ROOT)

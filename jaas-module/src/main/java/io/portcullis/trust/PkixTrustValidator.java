@@ -249,6 +249,9 @@ public final class PkixTrustValidator implements TrustValidator {
      */
     private final Map<PublicKey, Set<X500Principal>> ownCas = new HashMap<>();
 
+    /** The subjects of the area's own CAs, to pass over chains no own CA can have issued. */
+    private final Set<X500Principal> ownSubjects = new HashSet<>();
+
     AreaState(TrustArea area, int memoSize) {
       this.area = area;
       this.memo = new CertificateMemo<>(memoSize);
@@ -266,6 +269,7 @@ public final class PkixTrustValidator implements TrustValidator {
         ownCas
             .computeIfAbsent(own.getPublicKey(), key -> new HashSet<>())
             .add(own.getSubjectX500Principal());
+        ownSubjects.add(own.getSubjectX500Principal());
       }
       this.constrainsUris =
           area.anchors().stream().anyMatch(NameSyntax::constrainsUris)
@@ -293,6 +297,14 @@ public final class PkixTrustValidator implements TrustValidator {
         boolean presentedConstrainUris) {
       if (anchorCertificates.contains(chain.get(0))) {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
+      }
+      if (!namesAnOwnCaAsIssuer(chain)) {
+        // A path through one of the area's CAs has a certificate that CA issued, and that one is
+        // presented. Without one the chain is another area's: it must not get this area's
+        // revocation or policy verdict (a hard-fail area would report another's leaf as of
+        // unknown status instead of "not ours").
+        return AreaOutcome.unrecognised(
+            "the chain names no CA of area " + area.name() + " as its issuer (it is another's)");
       }
       List<X509Certificate> presented = new ArrayList<>(chain);
       while (presented.size() > 1
@@ -371,6 +383,16 @@ public final class PkixTrustValidator implements TrustValidator {
       if (checks.isPresent()) {
         return AreaOutcome.rejected(checks.get());
       }
+      Optional<String> outside = area.scope().outside(path.get(0));
+      if (outside.isPresent()) {
+        return AreaOutcome.rejected(
+            TrustDecision.reject(
+                CoreMessage.OUTSIDE_AREA_SCOPE,
+                PathChecks.subject(path.get(0)),
+                outside.get(),
+                area.name(),
+                area.scope().describe()));
+      }
       Instant validUntil = anchorCert == null ? Instant.MAX : anchorCert.getNotAfter().toInstant();
       for (X509Certificate certificate : path) {
         Optional<String> denied = denyList.denies(certificate);
@@ -389,6 +411,15 @@ public final class PkixTrustValidator implements TrustValidator {
         validUntil = crls.nextRefresh();
       }
       return new AreaOutcome(TrustDecision.accept(area.name()), false, validUntil);
+    }
+
+    private boolean namesAnOwnCaAsIssuer(List<X509Certificate> chain) {
+      for (X509Certificate certificate : chain) {
+        if (ownSubjects.contains(certificate.getIssuerX500Principal())) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Whether a CA certificate of {@code path} (the leaf excepted) or its anchor is the area's. */

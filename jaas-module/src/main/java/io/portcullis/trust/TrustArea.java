@@ -23,13 +23,16 @@ import java.util.Optional;
  *     when given, only paths through one of them belong to the area
  * @param policy the checks on top of PKIX
  * @param revocation CRL checking and its failure mode
+ * @param scope the names the area may vouch for, whatever its CA signs ({@link NameScope#open()}
+ *     when it declares none)
  */
 public record TrustArea(
     String name,
     List<X509Certificate> anchors,
     List<X509Certificate> intermediates,
     TrustPolicy policy,
-    Revocation revocation) {
+    Revocation revocation,
+    NameScope scope) {
 
   public TrustArea {
     Objects.requireNonNull(name, "name");
@@ -37,12 +40,23 @@ public record TrustArea(
     intermediates = List.copyOf(intermediates);
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(revocation, "revocation");
+    Objects.requireNonNull(scope, "scope");
     if (name.isBlank()) {
       throw new IllegalArgumentException("a trust area needs a name");
     }
     if (anchors.isEmpty()) {
       throw new IllegalArgumentException("trust area " + name + " has no anchor");
     }
+  }
+
+  /** An area that declares no name scope. */
+  public TrustArea(
+      String name,
+      List<X509Certificate> anchors,
+      List<X509Certificate> intermediates,
+      TrustPolicy policy,
+      Revocation revocation) {
+    this(name, anchors, intermediates, policy, revocation, NameScope.open());
   }
 
   /** An area with the {@link TrustPolicy#defaults() default policy} and no revocation checking. */
@@ -113,10 +127,14 @@ public record TrustArea(
   }
 
   public TrustArea withPolicy(TrustPolicy newPolicy) {
-    return new TrustArea(name, anchors, intermediates, newPolicy, revocation);
+    return new TrustArea(name, anchors, intermediates, newPolicy, revocation, scope);
   }
 
   public TrustArea withRevocation(Revocation newRevocation) {
-    return new TrustArea(name, anchors, intermediates, policy, newRevocation);
+    return new TrustArea(name, anchors, intermediates, policy, newRevocation, scope);
+  }
+
+  public TrustArea withScope(NameScope newScope) {
+    return new TrustArea(name, anchors, intermediates, policy, revocation, newScope);
   }
 }

@@ -265,4 +265,41 @@ class ConfigParserTest {
         .extracting(TrustArea::name)
         .containsExactly("everyone", "payments");
   }
+
+  @Test
+  void anAreaDeclaresItsScope() throws Exception {
+    Map<String, String> p = base();
+    p.put(
+        "portcullis.area.payments.spiffe.prefixes",
+        "spiffe://corp/payments/, spiffe://corp/shared");
+    p.put("portcullis.area.payments.dns.subtrees", "payments.corp.example");
+    TrustArea area = parse(p).areas().get(0);
+    assertThat(area.scope().spiffePrefixes())
+        .extracting(Object::toString)
+        .containsExactly("spiffe://corp/payments", "spiffe://corp/shared");
+    assertThat(area.scope().dnsSubtrees()).containsExactly("payments.corp.example");
+
+    p.put("portcullis.area.payments.spiffe.prefixes", "https://corp/payments");
+    assertError(p, "PRTC0701E", "portcullis.area.payments.spiffe.prefixes");
+  }
+
+  @Test
+  void aRuleCombinesAnAreaWithAnAttribute() throws Exception {
+    Map<String, String> p = base();
+    p.put("portcullis.rule.admin.area", "payments");
+    p.put("portcullis.rule.admin.attribute", "uriSan");
+    p.put("portcullis.rule.admin.pattern", "spiffe://corp/payments/admin");
+    p.put("portcullis.rule.admin.groups", "admin");
+    RoleRule rule = parse(p).rules().rules().get(0);
+    assertThat(rule.area()).contains("payments");
+    assertThat(rule.attribute()).isEqualTo(Attribute.URI_SAN);
+
+    p.put("portcullis.rule.admin.area", " ");
+    assertError(p, "PRTC0206E", "admin");
+  }
+
+  @Test
+  void anAreaWithoutScopeIsOpen() throws Exception {
+    assertThat(parse(base()).areas().get(0).scope().isOpen()).isTrue();
+  }
 }

@@ -27,6 +27,10 @@ class IdentityReaderTest {
     assertThat(identity.sha256()).hasSize(64).matches("[0-9a-f]+");
     assertThat(identity.area()).isEmpty();
     assertThat(identity.inArea("payments").area()).isEqualTo("payments");
+    // One SPIFFE ID vouched for by two areas is two callers.
+    assertThat(identity.inArea("payments").uniqueName())
+        .isEqualTo("payments/spiffe://corp.example/orders")
+        .isNotEqualTo(identity.inArea("orders").uniqueName());
   }
 
   @Test

@@ -51,7 +51,7 @@ class PortcullisLoginModuleTest {
   }
 
   @Test
-  void chainFromCallbackAddsCallerAndGroupPrincipals() throws Exception {
+  void chainFromCallbackAddsCallerAreaAndGroupPrincipals() throws Exception {
     X509Certificate[] chain = AREA.clientLeaf("CN=r", "spiffe://corp/reader").chainArray();
     Subject subject = new Subject();
     PortcullisLoginModule module =
@@ -61,6 +61,7 @@ class PortcullisLoginModuleTest {
     assertThat(subject.getPrincipals())
         .containsExactlyInAnyOrder(
             new PortcullisPrincipal("spiffe://corp/reader", PortcullisPrincipal.Kind.CALLER),
+            new PortcullisPrincipal("payments", PortcullisPrincipal.Kind.AREA),
             new PortcullisPrincipal("reader", PortcullisPrincipal.Kind.GROUP));
     assertThat(module.logout()).isTrue();
     assertThat(subject.getPrincipals()).isEmpty();
@@ -81,7 +82,7 @@ class PortcullisLoginModuleTest {
             });
     assertThat(module.login()).isTrue();
     module.commit();
-    assertThat(subject.getPrincipals()).hasSize(2);
+    assertThat(subject.getPrincipals()).hasSize(3);
   }
 
   @Test

@@ -93,6 +93,29 @@ class RuleMatchingTest {
   }
 
   @Test
+  void aRuleWithAnAreaAppliesOnlyToCallersOfThatArea() throws PortcullisException {
+    WorkloadIdentity payments = identity("CN=a", "spiffe://corp/shared/api");
+    WorkloadIdentity orders =
+        IdentityReader.read(AREA.issue("CN=a").uriSan("spiffe://corp/shared/api").build())
+            .inArea("orders");
+    RoleRule admin =
+        grant(Attribute.URI_SAN, Match.EXACT, "spiffe://corp/shared/api").inArea("payments");
+    RoleRule quarantine =
+        RoleRule.deny("q", Attribute.URI_SAN, Match.GLOB, "spiffe://corp/shared/*")
+            .inArea("orders");
+
+    assertThat(admin.matches(payments)).isTrue();
+    assertThat(admin.matches(orders)).as("the same SPIFFE ID from another area").isFalse();
+    assertThat(new RoleRules(List.of(admin, quarantine)).evaluate(payments).groups())
+        .containsExactly("g");
+    RoleRules.Evaluation other = new RoleRules(List.of(admin, quarantine)).evaluate(orders);
+    assertThat(other.deniedBy()).contains(quarantine);
+    assertThat(other.groups()).isEmpty();
+    assertThat(admin.toString()).contains("area 'payments' and");
+    assertThatThrownBy(() -> admin.inArea(" ")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void denyOverridesGrantWhateverTheOrder() throws PortcullisException {
     WorkloadIdentity id = identity("CN=x", "spiffe://corp/payments/legacy");
     RoleRule grant = grant(Attribute.URI_SAN, Match.GLOB, "spiffe://corp/payments/*");

@@ -59,7 +59,30 @@ class AreaIsItsIssuingCaTest {
         validate(List.of(area("alpha", ALPHA), area("beta", BETA)), leafOf(ZETA, "z"));
     assertThat(decision.accepted()).as(decision.reason()).isFalse();
     assertThat(decision.messageId()).isEqualTo("PRTC0105E");
-    assertThat(decision.reason()).contains("does not run through a CA of area alpha");
+    assertThat(decision.reason()).contains("area alpha", "it is another's");
+  }
+
+  @Test
+  void anotherAreasLeafIsNotOursEvenWhereRevocationFailsHard() {
+    // With the root's CRL and its own, each area checks the whole chain and fails hard. Before,
+    // alpha ran zeta's leaf through its revocation check and reported "status unknown"
+    // (PRTC0119E) instead of "no area of ours" (PRTC0105E).
+    List<TrustArea> areas = new ArrayList<>();
+    for (Map.Entry<String, TestPki.Ca> area : Map.of("alpha", ALPHA, "beta", BETA).entrySet()) {
+      areas.add(
+          area(area.getKey(), area.getValue())
+              .withRevocation(
+                  new Revocation(
+                      RevocationMode.HARD_FAIL,
+                      false,
+                      CrlStore.of(List.of(area.getValue().crl(), ROOT.crl())))));
+    }
+    TrustDecision own = validate(areas, leafOf(ALPHA, "a"));
+    TrustDecision other = validate(areas, leafOf(ZETA, "z"));
+
+    assertThat(own.accepted()).as(own.reason()).isTrue();
+    assertThat(other.accepted()).isFalse();
+    assertThat(other.messageId()).as(other.reason()).isEqualTo("PRTC0105E");
   }
 
   @Test

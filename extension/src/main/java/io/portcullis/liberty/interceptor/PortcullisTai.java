@@ -173,7 +173,9 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
       groups.add("group:" + realm + "/" + group);
     }
     Hashtable<String, Object> credential = new Hashtable<>();
-    credential.put("com.ibm.wsspi.security.cred.uniqueId", "user:" + realm + "/" + principal);
+    // The same SPIFFE ID vouched for by two areas is two users (WorkloadIdentity.uniqueName).
+    credential.put(
+        "com.ibm.wsspi.security.cred.uniqueId", "user:" + realm + "/" + ok.identity().uniqueName());
     credential.put("com.ibm.wsspi.security.cred.securityName", principal);
     credential.put("com.ibm.wsspi.security.cred.realm", realm);
     credential.put("com.ibm.wsspi.security.cred.groups", groups);

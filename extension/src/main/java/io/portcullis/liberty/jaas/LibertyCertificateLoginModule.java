@@ -180,20 +180,22 @@ public final class LibertyCertificateLoginModule implements LoginModule {
   private Hashtable<String, Object> credential(Subject scratch, X509Certificate leaf)
       throws LoginException {
     String principal = null;
+    String area = null;
     List<String> groups = new ArrayList<>();
     for (PortcullisPrincipal p : scratch.getPrincipals(PortcullisPrincipal.class)) {
-      if (p.kind() == PortcullisPrincipal.Kind.CALLER) {
-        principal = p.name();
-      } else {
-        groups.add("group:" + realm + "/" + p.name());
+      switch (p.kind()) {
+        case CALLER -> principal = p.name();
+        case AREA -> area = p.name();
+        case GROUP -> groups.add("group:" + realm + "/" + p.name());
       }
     }
-    if (principal == null) {
+    if (principal == null || area == null) {
       throw new LoginException(CoreMessage.MODULE_UNUSABLE.format("no caller principal"));
     }
     groups.sort(null);
     Hashtable<String, Object> credential = new Hashtable<>();
-    credential.put(UNIQUE_ID, "user:" + realm + "/" + principal);
+    // The same SPIFFE ID vouched for by two areas is two users (WorkloadIdentity.uniqueName).
+    credential.put(UNIQUE_ID, "user:" + realm + "/" + area + "/" + principal);
     credential.put(SECURITY_NAME, principal);
     credential.put(REALM, realm);
     credential.put(GROUPS, groups);

@@ -1,0 +1,129 @@
+package io.portcullis.trust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.testing.TestPki;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An area vouches only for its own names, whatever its CA signs: a caller whose SPIFFE ID or DNS
+ * name lies outside the area's declared scope is refused with {@code PRTC0145E}, even when the
+ * area's own intermediate signed it (finding 3: a zeta-signed {@code spiffe://corp/alpha/admin} was
+ * accepted as zeta).
+ */
+class AreaScopeTest {
+  private static final TestPki.Ca ROOT = TestPki.root("CN=Corp Root");
+  private static final TestPki.Ca ALPHA = ROOT.intermediate("CN=alpha area");
+  private static final TestPki.Ca ZETA = ROOT.intermediate("CN=zeta area");
+
+  private static TrustArea area(String name, TestPki.Ca ca, List<String> ids, List<String> dns)
+      throws PortcullisException {
+    return new TrustArea(name, List.of(ROOT.certificate()), List.of(ca.certificate()))
+        .withScope(NameScope.of(ids, dns));
+  }
+
+  private static List<TrustArea> scopedAreas() throws PortcullisException {
+    return List.of(
+        area("alpha", ALPHA, List.of("spiffe://corp/alpha"), List.of("alpha.corp.example")),
+        area("zeta", ZETA, List.of("spiffe://corp/zeta/"), List.of()));
+  }
+
+  private static TrustDecision validate(List<TrustArea> areas, List<X509Certificate> chain) {
+    return new PkixTrustValidator(areas, Clock.systemUTC()).validate(chain, Purpose.CLIENT);
+  }
+
+  private static List<X509Certificate> leaf(TestPki.Ca ca, String uri, String... dns) {
+    TestPki.CertBuilder builder = ca.issue("CN=w").uriSan(uri).clientAuth();
+    for (String name : dns) {
+      builder.dnsSan(name);
+    }
+    return builder.issueLeaf().chain();
+  }
+
+  @Test
+  void anotherAreasSpiffeIdSignedByThisAreasCaIsRefused() throws PortcullisException {
+    TrustDecision decision = validate(scopedAreas(), leaf(ZETA, "spiffe://corp/alpha/admin"));
+
+    assertThat(decision.accepted()).as(decision.reason()).isFalse();
+    assertThat(decision.messageId()).isEqualTo("PRTC0145E");
+    assertThat(decision.reason())
+        .contains("names the URI spiffe://corp/alpha/admin")
+        .contains("trust area zeta (spiffe://corp/zeta)");
+  }
+
+  @Test
+  void namesInsideTheScopeAreAccepted() throws PortcullisException {
+    TrustDecision alpha =
+        validate(scopedAreas(), leaf(ALPHA, "spiffe://corp/alpha/api", "api.alpha.corp.example"));
+    TrustDecision zeta = validate(scopedAreas(), leaf(ZETA, "spiffe://corp/zeta/batch/1"));
+    TrustDecision prefixItself = validate(scopedAreas(), leaf(ZETA, "spiffe://corp/zeta"));
+
+    assertThat(alpha.accepted()).as(alpha.reason()).isTrue();
+    assertThat(alpha.area()).isEqualTo("alpha");
+    assertThat(zeta.accepted()).as(zeta.reason()).isTrue();
+    assertThat(prefixItself.accepted()).as(prefixItself.reason()).isTrue();
+  }
+
+  @Test
+  void aPrefixMatchesWholePathSegmentsOnly() throws PortcullisException {
+    for (String id :
+        List.of("spiffe://corp/zetax/api", "spiffe://corp/zet", "spiffe://other/zeta/api")) {
+      TrustDecision decision = validate(scopedAreas(), leaf(ZETA, id));
+      assertThat(decision.messageId()).as(id).isEqualTo("PRTC0145E");
+    }
+  }
+
+  @Test
+  void dnsNamesMustLieInTheAreasSubtreesAndAnAreaWithoutSubtreesTakesNone()
+      throws PortcullisException {
+    TrustDecision outside =
+        validate(scopedAreas(), leaf(ALPHA, "spiffe://corp/alpha/api", "api.zeta.corp.example"));
+    TrustDecision suffixTrick =
+        validate(scopedAreas(), leaf(ALPHA, "spiffe://corp/alpha/api", "evilalpha.corp.example"));
+    TrustDecision noSubtrees =
+        validate(scopedAreas(), leaf(ZETA, "spiffe://corp/zeta/api", "zeta.corp.example"));
+
+    assertThat(outside.messageId()).isEqualTo("PRTC0145E");
+    assertThat(outside.reason()).contains("the DNS name api.zeta.corp.example");
+    assertThat(suffixTrick.messageId()).isEqualTo("PRTC0145E");
+    assertThat(noSubtrees.messageId()).isEqualTo("PRTC0145E");
+  }
+
+  @Test
+  void aUriThatIsNoValidSpiffeIdIsOutsideEveryScope() throws PortcullisException {
+    for (String uri :
+        List.of(
+            "https://corp/alpha/api",
+            "spiffe://corp/alpha/../zeta/admin",
+            "spiffe://corp/alpha//api",
+            "SPIFFE://corp/alpha/api")) {
+      TrustDecision decision = validate(scopedAreas(), leaf(ALPHA, uri));
+      assertThat(decision.accepted()).as(uri).isFalse();
+    }
+  }
+
+  @Test
+  void anOpenAreaIsBoundOnlyByItsCa() {
+    TrustArea open =
+        new TrustArea("zeta", List.of(ROOT.certificate()), List.of(ZETA.certificate()));
+
+    TrustDecision decision = validate(List.of(open), leaf(ZETA, "spiffe://corp/alpha/admin"));
+
+    assertThat(open.scope().isOpen()).isTrue();
+    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+  }
+
+  @Test
+  void aPrefixThatIsNoSpiffeIdIsRefusedWhenTheScopeIsMade() {
+    assertThatThrownBy(() -> NameScope.of(List.of("https://corp/alpha"), List.of()))
+        .isInstanceOf(PortcullisException.class)
+        .hasMessageStartingWith("PRTC0201E");
+    assertThatThrownBy(() -> NameScope.of(List.of("spiffe://corp/a/../b"), List.of()))
+        .isInstanceOf(PortcullisException.class);
+  }
+}
