@@ -217,6 +217,9 @@ final class Ceremony {
         });
   }
 
+  /** The DNS subtree an area without DNS names is constrained to: nothing can be named in it. */
+  static final String NO_DNS = "invalid";
+
   private X509Certificate intermediate(AreaSpec spec, KeyPair keys, RootKey rootKey, Instant now)
       throws PortcullisException {
     try {
@@ -257,6 +260,21 @@ final class Ceremony {
       for (String subtree : spec.dnsSubtrees()) {
         permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, subtree)));
       }
+      if (spec.dnsSubtrees().isEmpty()) {
+        // No DNS names of its own: without a DNS subtree every DNS name would be permitted. The
+        // reserved TLD "invalid" (RFC 6761) stands for "none".
+        permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, NO_DNS)));
+      }
+      // Subjects: O=<CA name>, OU=<area>, as the CA writes its leaves. A leaf the area's key
+      // signs with another organisation or area in its DN (to match dn.O / dn.OU rules) fails
+      // every RFC 5280 validator.
+      permitted.add(
+          new GeneralSubtree(
+              new GeneralName(
+                  new X500NameBuilder(BCStyle.INSTANCE)
+                      .addRDN(BCStyle.O, config.name())
+                      .addRDN(BCStyle.OU, spec.name())
+                      .build())));
       builder.addExtension(
           Extension.nameConstraints,
           true,

@@ -132,7 +132,8 @@ class CeremonyTest {
         .extracting(GeneralSubtree::getBase)
         .containsExactly(
             new GeneralName(GeneralName.uniformResourceIdentifier, "corp.example"),
-            new GeneralName(GeneralName.dNSName, "payments.corp.example"));
+            new GeneralName(GeneralName.dNSName, "payments.corp.example"),
+            new GeneralName(new org.bouncycastle.asn1.x500.X500Name("O=Corp,OU=payments")));
     assertThat(area.maxLeafLifetime()).isEqualTo(Duration.ofDays(7));
     assertThatThrownBy(
             () ->

@@ -3,6 +3,7 @@ package io.portcullis.ca;
 import static io.portcullis.ca.IssuanceTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.keys.KeyType;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustDecision;
@@ -133,6 +134,12 @@ class StateAndValidationTest {
 
   private X509Certificate forge(
       PrivateKey areaKey, X509Certificate intermediate, String uri, String dns) throws Exception {
+    return forge(areaKey, intermediate, "O=Corp,OU=payments", uri, dns);
+  }
+
+  private X509Certificate forge(
+      PrivateKey areaKey, X509Certificate intermediate, String subject, String uri, String dns)
+      throws Exception {
     KeyPair keys = CaFixture.p256();
     Instant now = f.clock.instant();
     var builder =
@@ -141,7 +148,7 @@ class StateAndValidationTest {
             BigInteger.valueOf(now.toEpochMilli()),
             Date.from(now.minusSeconds(60)),
             Date.from(now.plus(Duration.ofHours(1))),
-            new X500Name("O=Corp"),
+            new X500Name(subject),
             keys.getPublic());
     GeneralNames names =
         dns == null
@@ -157,6 +164,57 @@ class StateAndValidationTest {
     return new JcaX509CertificateConverter()
         .getCertificate(
             builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(areaKey)));
+  }
+
+  @Test
+  void anAreaKeyCannotSignAnotherOrganisationOrAreaIntoTheSubject() throws Exception {
+    // dn.O / dn.OU rules read the subject: the intermediate permits only O=Corp, OU=payments.
+    // (No host-like CN here: the JDK checks such a CN against the DNS constraints too.)
+    PrivateKey areaKey =
+        Pem.privateKey(Files.readString(f.dir.resolve("areas/payments/ca-key.pem")));
+    X509Certificate intermediate = f.ca.area("payments").certificate();
+    PkixTrustValidator validator = new PkixTrustValidator(f.ca.trustAreas(), f.clock);
+    String id = "spiffe://corp.example/payments/x";
+
+    for (String subject : List.of("O=Corp,OU=orders", "O=Evil,OU=payments", "O=Corp")) {
+      X509Certificate spoofed = forge(areaKey, intermediate, subject, id, null);
+      TrustDecision decision = validator.validate(List.of(spoofed, intermediate), Purpose.CLIENT);
+      assertThat(decision.accepted()).as(subject).isFalse();
+    }
+    X509Certificate own = forge(areaKey, intermediate, "O=Corp,OU=payments", id, null);
+    assertThat(validator.validate(List.of(own, intermediate), Purpose.CLIENT).accepted()).isTrue();
+  }
+
+  @Test
+  void anAreaWithoutDnsNamesCanSignNone() throws Exception {
+    f.ca.createArea(
+        AreaSpec.of(
+            "orders",
+            "spiffe://corp.example/orders/",
+            List.of(),
+            Duration.ofDays(7),
+            KeyType.P256,
+            Duration.ofDays(1825)),
+        RootKey.open(f.rootKeySpec),
+        "root-ceremony");
+    PrivateKey areaKey = Pem.privateKey(Files.readString(f.dir.resolve("areas/orders/ca-key.pem")));
+    X509Certificate intermediate = f.ca.area("orders").certificate();
+    // Only the root's validation: no area scope, so the intermediate's constraint alone decides.
+    PkixTrustValidator validator =
+        new PkixTrustValidator(
+            List.of(
+                new io.portcullis.trust.TrustArea(
+                    "orders", List.of(f.ca.rootCertificate()), List.of(intermediate))),
+            f.clock);
+    String subject = "O=Corp,OU=orders";
+    String id = "spiffe://corp.example/orders/x";
+
+    X509Certificate plain = forge(areaKey, intermediate, subject, id, null);
+    X509Certificate withDns = forge(areaKey, intermediate, subject, id, "www.corp.example");
+    assertThat(validator.validate(List.of(plain, intermediate), Purpose.CLIENT).accepted())
+        .isTrue();
+    assertThat(validator.validate(List.of(withDns, intermediate), Purpose.CLIENT).accepted())
+        .isFalse();
   }
 
   @Test
