@@ -107,6 +107,21 @@ public final class CertificateAuthority {
     return ctx.store.dir();
   }
 
+  /** The root certificate's PEM file in the state directory. */
+  public Path rootCertificateFile() {
+    return ctx.store.rootCertFile();
+  }
+
+  /** Area {@code area}'s intermediate certificate's PEM file in the state directory. */
+  public Path areaCertificateFile(String area) {
+    return ctx.store.areaCertFile(area);
+  }
+
+  /** The published CRL (DER) of area {@code name}, or the root's for {@code "root"}. */
+  public Path crlFile(String name) {
+    return ctx.store.crlFile(name);
+  }
+
   /**
    * Ceremony step: creates area {@code spec.name()}, its intermediate (pathLen 0, name constraints:
    * the trust domain's URIs and the DNS subtrees) signed by the root key, and its first (empty)

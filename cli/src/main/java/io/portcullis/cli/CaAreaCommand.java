@@ -111,11 +111,7 @@ final class CaAreaCommand implements Runnable {
     int run() throws PortcullisException {
       CertificateAuthority ca = open();
       X509CRL crl = ca.retireArea(name, rootKey.open(ca.rootKeyLocation()), operator);
-      info(
-          CaMessage.AREA_RETIRED_DONE,
-          name,
-          ca.directory().resolve("crl/root.crl"),
-          crl.getNextUpdate().toInstant());
+      info(CaMessage.AREA_RETIRED_DONE, name, ca.crlFile("root"), crl.getNextUpdate().toInstant());
       return 0;
     }
   }
@@ -157,29 +153,26 @@ final class CaAreaCommand implements Runnable {
     @Override
     int run() throws PortcullisException {
       CertificateAuthority ca = open();
-      Path dir = ca.directory().toAbsolutePath();
-      Path rootCrl = dir.resolve("crl/root.crl");
+      Path rootCrl = ca.crlFile("root").toAbsolutePath();
+      boolean hasRootCrl = Files.exists(rootCrl);
       for (Area area : ca.areas()) {
         if (area.retired() || !(names.isEmpty() || names.contains(area.name()))) {
           continue;
         }
         StringBuilder xml = new StringBuilder("<trustArea");
         attribute(xml, "name", area.name());
-        attribute(xml, "anchors", dir.resolve("root/root.pem").toString());
-        attribute(xml, "intermediates", dir.resolve("areas/" + area.name() + "/ca.pem").toString());
+        attribute(xml, "anchors", ca.rootCertificateFile().toAbsolutePath().toString());
+        attribute(
+            xml, "intermediates", ca.areaCertificateFile(area.name()).toAbsolutePath().toString());
         attribute(xml, "spiffePrefixes", area.uriPrefix());
         if (!area.dnsSubtrees().isEmpty()) {
           attribute(xml, "dnsSubtrees", String.join(", ", area.dnsSubtrees()));
         }
         // Only CRLs that exist: a hard-fail area pointed at a missing file refuses every caller.
-        Path areaCrl = dir.resolve("crl/" + area.name() + ".crl");
+        Path areaCrl = ca.crlFile(area.name()).toAbsolutePath();
         if (Files.exists(areaCrl)) {
-          List<Path> crls = new ArrayList<>(List.of(areaCrl));
-          if (Files.exists(rootCrl)) {
-            crls.add(rootCrl);
-          }
-          attribute(xml, "crl", String.join(", ", crls.stream().map(Path::toString).toList()));
-          if (Files.exists(rootCrl)) {
+          attribute(xml, "crl", hasRootCrl ? areaCrl + ", " + rootCrl : areaCrl.toString());
+          if (hasRootCrl) {
             attribute(xml, "revocationScope", "chain");
           }
           if (crlRefresh != null) {

@@ -39,11 +39,7 @@ final class CaCrlCommand extends CaSupport {
                   ? CertificateAuthority.DEFAULT_ROOT_CRL_VALIDITY
                   : duration("validity", validity),
               operator);
-      info(
-          CaMessage.CRL_PUBLISHED,
-          "root",
-          ca.directory().resolve("crl/root.crl"),
-          crl.getNextUpdate().toInstant());
+      info(CaMessage.CRL_PUBLISHED, "root", ca.crlFile("root"), crl.getNextUpdate().toInstant());
       return 0;
     }
     for (var each : ca.areas()) {
@@ -58,7 +54,7 @@ final class CaCrlCommand extends CaSupport {
         info(
             CaMessage.CRL_PUBLISHED,
             each.name(),
-            ca.directory().resolve("crl/" + each.name() + ".crl"),
+            ca.crlFile(each.name()),
             crl.getNextUpdate().toInstant());
       }
     }

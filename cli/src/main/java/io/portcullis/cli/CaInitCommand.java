@@ -60,11 +60,7 @@ final class CaInitCommand extends CaSupport {
     CertificateAuthority ca =
         CertificateAuthority.init(
             dir, caSpec, keySpec, operator, Clock.systemUTC(), new SecureRandom());
-    info(
-        CaMessage.CA_CREATED,
-        ca.directory(),
-        keySpec.describe(),
-        ca.directory().resolve("root/root.pem"));
+    info(CaMessage.CA_CREATED, ca.directory(), keySpec.describe(), ca.rootCertificateFile());
     return 0;
   }
 }

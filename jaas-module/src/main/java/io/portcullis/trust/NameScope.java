@@ -90,20 +90,25 @@ public record NameScope(List<SpiffeId> spiffePrefixes, List<String> dnsSubtrees)
     } catch (CertificateParsingException e) {
       return Optional.of("an unreadable subjectAltName");
     }
-    PKIXNameConstraintValidator dns = dnsValidator();
+    PKIXNameConstraintValidator dns = null;
     for (SubjectAltNames.Name name : names) {
       if (name.type() == GeneralName.uniformResourceIdentifier && !inSpiffePrefixes(name.value())) {
         return Optional.of("the URI " + name.value());
       }
-      if (name.type() == GeneralName.dNSName && !inDnsSubtrees(dns, name.value())) {
-        return Optional.of("the DNS name " + name.value());
+      if (name.type() == GeneralName.dNSName) {
+        if (dns == null) {
+          dns = dnsValidator();
+        }
+        if (!inDnsSubtrees(dns, name.value())) {
+          return Optional.of("the DNS name " + name.value());
+        }
       }
     }
     return Optional.empty();
   }
 
-  private boolean inSpiffePrefixes(Object value) {
-    if (!(value instanceof String uri) || !SpiffeId.looksLikeSpiffe(uri)) {
+  private boolean inSpiffePrefixes(String uri) {
+    if (!SpiffeId.looksLikeSpiffe(uri)) {
       return false;
     }
     SpiffeId id;
@@ -135,10 +140,10 @@ public record NameScope(List<SpiffeId> spiffePrefixes, List<String> dnsSubtrees)
     return validator;
   }
 
-  private boolean inDnsSubtrees(PKIXNameConstraintValidator validator, Object value) {
+  private boolean inDnsSubtrees(PKIXNameConstraintValidator validator, String name) {
     // No DNS subtree of one's own means no DNS name at all (an empty permitted set would be read
     // as "no constraint" by the validator).
-    if (dnsSubtrees.isEmpty() || !(value instanceof String name) || name.isEmpty()) {
+    if (dnsSubtrees.isEmpty() || name.isEmpty()) {
       return false;
     }
     try {
