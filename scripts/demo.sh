@@ -12,7 +12,8 @@ wlp=$demo/wlp
 server=$wlp/usr/servers/portcullis-demo
 pki=$server/resources/security
 https_port=${PORTCULLIS_DEMO_HTTPS_PORT:-9443}
-http_port=${PORTCULLIS_DEMO_HTTP_PORT:-9080}
+# Plain HTTP stays closed (mtls.xml) unless this names a port.
+http_port=${PORTCULLIS_DEMO_HTTP_PORT:-}
 
 command -v unzip >/dev/null || .ci/install-packages.sh
 
@@ -39,6 +40,10 @@ echo "==> Writing a fresh dev PKI to $pki"
 java -jar cli/target/portcullis.jar dev-pki --out "$pki" >/dev/null
 
 cp liberty-config/*.xml "$server/"
+http_endpoint=""
+if [ -n "$http_port" ]; then
+  http_endpoint="  <httpEndpoint id=\"defaultHttpEndpoint\" httpPort=\"$http_port\"/>"
+fi
 cp sample-app/target/portcullis-sample.war "$server/apps/"
 cat > "$server/server.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
@@ -46,9 +51,9 @@ cat > "$server/server.xml" <<XML
   <include location="portcullis-features.xml"/>
   <variable name="portcullis.pki.dir" value="\${server.config.dir}/resources/security"/>
   <variable name="portcullis.http.host" value="localhost"/>
-  <variable name="default.http.port" value="$http_port"/>
   <variable name="default.https.port" value="$https_port"/>
   <include location="mtls.xml"/>
+$http_endpoint
   <include location="portcullis-dev.xml"/>
   <include location="sample-app.xml"/>
 </server>
@@ -90,8 +95,13 @@ In another terminal:
   # reports it after the fact: "stream 1 was not closed cleanly" or "Empty reply from server")
   curl --cacert root.pem $url/whoami
 
-  # plain HTTP: refused with 401 (PRTC0301E in the log)
-  curl -i http://localhost:$http_port/portcullis-sample/api/whoami
+$(if [ -n "$http_port" ]; then
+  echo "  # plain HTTP (opened by PORTCULLIS_DEMO_HTTP_PORT): refused with 401 (PRTC0301E in the log)"
+  echo "  curl -i http://localhost:$http_port/portcullis-sample/api/whoami"
+else
+  echo "  # plain HTTP is closed; PORTCULLIS_DEMO_HTTP_PORT=9080 ./scripts/demo.sh opens it to show"
+  echo "  # that it refuses everyone (401, PRTC0301E in the log)"
+fi)
 
 Server log: $log
 Press Ctrl-C to stop the server.

@@ -1,9 +1,11 @@
 package io.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.testing.TestPki;
 import java.io.File;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,6 +205,39 @@ class AdaptersIT {
     }
     assertThat(ItServer.awaitLogLine(mark, "PRTC0313E", JAAS + "/api/whoami", "PRTC0118E"))
         .isPresent();
+  }
+
+  @Test
+  void noAdapterMintsACookieThatStandsInForACertificate() throws Exception {
+    for (String path : PATHS) {
+      String whoami = path + "/api/whoami";
+      HttpResponse<String> first = MtlsClient.devClient("writer").get(ItServer.https(whoami));
+      assertThat(first.statusCode()).as(path).isEqualTo(200);
+      List<String> cookies =
+          first.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0]).toList();
+      // No single sign-on token on any path: Liberty's certificate login would mint one for the
+      // JAAS path unless the caller's credentials or the configuration forbid it.
+      assertThat(cookies).as(path).noneMatch(c -> c.startsWith("LtpaToken"));
+      // Every cookie the first answer set, plus a session cookie an attacker guesses.
+      String cookieHeader =
+          String.join("; ", cookies) + (cookies.isEmpty() ? "" : "; ") + "JSESSIONID=guess";
+
+      HttpResponse<String> overHttp =
+          MtlsClient.anonymous().get(ItServer.http(whoami), "Cookie", cookieHeader);
+      assertThat(overHttp.statusCode()).as(path + " over HTTP").isIn(401, 403);
+      assertThat(overHttp.body()).as(path + " over HTTP").doesNotContain(WRITER);
+      assertThatThrownBy(
+              () -> MtlsClient.anonymous().get(ItServer.https(whoami), "Cookie", cookieHeader))
+          .as(path + " over HTTPS without a certificate")
+          .isInstanceOf(IOException.class);
+      HttpResponse<String> asReader =
+          MtlsClient.devClient("reader").get(ItServer.https(whoami), "Cookie", cookieHeader);
+      assertThat(asReader.body()).as(path + " beside another certificate").doesNotContain(WRITER);
+      HttpResponse<String> write =
+          MtlsClient.devClient("reader")
+              .post(ItServer.https(path + "/api/orders"), "stolen", "Cookie", cookieHeader);
+      assertThat(write.statusCode()).as(path + " write with the writer's cookies").isEqualTo(403);
+    }
   }
 
   private static TestPki.Leaf leaf(String subject, String spiffeId) {

@@ -66,6 +66,14 @@ public final class LibertyCertificateLoginModule implements LoginModule {
   static final String GROUPS = "com.ibm.wsspi.security.cred.groups";
   static final String CACHE_KEY = "com.ibm.wsspi.security.cred.cacheKey";
   static final String USER_ID = "com.ibm.wsspi.security.cred.userId";
+
+  /**
+   * Liberty's internal credential flag (AuthenticationConstants) that keeps it from minting an
+   * LtpaToken2 cookie for this login; its SPNEGO and OpenID Connect clients set it the same way.
+   * Without it the certificate login answers with a single sign-on cookie (measured: AdaptersIT).
+   */
+  static final String NO_SSO_COOKIE = "com.ibm.ws.authentication.internal.sso.disable.ltpa.cookie";
+
   private static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
   private static final Logger LOG = Logger.getLogger(LibertyCertificateLoginModule.class.getName());
 
@@ -127,7 +135,7 @@ public final class LibertyCertificateLoginModule implements LoginModule {
               request == null ? "?" : request.getRequestURI(), e.getMessage()));
       throw e;
     }
-    sharedState.put(PROPERTIES_KEY, credential(scratch, chain[0]));
+    sharedState.put(PROPERTIES_KEY, credential(realm, scratch, chain[0]));
     succeeded = true;
     return true;
   }
@@ -177,7 +185,11 @@ public final class LibertyCertificateLoginModule implements LoginModule {
     }
   }
 
-  private Hashtable<String, Object> credential(Subject scratch, X509Certificate leaf)
+  /**
+   * The hashtable Liberty's {@code hashtable} login module turns into the caller's subject, from
+   * the principals the core module put in {@code scratch}.
+   */
+  static Hashtable<String, Object> credential(String realm, Subject scratch, X509Certificate leaf)
       throws LoginException {
     String principal = null;
     String area = null;
@@ -200,6 +212,8 @@ public final class LibertyCertificateLoginModule implements LoginModule {
     credential.put(REALM, realm);
     credential.put(GROUPS, groups);
     credential.put(CACHE_KEY, "portcullis-jaas:" + fingerprint(leaf));
+    // Every request is identified by its own certificate: no cookie may stand in for one.
+    credential.put(NO_SSO_COOKIE, Boolean.TRUE);
     return credential;
   }
 
