@@ -1,9 +1,13 @@
 package io.portcullis;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /** Background threads that never keep a JVM (or a Liberty server) from stopping. */
 public final class Daemons {
@@ -16,6 +20,22 @@ public final class Daemons {
    */
   public static ExecutorService pool(String name) {
     return Executors.newCachedThreadPool(daemon(name));
+  }
+
+  /**
+   * {@code threads} daemon threads called {@code name} with room for {@code queue} waiting tasks;
+   * past that, {@code execute} throws {@link java.util.concurrent.RejectedExecutionException}
+   * rather than letting work pile up without bound.
+   */
+  public static ExecutorService boundedPool(String name, int threads, int queue) {
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        1,
+        TimeUnit.MINUTES,
+        queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue),
+        daemon(name),
+        new ThreadPoolExecutor.AbortPolicy());
   }
 
   /** A single-thread scheduler whose thread is a daemon called {@code name}. */

@@ -112,7 +112,13 @@ public enum CaMessage implements MessageId {
   /** The root key file {0} is present on this machine; it should be offline between ceremonies. */
   ROOT_KEY_PRESENT("PRTC0458W"),
   /** Serving the CA on https://{0}:{1}/ for {2}: POST /v1/issue (join token), POST /v1/renew... */
-  SERVING("PRTC0459I");
+  SERVING("PRTC0459I"),
+  /**
+   * The CA server turns {0} away for {1} s: it sent {2} requests the CA refused within a minute.
+   */
+  CLIENT_LIMITED("PRTC0460W"),
+  /** The CA server is busy: all {0} issuance slots are taken. CRLs are still served. */
+  SERVER_BUSY("PRTC0461W");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog("io.portcullis.ca.CaMessages", CaMessage.class, "PRTC04\\d{2}[IWE]");

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.identity.IdentityReader;
 import java.io.IOException;
@@ -20,9 +21,11 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -40,28 +43,113 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * </ul>
  *
  * Answers are JSON: {@code {"chain": PEM, "sha256": ..., "previous": ...}} or {@code {"messageId":
- * ..., "message": ...}} with status 400 (bad request) or 403 (refused). The server asks every
+ * ..., "message": ...}} with status 400 (bad request), 403 (refused), 429 (this client was refused
+ * too often, with {@code Retry-After}) or 503 (every issuance slot busy). The server asks every
  * client for a certificate and validates it against the CA root; the renewal endpoint refuses
  * requests without one.
+ *
+ * <p>It holds up against slow and hostile clients within its {@link Limits}: every request has a
+ * deadline from its first byte (TLS handshake included) to its answer, a bounded worker pool takes
+ * the requests, issuance and renewal may occupy only some of the workers so that CRLs are always
+ * served, and a client whose requests keep being refused is answered 429 before it reaches the CA's
+ * lock or its audit log.
  */
 public final class CaServer implements AutoCloseable {
   private static final int MAX_BODY = 64 * 1024;
+  private static final Logger LOG = Logger.getLogger(CaServer.class.getName());
+
+  /** The JDK server's process-wide deadlines (seconds), read when its first server is created. */
+  private static final List<String> DEADLINE_PROPERTIES =
+      List.of(
+          "sun.net.httpserver.maxReqTime",
+          "sun.net.httpserver.maxRspTime",
+          "sun.net.httpserver.idleInterval");
+
+  /**
+   * What {@code ca serve} gives any one request and client.
+   *
+   * @param requestTimeout the longest a request may take from its first byte (the TLS handshake
+   *     included) until its answer starts, and the answer to be sent; idle connections are closed
+   *     after it too. The JDK's HTTP server reads it once per process, when its first server is
+   *     made: a JVM that ran one before keeps that one's deadlines.
+   * @param workers threads that handle requests
+   * @param queue requests that may wait for a worker; beyond that, new connections are closed
+   * @param issuanceSlots how many workers may work on issuance or renewal at once (fewer than
+   *     {@code workers}, so that CRLs are served while the CA is busy)
+   * @param refusalsPerMinute refused requests per client address and minute before it is answered
+   *     429 without reaching the CA
+   */
+  public record Limits(
+      Duration requestTimeout, int workers, int queue, int issuanceSlots, int refusalsPerMinute) {
+    public Limits {
+      Objects.requireNonNull(requestTimeout, "requestTimeout");
+      if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0
+          || workers < 2
+          || queue < 0
+          || issuanceSlots < 1
+          || issuanceSlots >= workers
+          || refusalsPerMinute < 1) {
+        throw new IllegalArgumentException(
+            "CA server limits out of range (timeout >= 1 s, workers >= 2, queue >= 0,"
+                + " 1 <= issuanceSlots < workers, refusalsPerMinute >= 1): "
+                + requestTimeout
+                + ", "
+                + workers
+                + ", "
+                + queue
+                + ", "
+                + issuanceSlots
+                + ", "
+                + refusalsPerMinute);
+      }
+    }
+
+    /**
+     * 10 s per request, four workers per core (at least 4), 64 waiting, half the workers for
+     * issuance, 20 refusals per client and minute.
+     */
+    public static Limits forThisMachine() {
+      int workers = Math.max(4, 4 * Runtime.getRuntime().availableProcessors());
+      return new Limits(Duration.ofSeconds(10), workers, 64, workers / 2, 20);
+    }
+
+    /** These limits with another request timeout and refusal rate (the CLI's options). */
+    public Limits with(Duration timeout, int refusals) {
+      return new Limits(timeout, workers, queue, issuanceSlots, refusals);
+    }
+  }
 
   private final CertificateAuthority ca;
   private final HttpsServer server;
   private final ExecutorService executor;
+  private final Limits limits;
+  private final Semaphore issuance;
+  private final RefusalLimiter refusals;
   private final ObjectMapper json = new ObjectMapper();
 
-  private CaServer(CertificateAuthority ca, HttpsServer server, ExecutorService executor) {
+  private CaServer(
+      CertificateAuthority ca, HttpsServer server, ExecutorService executor, Limits limits) {
     this.ca = ca;
     this.server = server;
     this.executor = executor;
+    this.limits = limits;
+    this.issuance = new Semaphore(limits.issuanceSlots());
+    this.refusals = new RefusalLimiter(limits.refusalsPerMinute(), System::nanoTime);
+  }
+
+  /** Starts serving {@code ca} on {@code address} with {@code tls} within this machine's limits. */
+  public static CaServer start(CertificateAuthority ca, InetSocketAddress address, SSLContext tls)
+      throws IOException {
+    return start(ca, address, tls, Limits.forThisMachine());
   }
 
   /** Starts serving {@code ca} on {@code address} with {@code tls} (see {@link CaTls}). */
-  public static CaServer start(CertificateAuthority ca, InetSocketAddress address, SSLContext tls)
+  public static CaServer start(
+      CertificateAuthority ca, InetSocketAddress address, SSLContext tls, Limits limits)
       throws IOException {
     Objects.requireNonNull(ca, "ca");
+    Objects.requireNonNull(limits, "limits");
+    applyDeadlines(limits.requestTimeout());
     HttpsServer server = HttpsServer.create(address, 64);
     server.setHttpsConfigurator(
         new HttpsConfigurator(tls) {
@@ -75,14 +163,26 @@ public final class CaServer implements AutoCloseable {
             params.setSSLParameters(ssl);
           }
         });
-    ExecutorService executor = Executors.newFixedThreadPool(2);
+    // Bounded: past the queue the JDK server closes the new connection instead of queueing it.
+    ExecutorService executor =
+        Daemons.boundedPool("portcullis-ca-serve", limits.workers(), limits.queue());
     server.setExecutor(executor);
-    CaServer caServer = new CaServer(ca, server, executor);
+    CaServer caServer = new CaServer(ca, server, executor, limits);
     server.createContext("/v1/issue", caServer.guarded(caServer::issue));
     server.createContext("/v1/renew", caServer.guarded(caServer::renew));
     server.createContext("/crl/", caServer.guarded(caServer::crl));
     server.start();
     return caServer;
+  }
+
+  /** Sets the JDK server's deadlines to {@code timeout} where the process has not set its own. */
+  private static synchronized void applyDeadlines(Duration timeout) {
+    String seconds = String.valueOf(Math.max(1, timeout.toSeconds()));
+    for (String property : DEADLINE_PROPERTIES) {
+      if (System.getProperty(property) == null) {
+        System.setProperty(property, seconds);
+      }
+    }
   }
 
   /** The bound port (useful with port 0). */
@@ -102,8 +202,12 @@ public final class CaServer implements AutoCloseable {
         send(exchange, 405, refusal("use POST"));
         return;
       }
-      JsonNode request = body(exchange);
-      if (request == null) {
+      String client = address(exchange);
+      if (limited(exchange, client)) {
+        return;
+      }
+      JsonNode request = body(exchange, client);
+      if (request == null || !enterIssuance(exchange)) {
         return;
       }
       String operator = "ca-serve:" + peer(exchange);
@@ -112,7 +216,9 @@ public final class CaServer implements AutoCloseable {
             ca.issue(text(request, "token"), csr(request), lifetime(request), operator);
         send(exchange, 200, answer(issued));
       } catch (PortcullisException e) {
-        send(exchange, 403, error(e.messageId(), e.getMessage()));
+        refuse(exchange, client, 403, error(e.messageId(), e.getMessage()));
+      } finally {
+        issuance.release();
       }
     }
   }
@@ -123,16 +229,21 @@ public final class CaServer implements AutoCloseable {
         send(exchange, 405, refusal("use POST"));
         return;
       }
+      String client = address(exchange);
+      if (limited(exchange, client)) {
+        return;
+      }
       X509Certificate current = clientCertificate(exchange);
       if (current == null) {
-        send(
+        refuse(
             exchange,
+            client,
             403,
             refusal("renewal needs the current certificate as TLS client certificate"));
         return;
       }
-      JsonNode request = body(exchange);
-      if (request == null) {
+      JsonNode request = body(exchange, client);
+      if (request == null || !enterIssuance(exchange)) {
         return;
       }
       try {
@@ -142,11 +253,59 @@ public final class CaServer implements AutoCloseable {
             ca.renew(current, csr(request), proof, lifetime(request), operator);
         send(exchange, 200, answer(issued));
       } catch (PortcullisException e) {
-        send(exchange, 403, error(e.messageId(), e.getMessage()));
+        refuse(exchange, client, 403, error(e.messageId(), e.getMessage()));
       } catch (IllegalArgumentException e) {
-        send(exchange, 400, refusal("proof is not base64"));
+        refuse(exchange, client, 400, refusal("proof is not base64"));
+      } finally {
+        issuance.release();
       }
     }
+  }
+
+  /**
+   * Whether {@code client} was refused too often this minute; if so it has been answered 429. The
+   * CA is not asked, so the client holds neither its lock nor a line of its audit log.
+   */
+  private boolean limited(HttpExchange exchange, String client) throws IOException {
+    if (refusals.allowed(client)) {
+      return false;
+    }
+    long retry = refusals.retryAfterSeconds(client);
+    exchange.getResponseHeaders().set("Retry-After", String.valueOf(retry));
+    send(
+        exchange,
+        429,
+        error(
+            CaMessage.CLIENT_LIMITED.id(),
+            CaMessage.CLIENT_LIMITED.format(client, retry, limits.refusalsPerMinute())));
+    return true;
+  }
+
+  /** Answers a refusal and counts it against {@code client}. */
+  private void refuse(HttpExchange exchange, String client, int status, ObjectNode body)
+      throws IOException {
+    if (refusals.refused(client)) {
+      LOG.warning(
+          CaMessage.CLIENT_LIMITED.format(
+              client, refusals.retryAfterSeconds(client), limits.refusalsPerMinute()));
+    }
+    send(exchange, status, body);
+  }
+
+  /**
+   * Takes an issuance slot if one is free, or answers 503 at once: a request waiting for a slot
+   * would hold a worker that CRLs need. The caller releases the slot.
+   */
+  private boolean enterIssuance(HttpExchange exchange) throws IOException {
+    boolean entered = issuance.tryAcquire();
+    if (!entered) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      send(
+          exchange,
+          503,
+          error(CaMessage.SERVER_BUSY.id(), CaMessage.SERVER_BUSY.format(limits.issuanceSlots())));
+    }
+    return entered;
   }
 
   private void crl(HttpExchange exchange) throws IOException {
@@ -207,13 +366,13 @@ public final class CaServer implements AutoCloseable {
     return node;
   }
 
-  private JsonNode body(HttpExchange exchange) throws IOException {
+  private JsonNode body(HttpExchange exchange, String client) throws IOException {
     byte[] bytes;
     try (InputStream in = exchange.getRequestBody()) {
       bytes = in.readNBytes(MAX_BODY + 1);
     }
     if (bytes.length > MAX_BODY) {
-      send(exchange, 413, refusal("request too large"));
+      refuse(exchange, client, 413, refusal("request too large"));
       return null;
     }
     try {
@@ -223,7 +382,7 @@ public final class CaServer implements AutoCloseable {
       }
       return node;
     } catch (IOException e) {
-      send(exchange, 400, refusal("the body is not a JSON object"));
+      refuse(exchange, client, 400, refusal("the body is not a JSON object"));
       return null;
     }
   }
@@ -262,6 +421,10 @@ public final class CaServer implements AutoCloseable {
     }
   }
 
+  private static String address(HttpExchange exchange) {
+    return exchange.getRemoteAddress().getAddress().getHostAddress();
+  }
+
   private static String peer(HttpExchange exchange) {
     X509Certificate certificate = clientCertificate(exchange);
     if (certificate != null) {
@@ -271,7 +434,7 @@ public final class CaServer implements AutoCloseable {
         return certificate.getSubjectX500Principal().getName();
       }
     }
-    return String.valueOf(exchange.getRemoteAddress().getAddress().getHostAddress());
+    return address(exchange);
   }
 
   private void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -29,41 +28,9 @@ class CaServerTest {
 
   @Test
   void workloadsOnOtherHostsJoinAndRenewOverMutualTls() throws Exception {
-    // Real time: the TLS stacks check validity against the system clock.
-    CaFixture f = new CaFixture(temp);
-    CertificateAuthority ca = CertificateAuthority.open(f.dir, Clock.systemUTC(), CaFixture.RANDOM);
-    ca.createArea(
-        AreaSpec.of(
-            "ops",
-            "spiffe://corp.example/ops/",
-            List.of("localhost"),
-            Duration.ofDays(30),
-            KeyType.P256,
-            Duration.ofDays(365)),
-        RootKey.open(f.rootKeySpec),
-        "root-ceremony");
-    JoinToken serverToken =
-        ca.register(
-            new WorkloadRegistration(
-                "ops",
-                "spiffe://corp.example/ops/ca",
-                List.of("localhost"),
-                KeyType.P256,
-                Duration.ofDays(30),
-                Set.of(Usage.SERVER),
-                "alice",
-                Duration.ofHours(1)),
-            "alice");
-    KeyPair serverKeys = CaFixture.p256();
-    IssuedCertificate serverCert =
-        ca.issue(
-            serverToken.token(),
-            CaFixture.csr(serverKeys, "spiffe://corp.example/ops/ca", "localhost"),
-            null,
-            "alice");
-    SSLContext serverTls =
-        CaTls.context(
-            serverCert.chain(), serverKeys.getPrivate(), ca.rootCertificate(), CaFixture.RANDOM);
+    ServedCa served = ServedCa.create(temp);
+    CertificateAuthority ca = served.ca;
+    SSLContext serverTls = served.serverTls;
 
     try (CaServer server = CaServer.start(ca, new InetSocketAddress("localhost", 0), serverTls)) {
       URI base = URI.create("https://localhost:" + server.port() + "/");

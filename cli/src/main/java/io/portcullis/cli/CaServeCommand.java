@@ -41,14 +41,41 @@ final class CaServeCommand extends CaSupport {
       description = "The server's private key (PEM, PKCS#8, 0600).")
   Path tlsKey;
 
+  @CommandLine.Option(
+      names = "--request-timeout",
+      defaultValue = "10s",
+      description =
+          "Deadline per request, from its first byte (TLS handshake included) to the answer;"
+              + " idle connections close after it too. Default: ${DEFAULT-VALUE}.")
+  String requestTimeout;
+
+  @CommandLine.Option(
+      names = "--refusals-per-minute",
+      defaultValue = "20",
+      description =
+          "Refused requests per client address and minute before it is answered 429."
+              + " Default: ${DEFAULT-VALUE}.")
+  int refusalsPerMinute;
+
   @Override
   int run() throws PortcullisException {
+    CaServer.Limits limits;
+    try {
+      limits =
+          CaServer.Limits.forThisMachine()
+              .with(duration("--request-timeout", requestTimeout), refusalsPerMinute);
+    } catch (IllegalArgumentException e) {
+      throw CaMessage.VALUE_INVALID.exception(
+          "--request-timeout / --refusals-per-minute",
+          requestTimeout + " / " + refusalsPerMinute,
+          "at least 1s and at least 1");
+    }
     CertificateAuthority ca = open();
     try {
       var chain = Pem.certificates(readText(tlsCert));
       var key = Pem.privateKey(readText(tlsKey));
       var tls = CaTls.context(chain, key, ca.rootCertificate(), new SecureRandom());
-      CaServer server = CaServer.start(ca, new InetSocketAddress(bind, port), tls);
+      CaServer server = CaServer.start(ca, new InetSocketAddress(bind, port), tls, limits);
       info(CaMessage.SERVING, bind, server.port(), ca.directory());
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime()

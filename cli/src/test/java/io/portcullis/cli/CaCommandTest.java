@@ -216,6 +216,16 @@ class CaCommandTest {
         .anySatisfy(l -> assertThat(l).contains("\"event\":\"area-retire\""));
   }
 
+  @Test
+  void serveRefusesLimitsThatWouldLeaveItOpenBeforeTouchingAnything() {
+    String[] tls = {"--tls-cert", "absent.pem", "--tls-key", "absent.key"};
+    assertThat(run(concat(new String[] {"serve", "--request-timeout", "0s"}, tls))).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0441E", "--request-timeout");
+    assertThat(run(concat(new String[] {"serve", "--refusals-per-minute", "0"}, tls))).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0441E", "--refusals-per-minute");
+    assertThat(temp.resolve("ca")).doesNotExist();
+  }
+
   private TrustArea printedArea() throws Exception {
     assertThat(run("area", "server-xml")).as(err.toString()).isZero();
     Path serverXml = temp.resolve("server.xml");
