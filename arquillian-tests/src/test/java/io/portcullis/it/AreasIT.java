@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the configuration's order; a rule with an area grants only that area's callers; an area's key
  * cannot vouch for another area's SPIFFE ID; an area removed from the configuration takes its
  * callers with it; and retiring an area (its intermediate revoked in the root CRL) refuses its
- * leaves within the CRL refresh while the others go on.
+ * leaves within the CRL refresh while the others go on; and the same SPIFFE ID vouched for by two
+ * areas is two callers, down to Liberty's session ownership.
  */
 @ExtendWith(ArquillianExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -183,6 +184,38 @@ class AreasIT {
     assertThat(status).as("beta's leaf after its area was retired").isEqualTo(401);
     assertThat(ItServer.awaitLogLine(mark, "PRTC0302E", "PRTC0118E")).isPresent();
     assertThat(body(leaf("alpha", "api"))).contains("\"roles\":[\"reader\"]");
+  }
+
+  @Test
+  @Order(5)
+  void theSameSpiffeIdFromTwoAreasIsTwoCallers() throws Exception {
+    String id = DOMAIN + "/alpha/api";
+    // The dev area has no scope, so its key may vouch for this ID too: as a caller of area dev.
+    TestPki.Leaf fromAlpha = leaf("alpha", "api");
+    TestPki.Leaf fromDev = ItServer.devArea().issue("CN=twin").uriSan(id).clientAuth().issueLeaf();
+    HttpResponse<String> alpha = client(fromAlpha).get(ItServer.https(WHOAMI));
+    assertThat(alpha.statusCode()).isEqualTo(200);
+    assertThat(alpha.body()).contains("\"principal\":\"" + id + "\"", "\"roles\":[\"reader\"]");
+    // Same name, other area: the area-scoped rule that made alpha's caller a reader does not apply.
+    assertThat(body(fromDev)).contains("\"principal\":\"" + id + "\"", "\"roles\":[]");
+
+    // Liberty itself tells them apart: alpha's session is not the dev caller's.
+    String session =
+        alpha.headers().allValues("Set-Cookie").stream()
+            .map(c -> c.split(";", 2)[0])
+            .filter(c -> c.startsWith("JSESSIONID="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(client(fromAlpha).get(ItServer.https(WHOAMI), "Cookie", session).statusCode())
+        .as("the session's owner")
+        .isEqualTo(200);
+    int mark = ItServer.logMark();
+    HttpResponse<String> twin = client(fromDev).get(ItServer.https(WHOAMI), "Cookie", session);
+    assertThat(twin.statusCode()).as("the same name from area dev").isNotEqualTo(200);
+    assertThat(
+            ItServer.awaitLogLine(
+                mark, "SESN0008E", "user:portcullis/dev/" + id, "user:portcullis/alpha/" + id))
+        .isPresent();
   }
 
   /** A client leaf of area {@code area} for its workload {@code workload}. */
