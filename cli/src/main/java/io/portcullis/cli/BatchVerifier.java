@@ -117,13 +117,13 @@ final class BatchVerifier {
     TrustPolicy linePolicy = policy;
     JsonNode depth = input.get("maxChainDepth");
     if (depth != null && !depth.isNull()) {
-      if (!depth.canConvertToInt() || depth.asInt() < 1 || !depth.isIntegralNumber()) {
+      if (!depth.canConvertToInt() || depth.asInt() < 0 || !depth.isIntegralNumber()) {
         throw new LineException(
             reject(
                 CoreMessage.BATCH_FIELD_INVALID,
                 where,
                 "maxChainDepth",
-                "a positive whole number or null"));
+                "the most intermediates allowed (a whole number, 0 or more) or null"));
       }
       linePolicy = linePolicy.withMaxChainDepth(depth.asInt());
     }

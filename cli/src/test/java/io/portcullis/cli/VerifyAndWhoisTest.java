@@ -72,7 +72,7 @@ class VerifyAndWhoisTest {
     assertThat(verify(standards, serverOnly).get("result").asText()).isEqualTo("ACCEPT");
 
     ObjectNode shallow = line("e", CLIENT);
-    shallow.put("maxChainDepth", 2);
+    shallow.put("maxChainDepth", 0);
     assertThat(verify(standards, shallow).get("reason").asText()).startsWith("PRTC0109E");
 
     ObjectNode revoked = line("f", CLIENT);

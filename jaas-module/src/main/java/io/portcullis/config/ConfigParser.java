@@ -322,7 +322,7 @@ public final class ConfigParser {
     if (props.containsKey("maxChainDepth")) {
       policy =
           policy.withMaxChainDepth(
-              integer(prefix + "maxChainDepth", props.get("maxChainDepth"), 2));
+              integer(prefix + "maxChainDepth", props.get("maxChainDepth"), 0));
     }
     if (props.containsKey("profile")) {
       policy = policy.withProfile(bool(prefix + "profile", props.get("profile"), true));

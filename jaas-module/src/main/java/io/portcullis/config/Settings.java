@@ -161,7 +161,7 @@ public final class Settings {
       POLICY     | minRsaBits           | =                | INTEGER          |          | 2048         |                       | smallest RSA modulus in the path
       POLICY     | minEcBits            | =                | INTEGER          |          | 256          |                       | smallest elliptic-curve key in the path
       POLICY     | signatureAlgorithms  | =                | LIST             |          |              |                       | allowed signature algorithms (default: SHA-2 ECDSA and RSA, RSASSA-PSS, EdDSA; never SHA-1 or MD5)
-      POLICY     | maxChainDepth        | =                | INTEGER          |          | 4            |                       | most certificates in the validated path, anchor included
+      POLICY     | maxChainDepth        | =                | INTEGER          |          | 2            |                       | most intermediate CA certificates between the leaf and the anchor (0: the anchor issues leaves)
       POLICY     | profile              | =                | BOOLEAN          |          | true         |                       | apply the RFC 5280 profile checks
       DENY_LIST  | file                 | =                | TEXT             |          |              |                       | one `serial:<hex>` or `sha256:<hex>` per line; watched, changes apply within seconds
       DENY_LIST  | entries              | =                | LIST             |          |              |                       | entries given inline

@@ -23,7 +23,7 @@ public enum CoreMessage implements MessageId {
   EKU_UNREADABLE("PRTC0107E"),
   /** The chain presented by {0} holds {1} certificates; at most {2} are accepted. */
   CHAIN_TOO_LONG("PRTC0108E"),
-  /** The path of {0} is {1} certificates deep, more than the area allows ({2}). */
+  /** The path of {0} runs through {1} intermediate CA certificates, more than the area allows... */
   PATH_TOO_DEEP("PRTC0109E"),
   /** The chain presented by {0} holds the same certificate more than once. */
   CHAIN_REPEATS("PRTC0110E"),
@@ -97,6 +97,14 @@ public enum CoreMessage implements MessageId {
   CRL_NOT_SIGNED("PRTC0144W"),
   /** The certificate {0} names {1}, which lies outside the scope of trust area {2} ({3}). */
   OUTSIDE_AREA_SCOPE("PRTC0145E"),
+  /** The trust anchor {0} breaks RFC 5280 {1} for a CA certificate: {2}. */
+  ANCHOR_PROFILE_BROKEN("PRTC0146E"),
+  /** The trust anchor {0} is not valid at {1}: it is valid from {2} to {3}. */
+  ANCHOR_NOT_VALID("PRTC0147E"),
+  /** The certificate {0} breaks RFC 5280 {1}: {2}. */
+  KEY_IDENTIFIER_BROKEN("PRTC0148E"),
+  /** The RSA key of {0} has a {1}-bit modulus, not a whole number of bytes. */
+  RSA_MODULUS_MALFORMED("PRTC0149E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

@@ -46,6 +46,14 @@ final class PathChecks {
   static final String OID_BASIC_CONSTRAINTS = "2.5.29.19";
   static final String OID_SAN = "2.5.29.17";
   static final String OID_NAME_CONSTRAINTS = "2.5.29.30";
+  static final String OID_SUBJECT_KEY_IDENTIFIER = "2.5.29.14";
+  static final String OID_AUTHORITY_KEY_IDENTIFIER = "2.5.29.35";
+
+  /** No deployment goes below these: RSA moduli of fewer bits are refused even by the standards. */
+  static final int UNIVERSAL_MIN_RSA_BITS = 2048;
+
+  /** Digests no signature may use, whatever the policy: collisions are practical. */
+  private static final List<String> BROKEN_DIGESTS = List.of("MD2", "MD5", "SHA1");
 
   /** Critical extensions a PKIX validator processes; anything else critical is refused. */
   private static final Set<String> UNDERSTOOD_CRITICAL =
@@ -86,11 +94,13 @@ final class PathChecks {
       NameConstraints anchorConstraints,
       TrustPolicy policy,
       Purpose purpose,
+      Instant now,
       CertificateMemo<Optional<TrustDecision>> memo) {
     X509Certificate leaf = path.get(0);
-    if (path.size() + 1 > policy.maxChainDepth()) {
+    int intermediates = path.size() - 1;
+    if (intermediates > policy.maxChainDepth()) {
       return refuse(
-          CoreMessage.PATH_TOO_DEEP, subject(leaf), path.size() + 1, policy.maxChainDepth());
+          CoreMessage.PATH_TOO_DEEP, subject(leaf), intermediates, policy.maxChainDepth());
     }
     X509Certificate anchorCert = anchor.getTrustedCert();
     for (int i = 0; i < path.size(); i++) {
@@ -108,12 +118,130 @@ final class PathChecks {
       }
     }
     if (anchorCert != null) {
-      return memo.answer(
-          anchorCert,
-          false,
-          null,
-          null,
-          () -> keyStrength(anchorCert, anchorCert.getPublicKey(), policy));
+      Optional<TrustDecision> validity = anchorValidity(anchorCert, now);
+      if (validity.isPresent()) {
+        return validity;
+      }
+      return memo.answer(anchorCert, false, null, null, () -> anchor(anchorCert, policy));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The trust anchor at {@code now}: RFC 5280 leaves the anchor's validity to the relying party;
+   * Portcullis holds it to its own dates like every other certificate.
+   */
+  private static Optional<TrustDecision> anchorValidity(X509Certificate anchor, Instant now) {
+    Instant notBefore = anchor.getNotBefore().toInstant();
+    Instant notAfter = anchor.getNotAfter().toInstant();
+    if (now.isBefore(notBefore) || now.isAfter(notAfter)) {
+      return refuse(CoreMessage.ANCHOR_NOT_VALID, subject(anchor), now, notBefore, notAfter);
+    }
+    return Optional.empty();
+  }
+
+  /** The trust anchor certificate: the CA profile (when enforced) and its key. */
+  static Optional<TrustDecision> anchor(X509Certificate anchor, TrustPolicy policy) {
+    if (policy.enforceProfile()) {
+      Optional<TrustDecision> profile = anchorProfile(anchor);
+      if (profile.isPresent()) {
+        return profile;
+      }
+    }
+    return keyStrength(anchor, anchor.getPublicKey(), policy);
+  }
+
+  /** RFC 5280 section 4 rules for a CA certificate, applied to the trust anchor. */
+  private static Optional<TrustDecision> anchorProfile(X509Certificate anchor) {
+    Set<String> critical = anchor.getCriticalExtensionOIDs();
+    Optional<TrustDecision> unknown = unknownCritical(anchor, critical);
+    if (unknown.isPresent()) {
+      return unknown;
+    }
+    if (anchor.getBasicConstraints() < 0) {
+      return refuse(
+          CoreMessage.ANCHOR_PROFILE_BROKEN,
+          subject(anchor),
+          "4.2.1.9",
+          "basicConstraints is missing or cA is not set");
+    }
+    if (critical == null || !critical.contains(OID_BASIC_CONSTRAINTS)) {
+      return refuse(
+          CoreMessage.ANCHOR_PROFILE_BROKEN,
+          subject(anchor),
+          "4.2.1.9",
+          "basicConstraints is not marked critical");
+    }
+    if (!bit(anchor.getKeyUsage(), KU_KEY_CERT_SIGN)) {
+      return refuse(
+          CoreMessage.ANCHOR_PROFILE_BROKEN,
+          subject(anchor),
+          "4.2.1.3",
+          "keyUsage is missing or lacks keyCertSign");
+    }
+    return keyIdentifiers(anchor, false, critical);
+  }
+
+  /**
+   * RFC 5280 4.2.1.1 and 4.2.1.2: a CA certificate names its key (subject key identifier); every
+   * certificate but a self-issued one names its issuer's (authority key identifier); neither
+   * extension is critical.
+   */
+  private static Optional<TrustDecision> keyIdentifiers(
+      X509Certificate cert, boolean isLeaf, Set<String> critical) {
+    Optional<TrustDecision> criticality = criticalKeyIdentifier(cert, critical);
+    if (criticality.isPresent()) {
+      return criticality;
+    }
+    if (!isLeaf && cert.getExtensionValue(OID_SUBJECT_KEY_IDENTIFIER) == null) {
+      return refuse(
+          CoreMessage.KEY_IDENTIFIER_BROKEN,
+          subject(cert),
+          "4.2.1.2",
+          "a CA certificate has no subject key identifier");
+    }
+    boolean selfIssued = cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal());
+    if (!selfIssued && cert.getExtensionValue(OID_AUTHORITY_KEY_IDENTIFIER) == null) {
+      return refuse(
+          CoreMessage.KEY_IDENTIFIER_BROKEN,
+          subject(cert),
+          "4.2.1.1",
+          "it has no authority key identifier");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * RFC 5280 4.2.1.1 and 4.2.1.2: key identifiers are never critical. Checked of every presented
+   * certificate before the JDK sees the chain, which would otherwise refuse it as carrying an
+   * extension it does not process.
+   */
+  static Optional<TrustDecision> criticalKeyIdentifier(X509Certificate cert, Set<String> critical) {
+    if (critical != null && critical.contains(OID_SUBJECT_KEY_IDENTIFIER)) {
+      return refuse(
+          CoreMessage.KEY_IDENTIFIER_BROKEN,
+          subject(cert),
+          "4.2.1.2",
+          "the subject key identifier is marked critical");
+    }
+    if (critical != null && critical.contains(OID_AUTHORITY_KEY_IDENTIFIER)) {
+      return refuse(
+          CoreMessage.KEY_IDENTIFIER_BROKEN,
+          subject(cert),
+          "4.2.1.1",
+          "the authority key identifier is marked critical");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<TrustDecision> unknownCritical(
+      X509Certificate cert, Set<String> critical) {
+    if (critical != null) {
+      for (String oid : critical) {
+        if (!UNDERSTOOD_CRITICAL.contains(oid)) {
+          return refuse(CoreMessage.UNKNOWN_CRITICAL_EXTENSION, subject(cert), oid);
+        }
+      }
     }
     return Optional.empty();
   }
@@ -171,12 +299,13 @@ final class PathChecks {
       return encoding;
     }
     Set<String> critical = cert.getCriticalExtensionOIDs();
-    if (critical != null) {
-      for (String oid : critical) {
-        if (!UNDERSTOOD_CRITICAL.contains(oid)) {
-          return refuse(CoreMessage.UNKNOWN_CRITICAL_EXTENSION, subject(cert), oid);
-        }
-      }
+    Optional<TrustDecision> unknown = unknownCritical(cert, critical);
+    if (unknown.isPresent()) {
+      return unknown;
+    }
+    Optional<TrustDecision> identifiers = keyIdentifiers(cert, isLeaf, critical);
+    if (identifiers.isPresent()) {
+      return identifiers;
     }
     boolean[] keyUsage = cert.getKeyUsage();
     if (!isLeaf) {
@@ -368,15 +497,21 @@ final class PathChecks {
     return Optional.empty();
   }
 
+  /**
+   * The key of {@code cert}: RSA of at least {@value #UNIVERSAL_MIN_RSA_BITS} bits (or the policy's
+   * floor, if higher) in whole bytes, EC at or above the policy's floor, EdDSA; any other type
+   * (DSA) is refused. The universal floors hold whatever the policy says.
+   */
   static Optional<TrustDecision> keyStrength(
       X509Certificate cert, PublicKey key, TrustPolicy policy) {
-    if (policy.minRsaBits() == 0 && policy.minEcBits() == 0) {
-      return Optional.empty();
-    }
     if (key instanceof RSAPublicKey rsa) {
       int bits = rsa.getModulus().bitLength();
-      return bits < policy.minRsaBits()
-          ? refuse(CoreMessage.KEY_TOO_SMALL, subject(cert), "RSA", bits, policy.minRsaBits())
+      if (bits % 8 != 0) {
+        return refuse(CoreMessage.RSA_MODULUS_MALFORMED, subject(cert), bits);
+      }
+      int floor = Math.max(UNIVERSAL_MIN_RSA_BITS, policy.minRsaBits());
+      return bits < floor
+          ? refuse(CoreMessage.KEY_TOO_SMALL, subject(cert), "RSA", bits, floor)
           : Optional.empty();
     }
     if (key instanceof ECPublicKey ec) {
@@ -393,11 +528,16 @@ final class PathChecks {
 
   private static Optional<TrustDecision> signatureAlgorithm(
       X509Certificate cert, TrustPolicy policy) {
+    String name = cert.getSigAlgName().toUpperCase(Locale.ROOT);
+    for (String digest : BROKEN_DIGESTS) {
+      if (name.startsWith(digest + "WITH")) {
+        return refuse(CoreMessage.SIGNATURE_ALGORITHM_REFUSED, subject(cert), cert.getSigAlgName());
+      }
+    }
     Set<String> allowed = policy.allowedSignatureAlgorithms();
     if (allowed.isEmpty()) {
       return Optional.empty();
     }
-    String name = cert.getSigAlgName().toUpperCase(Locale.ROOT);
     if (!allowed.contains(name)) {
       return refuse(CoreMessage.SIGNATURE_ALGORITHM_REFUSED, subject(cert), cert.getSigAlgName());
     }

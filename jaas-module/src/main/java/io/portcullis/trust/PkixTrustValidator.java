@@ -165,6 +165,11 @@ public final class PkixTrustValidator implements TrustValidator {
       }
       presentedConstrainUris |= facts.constrainsUris() && certificate != leaf;
       names.add(facts);
+      Optional<TrustDecision> identifiers =
+          PathChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
+      if (identifiers.isPresent()) {
+        return identifiers.get();
+      }
     }
     for (X509Certificate certificate : chain) {
       Optional<String> denied = denyList.denies(certificate);
@@ -341,7 +346,7 @@ public final class PkixTrustValidator implements TrustValidator {
           target.setCertificate(chain.get(0));
           PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
           configure(params, now, crls);
-          params.setMaxPathLength(Math.max(0, area.policy().maxChainDepth() - 2));
+          params.setMaxPathLength(area.policy().maxChainDepth());
           params.addCertStore(
               CertStore.getInstance("Collection", new CollectionCertStoreParameters(chain)));
           params.addCertStore(intermediates);
@@ -379,6 +384,7 @@ public final class PkixTrustValidator implements TrustValidator {
               anchorCert == null ? null : anchorConstraints.get(anchorCert),
               area.policy(),
               purpose,
+              now,
               memo);
       if (checks.isPresent()) {
         return AreaOutcome.rejected(checks.get());

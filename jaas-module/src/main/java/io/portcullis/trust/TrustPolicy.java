@@ -18,11 +18,14 @@ import java.util.stream.Collectors;
  *     limit
  * @param refuseNoExpiry refuse certificates whose notAfter is 99991231235959Z (RFC 5280's "no well
  *     defined expiration date")
- * @param minRsaBits smallest RSA modulus for any certificate of the path and its anchor; 0 for none
+ * @param minRsaBits smallest RSA modulus for any certificate of the path and its anchor, above the
+ *     universal floor of 2048 bits that holds whatever this says (0: the universal floor only)
  * @param minEcBits smallest elliptic curve field size; 0 for none
  * @param allowedSignatureAlgorithms JCA names (upper case) of signature algorithms the path
- *     certificates may be signed with; empty means whatever the JDK accepts
- * @param maxChainDepth most certificates in the validated path, trust anchor included
+ *     certificates may be signed with; empty means whatever the JDK accepts except MD2, MD5 and
+ *     SHA-1, which are refused whatever this says
+ * @param maxChainDepth most intermediate CA certificates between the leaf and the trust anchor; 0
+ *     when the anchor issues leaves itself
  * @param enforceProfile apply the RFC 5280 certificate profile checks (basic constraints, key usage
  *     consistency, serial number and validity encoding, critical extensions)
  */
@@ -40,8 +43,8 @@ public record TrustPolicy(
   /** Default longest leaf lifetime: 90 days. */
   public static final Duration DEFAULT_MAX_LEAF_LIFETIME = Duration.ofDays(90);
 
-  /** Default deepest path: root, two intermediates, leaf. */
-  public static final int DEFAULT_MAX_CHAIN_DEPTH = 4;
+  /** Default deepest path: two intermediates between the leaf and the root. */
+  public static final int DEFAULT_MAX_CHAIN_DEPTH = 2;
 
   /** Signature algorithms the default policy allows: SHA-2 family, PSS and EdDSA; no SHA-1/MD5. */
   public static final Set<String> DEFAULT_SIGNATURE_ALGORITHMS =
@@ -68,8 +71,8 @@ public record TrustPolicy(
     if (minRsaBits < 0 || minEcBits < 0) {
       throw new IllegalArgumentException("key size floors must not be negative");
     }
-    if (maxChainDepth < 1) {
-      throw new IllegalArgumentException("maxChainDepth must be at least 1");
+    if (maxChainDepth < 0) {
+      throw new IllegalArgumentException("maxChainDepth must not be negative");
     }
   }
 
@@ -89,10 +92,11 @@ public record TrustPolicy(
 
   /**
    * Standards only: RFC 5280 path validation and profile, EKU for the purpose when present; no
-   * lifetime, key-size or algorithm floors beyond the JDK's own, and a generous depth limit.
+   * lifetime limit and no floors beyond the universal ones (RSA of 2048 bits in whole bytes, no
+   * DSA, no MD2/MD5/SHA-1 signatures), and up to 8 intermediates.
    */
   public static TrustPolicy standards() {
-    return new TrustPolicy(false, true, null, false, 0, 0, Set.of(), 10, true);
+    return new TrustPolicy(false, true, null, false, 0, 0, Set.of(), 8, true);
   }
 
   /** A builder that starts from this policy. */

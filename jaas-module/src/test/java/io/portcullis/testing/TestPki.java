@@ -230,6 +230,11 @@ public final class TestPki {
       return crl(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), revoked);
     }
 
+    /** The root this CA chains to (itself for a root). */
+    X509Certificate rootCertificate() {
+      return chainAbove.isEmpty() ? certificate : chainAbove.get(chainAbove.size() - 1);
+    }
+
     /** This CA's certificate followed by the CAs above it, excluding the root. */
     List<X509Certificate> chainBelowRoot() {
       List<X509Certificate> chain = new ArrayList<>();
@@ -387,6 +392,8 @@ public final class TestPki {
     private boolean generalizedTime;
     private String signatureAlgorithm;
     private boolean lenient;
+    private Boolean subjectKeyIdentifierCritical = false;
+    private Boolean authorityKeyIdentifierCritical = false;
 
     CertBuilder(
         String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey, Ca issuerCa) {
@@ -522,6 +529,18 @@ public final class TestPki {
      * certificate (see {@link TestPki#certificateOrLenient}), for tests of names and constraints
      * the JDK cannot read.
      */
+    /** The subject key identifier: absent ({@code null}), non-critical (default) or critical. */
+    public CertBuilder subjectKeyIdentifier(Boolean critical) {
+      this.subjectKeyIdentifierCritical = critical;
+      return this;
+    }
+
+    /** The authority key identifier: absent ({@code null}), non-critical (default) or critical. */
+    public CertBuilder authorityKeyIdentifier(Boolean critical) {
+      this.authorityKeyIdentifierCritical = critical;
+      return this;
+    }
+
     public CertBuilder lenient() {
       this.lenient = true;
       return this;
@@ -564,14 +583,16 @@ public final class TestPki {
                 x500(subject),
                 SubjectPublicKeyInfo.getInstance(subjectKeys.getPublic().getEncoded()));
         JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-        builder.addExtension(
-            Extension.subjectKeyIdentifier,
-            false,
-            utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
-        if (issuerCa != null) {
+        if (subjectKeyIdentifierCritical != null) {
+          builder.addExtension(
+              Extension.subjectKeyIdentifier,
+              subjectKeyIdentifierCritical,
+              utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+        }
+        if (issuerCa != null && authorityKeyIdentifierCritical != null) {
           builder.addExtension(
               Extension.authorityKeyIdentifier,
-              false,
+              authorityKeyIdentifierCritical,
               utils.createAuthorityKeyIdentifier(issuerCa.certificate()));
         }
         if (basicConstraints) {

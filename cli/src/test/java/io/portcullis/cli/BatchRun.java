@@ -1,0 +1,46 @@
+package io.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/** Runs {@code portcullis verify --batch} on lines, as an outside corpus runs it. */
+final class BatchRun {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BatchRun() {}
+
+  /**
+   * The answer to each line, in input order: the empty string for ACCEPT, else the reason's message
+   * ID.
+   */
+  static List<String> ids(Path dir, List<String> lines) throws IOException {
+    Path batch = dir.resolve("batch.jsonl");
+    Files.write(batch, lines);
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new PortcullisCommand());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(new StringWriter()));
+    assertThat(cli.execute("verify", "--batch", batch.toString())).isZero();
+    String[] results = out.toString().split("\n");
+    assertThat(results).hasSize(lines.size());
+    List<String> ids = new ArrayList<>();
+    for (String result : results) {
+      JsonNode node = JSON.readTree(result);
+      ids.add(
+          node.get("result").asText().equals("ACCEPT")
+              ? ""
+              : node.path("reason").asText().split(":")[0]);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,250 @@
+package io.portcullis.testing;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.x509.KeyUsage;
+
+/**
+ * The RFC 5280 certificate profile and the universal key and algorithm floors, clause by clause,
+ * shared by the trust core's test and the {@code verify --batch} test. Each case is a root (the
+ * trust anchor), its intermediates and a client leaf with one thing wrong, validated with the
+ * standards only (no deployment policy), and the message ID expected (empty: accepted).
+ */
+public final class ProfileCases {
+  public static final String ACCEPT = "";
+  public static final String ANCHOR_PROFILE = "PRTC0146E";
+  public static final String ANCHOR_NOT_VALID = "PRTC0147E";
+  public static final String KEY_IDENTIFIER = "PRTC0148E";
+  public static final String RSA_MODULUS = "PRTC0149E";
+  public static final String CA_PROFILE = "PRTC0121E";
+  public static final String UNKNOWN_CRITICAL = "PRTC0116E";
+  public static final String PATH_TOO_DEEP = "PRTC0109E";
+  public static final String KEY_TOO_SMALL = "PRTC0113E";
+  public static final String KEY_TYPE = "PRTC0114E";
+  public static final String SIGNATURE_ALGORITHM = "PRTC0115E";
+
+  private static final String SPIFFE_ID = "spiffe://conformance.example/workload";
+  private static final String UNKNOWN_OID = "1.3.6.1.4.1.55555.1";
+
+  private ProfileCases() {}
+
+  /**
+   * One case: the certificates, the most intermediates allowed ({@code null}: the standards'
+   * default), and the expected ID.
+   */
+  public record Case(
+      String name,
+      String clause,
+      String id,
+      X509Certificate anchor,
+      List<X509Certificate> intermediates,
+      X509Certificate leaf,
+      Integer maxChainDepth) {
+    @Override
+    public String toString() {
+      return name + " (RFC 5280 " + clause + ") -> " + (id.isEmpty() ? "ACCEPT" : id);
+    }
+  }
+
+  public static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    TestPki.Ca root = TestPki.root("CN=Conformance Root");
+    TestPki.Ca area = root.intermediate("CN=Conformance Area");
+    cases.add(leafCase("a well-formed path", "6.1", ACCEPT, area, b -> {}));
+
+    // The trust anchor is a CA certificate like any other: held to the same profile.
+    Instant past = Instant.now().minus(Duration.ofDays(30));
+    cases.add(
+        anchorCase(
+            "an expired trust anchor",
+            "4.1.2.5",
+            ANCHOR_NOT_VALID,
+            b -> b.validity(past, past.plus(Duration.ofDays(1)))));
+    cases.add(
+        anchorCase(
+            "a trust anchor without basicConstraints",
+            "4.2.1.9",
+            ANCHOR_PROFILE,
+            TestPki.CertBuilder::noBasicConstraints));
+    cases.add(
+        anchorCase(
+            "a trust anchor whose basicConstraints is not critical",
+            "4.2.1.9",
+            ANCHOR_PROFILE,
+            b -> b.basicConstraintsCritical(false)));
+    cases.add(
+        anchorCase(
+            "a trust anchor with an unknown critical extension",
+            "4.2",
+            UNKNOWN_CRITICAL,
+            b -> b.extension(UNKNOWN_OID, true, DERNull.INSTANCE)));
+    cases.add(
+        anchorCase(
+            "a trust anchor whose keyUsage lacks keyCertSign",
+            "4.2.1.3",
+            ANCHOR_PROFILE,
+            b -> b.keyUsage(KeyUsage.digitalSignature | KeyUsage.cRLSign)));
+    cases.add(
+        anchorCase(
+            "a trust anchor without a subject key identifier",
+            "4.2.1.2",
+            KEY_IDENTIFIER,
+            b -> b.subjectKeyIdentifier(null)));
+
+    // Key identifiers on the path.
+    cases.add(
+        intermediateCase(
+            "an intermediate without a subject key identifier",
+            "4.2.1.2",
+            KEY_IDENTIFIER,
+            root,
+            b -> b.subjectKeyIdentifier(null)));
+    cases.add(
+        intermediateCase(
+            "an intermediate without an authority key identifier",
+            "4.2.1.1",
+            KEY_IDENTIFIER,
+            root,
+            b -> b.authorityKeyIdentifier(null)));
+    cases.add(
+        leafCase(
+            "a leaf without an authority key identifier",
+            "4.2.1.1",
+            KEY_IDENTIFIER,
+            area,
+            b -> b.authorityKeyIdentifier(null)));
+    cases.add(
+        leafCase(
+            "a leaf with a critical authority key identifier",
+            "4.2.1.1",
+            KEY_IDENTIFIER,
+            area,
+            b -> b.authorityKeyIdentifier(true)));
+    cases.add(
+        leafCase(
+            "a leaf with a critical subject key identifier",
+            "4.2.1.2",
+            KEY_IDENTIFIER,
+            area,
+            b -> b.subjectKeyIdentifier(true)));
+    cases.add(
+        leafCase(
+            "a leaf without a subject key identifier (SHOULD, not MUST)",
+            "4.2.1.2",
+            ACCEPT,
+            area,
+            b -> b.subjectKeyIdentifier(null)));
+
+    // Universal floors: not deployment choices.
+    cases.add(keyCase("an RSA-1024 leaf", "floor", KEY_TOO_SMALL, area, rsa(1024)));
+    cases.add(keyCase("an RSA leaf of 2052 bits", "floor", RSA_MODULUS, area, rsa(2052)));
+    cases.add(keyCase("an RSA-2048 leaf", "floor", ACCEPT, area, rsa(2048)));
+    cases.add(keyCase("a DSA leaf", "floor", KEY_TYPE, area, dsa()));
+    cases.add(
+        leafCase(
+            "a leaf signed with SHA-1",
+            "floor",
+            SIGNATURE_ALGORITHM,
+            area,
+            b -> b.signatureAlgorithm("SHA1withECDSA")));
+
+    // maxChainDepth counts intermediates, as DESIGN.md's batch interface does; 0 is allowed.
+    TestPki.Ca upper = root.intermediate("CN=Conformance Upper", TestPki.ecKeyPair(), b -> b.ca(1));
+    TestPki.Ca second = upper.intermediate("CN=Conformance Sub-area");
+    X509Certificate deepLeaf = second.clientLeaf("CN=deep", SPIFFE_ID).certificate();
+    List<X509Certificate> two = List.of(second.certificate(), upper.certificate());
+    cases.add(
+        new Case(
+            "two intermediates, two allowed", "6.1", ACCEPT, root.certificate(), two, deepLeaf, 2));
+    cases.add(
+        new Case(
+            "two intermediates, one allowed",
+            "6.1",
+            PATH_TOO_DEEP,
+            root.certificate(),
+            two,
+            deepLeaf,
+            1));
+    cases.add(
+        new Case(
+            "a leaf under the anchor, none allowed",
+            "6.1",
+            ACCEPT,
+            root.certificate(),
+            List.of(),
+            root.clientLeaf("CN=direct", SPIFFE_ID).certificate(),
+            0));
+    cases.add(
+        new Case(
+            "one intermediate, none allowed",
+            "6.1",
+            PATH_TOO_DEEP,
+            root.certificate(),
+            List.of(area.certificate()),
+            area.clientLeaf("CN=one", SPIFFE_ID).certificate(),
+            0));
+    return cases;
+  }
+
+  private static TestPki.CertBuilder clientLeafBuilder(TestPki.Ca issuer, KeyPair keys) {
+    return issuer.issue("CN=conformance leaf", keys).uriSan(SPIFFE_ID).clientAuth();
+  }
+
+  private static Case leafCase(
+      String name,
+      String clause,
+      String id,
+      TestPki.Ca issuer,
+      Consumer<TestPki.CertBuilder> broken) {
+    TestPki.CertBuilder leaf = clientLeafBuilder(issuer, TestPki.ecKeyPair());
+    broken.accept(leaf);
+    return new Case(
+        name, clause, id, issuer.rootCertificate(), issuer.chainBelowRoot(), leaf.build(), null);
+  }
+
+  private static Case keyCase(
+      String name, String clause, String id, TestPki.Ca issuer, KeyPair keys) {
+    X509Certificate leaf = clientLeafBuilder(issuer, keys).build();
+    return new Case(
+        name, clause, id, issuer.rootCertificate(), issuer.chainBelowRoot(), leaf, null);
+  }
+
+  private static Case anchorCase(
+      String name, String clause, String id, Consumer<TestPki.CertBuilder> broken) {
+    TestPki.Ca root = TestPki.root("CN=Broken Root", TestPki.ecKeyPair(), broken);
+    TestPki.Ca area = root.intermediate("CN=Area under a broken root");
+    return leafCase(name, clause, id, area, b -> {});
+  }
+
+  private static Case intermediateCase(
+      String name,
+      String clause,
+      String id,
+      TestPki.Ca root,
+      Consumer<TestPki.CertBuilder> broken) {
+    TestPki.Ca area = root.intermediate("CN=Broken Area", TestPki.ecKeyPair(), broken);
+    return leafCase(name, clause, id, area, b -> {});
+  }
+
+  private static KeyPair rsa(int bits) {
+    return TestPki.rsaKeyPair(bits);
+  }
+
+  private static KeyPair dsa() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("DSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
