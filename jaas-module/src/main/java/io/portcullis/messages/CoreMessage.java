@@ -105,6 +105,8 @@ public enum CoreMessage implements MessageId {
   KEY_IDENTIFIER_BROKEN("PRTC0148E"),
   /** The RSA key of {0} has a {1}-bit modulus, not a whole number of bytes. */
   RSA_MODULUS_MALFORMED("PRTC0149E"),
+  /** The certificate {0} breaks RFC 5280 {1}: {2}. */
+  EXTENSION_PROFILE_BROKEN("PRTC0150E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

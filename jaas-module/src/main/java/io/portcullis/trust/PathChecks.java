@@ -27,6 +27,7 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -48,6 +49,9 @@ final class PathChecks {
   static final String OID_NAME_CONSTRAINTS = "2.5.29.30";
   static final String OID_SUBJECT_KEY_IDENTIFIER = "2.5.29.14";
   static final String OID_AUTHORITY_KEY_IDENTIFIER = "2.5.29.35";
+  static final String OID_POLICY_CONSTRAINTS = "2.5.29.36";
+  static final String OID_AUTHORITY_INFO_ACCESS = "1.3.6.1.5.5.7.1.1";
+  static final String OID_SUBJECT_INFO_ACCESS = "1.3.6.1.5.5.7.1.11";
 
   /** No deployment goes below these: RSA moduli of fewer bits are refused even by the standards. */
   static final int UNIVERSAL_MIN_RSA_BITS = 2048;
@@ -158,6 +162,10 @@ final class PathChecks {
     if (unknown.isPresent()) {
       return unknown;
     }
+    Optional<TrustDecision> placement = extensionPlacement(anchor, false, critical);
+    if (placement.isPresent()) {
+      return placement;
+    }
     if (anchor.getBasicConstraints() < 0) {
       return refuse(
           CoreMessage.ANCHOR_PROFILE_BROKEN,
@@ -234,6 +242,83 @@ final class PathChecks {
     return Optional.empty();
   }
 
+  /**
+   * Where an extension may stand and how it is marked: name constraints only in a CA certificate
+   * and critical (4.2.1.10), policy constraints critical (4.2.1.11), subject alternative names
+   * critical only when the subject is empty (4.2.1.6), information access extensions well formed
+   * (4.2.2.1, 4.2.2.2; the JDK keeps a malformed non-critical one as opaque bytes).
+   */
+  private static Optional<TrustDecision> extensionPlacement(
+      X509Certificate cert, boolean isLeaf, Set<String> critical) {
+    boolean hasNameConstraints = cert.getExtensionValue(OID_NAME_CONSTRAINTS) != null;
+    if (hasNameConstraints && isLeaf) {
+      return refuse(
+          CoreMessage.EXTENSION_PROFILE_BROKEN,
+          subject(cert),
+          "4.2.1.10",
+          "an end-entity certificate carries name constraints");
+    }
+    if (hasNameConstraints && !isCritical(critical, OID_NAME_CONSTRAINTS)) {
+      return refuse(
+          CoreMessage.EXTENSION_PROFILE_BROKEN,
+          subject(cert),
+          "4.2.1.10",
+          "name constraints are not marked critical");
+    }
+    if (cert.getExtensionValue(OID_POLICY_CONSTRAINTS) != null
+        && !isCritical(critical, OID_POLICY_CONSTRAINTS)) {
+      return refuse(
+          CoreMessage.EXTENSION_PROFILE_BROKEN,
+          subject(cert),
+          "4.2.1.11",
+          "policy constraints are not marked critical");
+    }
+    if (isCritical(critical, OID_SAN) && cert.getSubjectX500Principal().getEncoded().length > 2) {
+      return refuse(
+          CoreMessage.EXTENSION_PROFILE_BROKEN,
+          subject(cert),
+          "4.2.1.6",
+          "subject alternative names are critical although the subject is not empty");
+    }
+    return malformedAccess(cert);
+  }
+
+  private static Optional<TrustDecision> malformedAccess(X509Certificate cert) {
+    String[][] extensions = {
+      {OID_AUTHORITY_INFO_ACCESS, "4.2.2.1", "authorityInfoAccess"},
+      {OID_SUBJECT_INFO_ACCESS, "4.2.2.2", "subjectInfoAccess"}
+    };
+    for (String[] extension : extensions) {
+      byte[] value = cert.getExtensionValue(extension[0]);
+      if (value == null) {
+        continue;
+      }
+      try {
+        byte[] inner = ASN1OctetString.getInstance(value).getOctets();
+        AuthorityInformationAccess parsed =
+            AuthorityInformationAccess.getInstance(ASN1Primitive.fromByteArray(inner));
+        if (parsed.getAccessDescriptions().length == 0) {
+          return refuse(
+              CoreMessage.EXTENSION_PROFILE_BROKEN,
+              subject(cert),
+              extension[1],
+              extension[2] + " holds no access description");
+        }
+      } catch (IOException | RuntimeException e) {
+        return refuse(
+            CoreMessage.EXTENSION_PROFILE_BROKEN,
+            subject(cert),
+            extension[1],
+            extension[2] + " is not a sequence of access descriptions");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isCritical(Set<String> critical, String oid) {
+    return critical != null && critical.contains(oid);
+  }
+
   private static Optional<TrustDecision> unknownCritical(
       X509Certificate cert, Set<String> critical) {
     if (critical != null) {
@@ -306,6 +391,10 @@ final class PathChecks {
     Optional<TrustDecision> identifiers = keyIdentifiers(cert, isLeaf, critical);
     if (identifiers.isPresent()) {
       return identifiers;
+    }
+    Optional<TrustDecision> placement = extensionPlacement(cert, isLeaf, critical);
+    if (placement.isPresent()) {
+      return placement;
     }
     boolean[] keyUsage = cert.getKeyUsage();
     if (!isLeaf) {

@@ -1,5 +1,6 @@
 package io.portcullis.testing;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,8 +10,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.PolicyConstraints;
+import org.bouncycastle.asn1.x509.X509ObjectIdentifiers;
 
 /**
  * The RFC 5280 certificate profile and the universal key and algorithm floors, clause by clause,
@@ -24,6 +32,7 @@ public final class ProfileCases {
   public static final String ANCHOR_NOT_VALID = "PRTC0147E";
   public static final String KEY_IDENTIFIER = "PRTC0148E";
   public static final String RSA_MODULUS = "PRTC0149E";
+  public static final String EXTENSION_PROFILE = "PRTC0150E";
   public static final String CA_PROFILE = "PRTC0121E";
   public static final String UNKNOWN_CRITICAL = "PRTC0116E";
   public static final String PATH_TOO_DEEP = "PRTC0109E";
@@ -142,6 +151,84 @@ public final class ProfileCases {
             ACCEPT,
             area,
             b -> b.subjectKeyIdentifier(null)));
+
+    // Where an extension may stand and how it is marked.
+    cases.add(
+        leafCase(
+            "a leaf carrying name constraints",
+            "4.2.1.10",
+            EXTENSION_PROFILE,
+            area,
+            b -> b.permittedDns("conformance.example")));
+    cases.add(
+        intermediateCase(
+            "an intermediate with non-critical name constraints",
+            "4.2.1.10",
+            EXTENSION_PROFILE,
+            root,
+            b -> b.permittedDns("conformance.example").nameConstraintsCritical(false)));
+    cases.add(
+        intermediateCase(
+            "an intermediate with critical name constraints",
+            "4.2.1.10",
+            ACCEPT,
+            root,
+            b -> b.permitted(GeneralName.uniformResourceIdentifier, "conformance.example")));
+    cases.add(
+        intermediateCase(
+            "an intermediate with non-critical policy constraints",
+            "4.2.1.11",
+            EXTENSION_PROFILE,
+            root,
+            b ->
+                b.extension(
+                    Extension.policyConstraints.getId(),
+                    false,
+                    new PolicyConstraints(null, BigInteger.ONE))));
+    cases.add(
+        intermediateCase(
+            "an intermediate with critical policy constraints",
+            "4.2.1.11",
+            ACCEPT,
+            root,
+            b ->
+                b.extension(
+                    Extension.policyConstraints.getId(),
+                    true,
+                    new PolicyConstraints(null, BigInteger.ONE))));
+    cases.add(
+        leafCase(
+            "a leaf with critical SANs and a subject",
+            "4.2.1.6",
+            EXTENSION_PROFILE,
+            area,
+            b -> b.sanCritical(true)));
+    cases.add(
+        leafCase(
+            "a leaf with a malformed authorityInfoAccess",
+            "4.2.2.1",
+            EXTENSION_PROFILE,
+            area,
+            b ->
+                b.extension(
+                    Extension.authorityInfoAccess.getId(),
+                    false,
+                    new DERSequence(new ASN1Integer(7)))));
+    cases.add(
+        leafCase(
+            "a leaf with a well-formed authorityInfoAccess",
+            "4.2.2.1",
+            ACCEPT,
+            area,
+            b ->
+                b.extension(
+                    Extension.authorityInfoAccess.getId(),
+                    false,
+                    new AuthorityInformationAccess(
+                        X509ObjectIdentifiers.id_ad_caIssuers,
+                        new GeneralName(
+                            GeneralName.uniformResourceIdentifier,
+                            "http://ca.conformance.example/area.crt")))));
 
     // Universal floors: not deployment choices.
     cases.add(keyCase("an RSA-1024 leaf", "floor", KEY_TOO_SMALL, area, rsa(1024)));

@@ -387,6 +387,8 @@ public final class TestPki {
     private Integer keyUsage;
     private boolean basicConstraints = true;
     private boolean basicConstraintsCritical = true;
+    private boolean nameConstraintsCritical = true;
+    private boolean sanCritical;
     private GeneralSubtree[] permittedSubtrees;
     private GeneralSubtree[] excludedSubtrees;
     private boolean generalizedTime;
@@ -475,6 +477,18 @@ public final class TestPki {
     /** Marks basic constraints critical or not. */
     public CertBuilder basicConstraintsCritical(boolean critical) {
       this.basicConstraintsCritical = critical;
+      return this;
+    }
+
+    /** Marks name constraints critical (the default) or not. */
+    public CertBuilder nameConstraintsCritical(boolean critical) {
+      this.nameConstraintsCritical = critical;
+      return this;
+    }
+
+    /** Marks the subject alternative names critical or not (the default). */
+    public CertBuilder sanCritical(boolean critical) {
+      this.sanCritical = critical;
       return this;
     }
 
@@ -615,13 +629,13 @@ public final class TestPki {
         if (permittedSubtrees != null || excludedSubtrees != null) {
           builder.addExtension(
               Extension.nameConstraints,
-              true,
+              nameConstraintsCritical,
               new NameConstraints(permittedSubtrees, excludedSubtrees));
         }
         if (!sans.isEmpty()) {
           builder.addExtension(
               Extension.subjectAlternativeName,
-              false,
+              sanCritical,
               new GeneralNames(sans.toArray(new GeneralName[0])));
         }
         if (!ekus.isEmpty()) {
