@@ -107,6 +107,8 @@ public enum CoreMessage implements MessageId {
   RSA_MODULUS_MALFORMED("PRTC0149E"),
   /** The certificate {0} breaks RFC 5280 {1}: {2}. */
   EXTENSION_PROFILE_BROKEN("PRTC0150E"),
+  /** The CA certificate {0} limits extended key usage to {1}, which does not allow TLS {2}. */
+  CA_EKU_EXCLUDES_PURPOSE("PRTC0151E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

@@ -52,6 +52,7 @@ final class PathChecks {
   static final String OID_POLICY_CONSTRAINTS = "2.5.29.36";
   static final String OID_AUTHORITY_INFO_ACCESS = "1.3.6.1.5.5.7.1.1";
   static final String OID_SUBJECT_INFO_ACCESS = "1.3.6.1.5.5.7.1.11";
+  static final String OID_EXTENDED_KEY_USAGE = "2.5.29.37";
 
   /** No deployment goes below these: RSA moduli of fewer bits are refused even by the standards. */
   static final int UNIVERSAL_MIN_RSA_BITS = 2048;
@@ -126,7 +127,7 @@ final class PathChecks {
       if (validity.isPresent()) {
         return validity;
       }
-      return memo.answer(anchorCert, false, null, null, () -> anchor(anchorCert, policy));
+      return memo.answer(anchorCert, false, null, null, () -> anchor(anchorCert, policy, purpose));
     }
     return Optional.empty();
   }
@@ -145,12 +146,17 @@ final class PathChecks {
   }
 
   /** The trust anchor certificate: the CA profile (when enforced) and its key. */
-  static Optional<TrustDecision> anchor(X509Certificate anchor, TrustPolicy policy) {
+  static Optional<TrustDecision> anchor(
+      X509Certificate anchor, TrustPolicy policy, Purpose purpose) {
     if (policy.enforceProfile()) {
       Optional<TrustDecision> profile = anchorProfile(anchor);
       if (profile.isPresent()) {
         return profile;
       }
+    }
+    Optional<TrustDecision> eku = caExtendedKeyUsage(anchor, purpose);
+    if (eku.isPresent()) {
+      return eku;
     }
     return keyStrength(anchor, anchor.getPublicKey(), policy);
   }
@@ -344,6 +350,13 @@ final class PathChecks {
       NameConstraints anchorConstraints,
       TrustPolicy policy,
       Purpose purpose) {
+    // The deployment refuses a CA as a caller whatever else is wrong with it: the clearest reason.
+    if (isLeaf && policy.refuseCaLeaf()) {
+      Optional<TrustDecision> ca = caAsLeaf(cert);
+      if (ca.isPresent()) {
+        return ca;
+      }
+    }
     if (policy.enforceProfile()) {
       Optional<TrustDecision> profile = profile(cert, isLeaf, purpose);
       if (profile.isPresent()) {
@@ -356,11 +369,12 @@ final class PathChecks {
         return names;
       }
     }
+    Optional<TrustDecision> eku =
+        isLeaf ? extendedKeyUsage(cert, purpose, policy) : caExtendedKeyUsage(cert, purpose);
+    if (eku.isPresent()) {
+      return eku;
+    }
     if (isLeaf) {
-      Optional<TrustDecision> eku = extendedKeyUsage(cert, purpose, policy);
-      if (eku.isPresent()) {
-        return eku;
-      }
       Optional<TrustDecision> lifetime = lifetime(cert, policy);
       if (lifetime.isPresent()) {
         return lifetime;
@@ -371,6 +385,66 @@ final class PathChecks {
       return key;
     }
     return signatureAlgorithm(cert, policy);
+  }
+
+  /**
+   * Deployment policy, not the standards: RFC 5280 lets a CA certificate be an end entity, but a
+   * key that can sign certificates does not authenticate as a workload here.
+   */
+  private static Optional<TrustDecision> caAsLeaf(X509Certificate cert) {
+    if (cert.getBasicConstraints() >= 0) {
+      return refuse(CoreMessage.LEAF_IS_CA, subject(cert), "basicConstraints says cA=true");
+    }
+    boolean[] keyUsage = cert.getKeyUsage();
+    if (bit(keyUsage, KU_KEY_CERT_SIGN) || bit(keyUsage, KU_CRL_SIGN)) {
+      return refuse(
+          CoreMessage.LEAF_IS_CA, subject(cert), "keyUsage allows keyCertSign or cRLSign");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * RFC 5280 4.2.1.12: anyExtendedKeyUsage is for issuers who do not want to restrict the key, so
+   * the extension that holds it is not critical.
+   */
+  private static Optional<TrustDecision> leafExtendedKeyUsage(
+      X509Certificate cert, Set<String> critical) {
+    if (!isCritical(critical, OID_EXTENDED_KEY_USAGE)) {
+      return Optional.empty();
+    }
+    try {
+      List<String> eku = cert.getExtendedKeyUsage();
+      if (eku != null && eku.contains(EKU_ANY)) {
+        return refuse(
+            CoreMessage.EXTENSION_PROFILE_BROKEN,
+            subject(cert),
+            "4.2.1.12",
+            "a critical extended key usage holds anyExtendedKeyUsage");
+      }
+      return Optional.empty();
+    } catch (CertificateParsingException e) {
+      return refuse(CoreMessage.EKU_UNREADABLE, subject(cert), e.getMessage());
+    }
+  }
+
+  /**
+   * A CA certificate (anchor or intermediate) that carries an extended key usage limits what the
+   * certificates under it may do, as OpenSSL and the other common verifiers read it: one without
+   * the purpose (or anyExtendedKeyUsage) vouches for no leaf of that purpose.
+   */
+  static Optional<TrustDecision> caExtendedKeyUsage(X509Certificate ca, Purpose purpose) {
+    if (purpose == null) {
+      return Optional.empty();
+    }
+    try {
+      List<String> eku = ca.getExtendedKeyUsage();
+      if (eku == null || eku.contains(EKU_ANY) || eku.contains(purpose.ekuOid())) {
+        return Optional.empty();
+      }
+      return refuse(CoreMessage.CA_EKU_EXCLUDES_PURPOSE, subject(ca), eku, purpose);
+    } catch (CertificateParsingException e) {
+      return refuse(CoreMessage.EKU_UNREADABLE, subject(ca), e.getMessage());
+    }
   }
 
   /** RFC 5280 section 4 rules for one certificate of the path. */
@@ -416,12 +490,9 @@ final class PathChecks {
       }
       return Optional.empty();
     }
-    if (cert.getBasicConstraints() >= 0) {
-      return refuse(CoreMessage.LEAF_IS_CA, subject(cert), "basicConstraints says cA=true");
-    }
-    if (bit(keyUsage, KU_KEY_CERT_SIGN) || bit(keyUsage, KU_CRL_SIGN)) {
-      return refuse(
-          CoreMessage.LEAF_IS_CA, subject(cert), "keyUsage allows keyCertSign or cRLSign");
+    Optional<TrustDecision> leafEku = leafExtendedKeyUsage(cert, critical);
+    if (leafEku.isPresent()) {
+      return leafEku;
     }
     if (keyUsage != null) {
       boolean ec = cert.getPublicKey() instanceof ECPublicKey;

@@ -22,6 +22,7 @@ import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumSet;
@@ -147,7 +148,9 @@ public final class PkixTrustValidator implements TrustValidator {
     if (hasDuplicates(chain)) {
       return TrustDecision.reject(CoreMessage.CHAIN_REPEATS, PathChecks.subject(leaf));
     }
-    Instant now = clock.instant();
+    // RFC 5280 validity has whole seconds and notAfter is inclusive: a certificate valid until
+    // hh:mm:59 is valid throughout that second.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     ChainCache.Key key = new ChainCache.Key(List.copyOf(chain), purpose);
     TrustDecision cached = cache.get(key, now);
     if (cached != null) {
@@ -338,9 +341,11 @@ public final class PkixTrustValidator implements TrustValidator {
         path = presented;
         anchor = result.getTrustAnchor();
       } catch (CertPathValidatorException e) {
-        if (!doesNotChain(e)) {
-          return AreaOutcome.rejected(Failures.of(e, presented, now));
-        }
+        // The presented order is one candidate path. When it fails (an expired or constrained
+        // intermediate, a certificate out of order) another path through the presented and the
+        // area's certificates may be valid: the builder searches them all, and only when none is
+        // valid does the presented path's own failure stand.
+        boolean chains = !doesNotChain(e);
         try {
           X509CertSelector target = new X509CertSelector();
           target.setCertificate(chain.get(0));
@@ -358,9 +363,13 @@ public final class PkixTrustValidator implements TrustValidator {
           path = built;
           anchor = result.getTrustAnchor();
         } catch (CertPathBuilderException b) {
-          return AreaOutcome.unrecognised(e.getMessage() + " / " + b.getMessage());
+          return chains
+              ? AreaOutcome.rejected(Failures.of(e, presented, now))
+              : AreaOutcome.unrecognised(e.getMessage() + " / " + b.getMessage());
         } catch (GeneralSecurityException b) {
-          return AreaOutcome.unrecognised(b.toString());
+          return chains
+              ? AreaOutcome.rejected(Failures.of(e, presented, now))
+              : AreaOutcome.unrecognised(b.toString());
         } catch (RuntimeException b) {
           return jdkFailure(chain.get(0), "the JDK's PKIX path builder", b);
         }

@@ -28,6 +28,9 @@ import java.util.stream.Collectors;
  *     when the anchor issues leaves itself
  * @param enforceProfile apply the RFC 5280 certificate profile checks (basic constraints, key usage
  *     consistency, serial number and validity encoding, critical extensions)
+ * @param refuseCaLeaf refuse a CA certificate (basicConstraints cA, or keyCertSign/cRLSign) as the
+ *     leaf: RFC 5280 allows one, Portcullis's deployment policy does not let a CA key authenticate
+ *     as a workload
  */
 public record TrustPolicy(
     boolean requireEku,
@@ -38,7 +41,8 @@ public record TrustPolicy(
     int minEcBits,
     Set<String> allowedSignatureAlgorithms,
     int maxChainDepth,
-    boolean enforceProfile) {
+    boolean enforceProfile,
+    boolean refuseCaLeaf) {
 
   /** Default longest leaf lifetime: 90 days. */
   public static final Duration DEFAULT_MAX_LEAF_LIFETIME = Duration.ofDays(90);
@@ -87,16 +91,19 @@ public record TrustPolicy(
         256,
         DEFAULT_SIGNATURE_ALGORITHMS,
         DEFAULT_MAX_CHAIN_DEPTH,
+        true,
         true);
   }
 
   /**
-   * Standards only: RFC 5280 path validation and profile, EKU for the purpose when present; no
-   * lifetime limit and no floors beyond the universal ones (RSA of 2048 bits in whole bytes, no
-   * DSA, no MD2/MD5/SHA-1 signatures), and up to 8 intermediates.
+   * Standards only: RFC 5280 path validation and profile, EKU for the purpose when present
+   * (anyExtendedKeyUsage does not stand in for it, as RFC 5280 4.2.1.12 lets a relying party
+   * decide), a CA certificate allowed as the leaf; no lifetime limit and no floors beyond the
+   * universal ones (RSA of 2048 bits in whole bytes, no DSA, no MD2/MD5/SHA-1 signatures), and up
+   * to 8 intermediates.
    */
   public static TrustPolicy standards() {
-    return new TrustPolicy(false, true, null, false, 0, 0, Set.of(), 8, true);
+    return new TrustPolicy(false, false, null, false, 0, 0, Set.of(), 8, true, false);
   }
 
   /** A builder that starts from this policy. */
@@ -146,6 +153,7 @@ public record TrustPolicy(
     private Set<String> allowedSignatureAlgorithms;
     private int maxChainDepth;
     private boolean enforceProfile;
+    private boolean refuseCaLeaf;
 
     private Builder(TrustPolicy from) {
       this.requireEku = from.requireEku;
@@ -157,6 +165,7 @@ public record TrustPolicy(
       this.allowedSignatureAlgorithms = from.allowedSignatureAlgorithms;
       this.maxChainDepth = from.maxChainDepth;
       this.enforceProfile = from.enforceProfile;
+      this.refuseCaLeaf = from.refuseCaLeaf;
     }
 
     public Builder requireEku(boolean value) {
@@ -205,6 +214,11 @@ public record TrustPolicy(
       return this;
     }
 
+    public Builder refuseCaLeaf(boolean value) {
+      this.refuseCaLeaf = value;
+      return this;
+    }
+
     public TrustPolicy build() {
       return new TrustPolicy(
           requireEku,
@@ -215,7 +229,8 @@ public record TrustPolicy(
           minEcBits,
           allowedSignatureAlgorithms,
           maxChainDepth,
-          enforceProfile);
+          enforceProfile,
+          refuseCaLeaf);
     }
   }
 }

@@ -34,6 +34,8 @@ public final class ProfileCases {
   public static final String RSA_MODULUS = "PRTC0149E";
   public static final String EXTENSION_PROFILE = "PRTC0150E";
   public static final String CA_PROFILE = "PRTC0121E";
+  public static final String CA_EKU = "PRTC0151E";
+  public static final String EKU_NOT_ALLOWED = "PRTC0106E";
   public static final String UNKNOWN_CRITICAL = "PRTC0116E";
   public static final String PATH_TOO_DEEP = "PRTC0109E";
   public static final String KEY_TOO_SMALL = "PRTC0113E";
@@ -229,6 +231,84 @@ public final class ProfileCases {
                         new GeneralName(
                             GeneralName.uniformResourceIdentifier,
                             "http://ca.conformance.example/area.crt")))));
+
+    // Extended key usage: anyExtendedKeyUsage does not state the purpose (4.2.1.12 lets the
+    // relying party refuse it) and is not critical; a CA's EKU limits what it vouches for.
+    cases.add(
+        leafCase(
+            "a leaf whose only EKU is anyExtendedKeyUsage",
+            "4.2.1.12",
+            EKU_NOT_ALLOWED,
+            area,
+            b -> b.withoutEku().anyEku()));
+    cases.add(
+        leafCase(
+            "a leaf with clientAuth and anyExtendedKeyUsage",
+            "4.2.1.12",
+            ACCEPT,
+            area,
+            b -> b.anyEku()));
+    cases.add(
+        leafCase(
+            "a leaf with a critical EKU holding anyExtendedKeyUsage",
+            "4.2.1.12",
+            EXTENSION_PROFILE,
+            area,
+            b -> b.anyEku().ekuCritical(true)));
+    cases.add(
+        leafCase(
+            "a leaf with a critical clientAuth EKU",
+            "4.2.1.12",
+            ACCEPT,
+            area,
+            b -> b.ekuCritical(true)));
+    cases.add(
+        intermediateCase(
+            "an intermediate whose EKU is serverAuth only",
+            "4.2.1.12",
+            CA_EKU,
+            root,
+            b -> b.serverAuth()));
+    cases.add(
+        intermediateCase(
+            "an intermediate whose EKU includes clientAuth",
+            "4.2.1.12",
+            ACCEPT,
+            root,
+            b -> b.clientAuth()));
+    cases.add(
+        anchorCase("a root whose EKU is serverAuth only", "4.2.1.12", CA_EKU, b -> b.serverAuth()));
+    cases.add(anchorCase("a root with anyExtendedKeyUsage", "4.2.1.12", ACCEPT, b -> b.anyEku()));
+
+    // A CA certificate as the end entity: RFC 5280 allows it, the deployment policy does not.
+    cases.add(
+        leafCase(
+            "a CA certificate as the leaf",
+            "4.2.1.9",
+            ACCEPT,
+            area,
+            b -> b.ca(0).keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
+
+    // Path building: a presented intermediate that fails (expired) must not hide a valid
+    // re-issue of it (same subject and key) that is also presented.
+    KeyPair reissuedKeys = TestPki.ecKeyPair();
+    Instant longAgo = Instant.now().minus(Duration.ofDays(60));
+    TestPki.Ca expired =
+        root.intermediate(
+            "CN=Conformance Reissued",
+            reissuedKeys,
+            b -> b.validity(longAgo, longAgo.plus(Duration.ofDays(30))));
+    TestPki.Ca reissued = root.intermediate("CN=Conformance Reissued", reissuedKeys, b -> {});
+    X509Certificate underBoth = clientLeafBuilder(reissued, TestPki.ecKeyPair()).build();
+    cases.add(
+        new Case(
+            "an expired intermediate presented before a valid re-issue of it",
+            "6.1",
+            ACCEPT,
+            root.certificate(),
+            List.of(expired.certificate(), reissued.certificate()),
+            underBoth,
+            null));
 
     // Universal floors: not deployment choices.
     cases.add(keyCase("an RSA-1024 leaf", "floor", KEY_TOO_SMALL, area, rsa(1024)));

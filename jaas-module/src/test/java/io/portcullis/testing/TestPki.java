@@ -389,6 +389,7 @@ public final class TestPki {
     private boolean basicConstraintsCritical = true;
     private boolean nameConstraintsCritical = true;
     private boolean sanCritical;
+    private boolean ekuCritical;
     private GeneralSubtree[] permittedSubtrees;
     private GeneralSubtree[] excludedSubtrees;
     private boolean generalizedTime;
@@ -438,6 +439,23 @@ public final class TestPki {
     }
 
     /** Makes this a CA certificate; {@code pathLength} below zero means unlimited. */
+    /** Adds anyExtendedKeyUsage to the extended key usages. */
+    public CertBuilder anyEku() {
+      ekus.add(KeyPurposeId.anyExtendedKeyUsage);
+      return this;
+    }
+
+    /** Drops the extended key usages added so far. */
+    public CertBuilder withoutEku() {
+      ekus.clear();
+      return this;
+    }
+
+    public CertBuilder ekuCritical(boolean critical) {
+      this.ekuCritical = critical;
+      return this;
+    }
+
     public CertBuilder ca(int pathLength) {
       this.ca = true;
       this.caPathLength = pathLength < 0 ? null : pathLength;
@@ -641,7 +659,7 @@ public final class TestPki {
         if (!ekus.isEmpty()) {
           builder.addExtension(
               Extension.extendedKeyUsage,
-              false,
+              ekuCritical,
               new ExtendedKeyUsage(ekus.toArray(new KeyPurposeId[0])));
         }
         for (Object[] extension : extraExtensions) {

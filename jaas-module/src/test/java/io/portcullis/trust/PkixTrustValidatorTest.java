@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -187,6 +188,47 @@ class PkixTrustValidatorTest {
             "CN=NonCrit", TestPki.ecKeyPair(), b -> b.basicConstraintsCritical(false));
     assertRejected(
         client(area(), nonCritical.issue("CN=x").clientAuth().issueLeaf().chain()), "PRTC0121E");
+  }
+
+  @Test
+  void aCertificateIsValidThroughoutTheSecondOfItsNotAfter() {
+    Instant notAfter = Instant.now().plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+    TestPki.Leaf leaf =
+        leaf().validity(Instant.now().minus(Duration.ofHours(1)), notAfter).issueLeaf();
+    MutableClock clock = new MutableClock(notAfter.plusMillis(999));
+    PkixTrustValidator validator = new PkixTrustValidator(List.of(area()), clock);
+    TrustDecision inTheLastSecond = validator.validate(leaf.chain(), Purpose.CLIENT);
+    assertThat(inTheLastSecond.accepted()).as(inTheLastSecond.reason()).isTrue();
+    clock.set(notAfter.plusSeconds(1));
+    assertRejected(validator.validate(leaf.chain(), Purpose.CLIENT), "PRTC0103E");
+  }
+
+  @Test
+  void aCaCertificateAsTheLeafIsRefusedByTheDeploymentPolicyOnly() {
+    TestPki.Leaf caLeaf =
+        leaf().ca(0).keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign).issueLeaf();
+    assertRejected(client(area(), caLeaf.chain()), "PRTC0122E");
+    TrustArea standards = area().withPolicy(TrustPolicy.standards());
+    TrustDecision decision = client(standards, caLeaf.chain());
+    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+  }
+
+  @Test
+  void anExpiredIntermediateDoesNotHideAValidReissueOfIt() {
+    KeyPair keys = TestPki.ecKeyPair();
+    Instant longAgo = Instant.now().minus(Duration.ofDays(60));
+    TestPki.Ca expired =
+        ROOT.intermediate(
+            "CN=Reissued Area", keys, b -> b.validity(longAgo, longAgo.plus(Duration.ofDays(30))));
+    TestPki.Ca reissued = ROOT.intermediate("CN=Reissued Area", keys, b -> {});
+    X509Certificate leaf = reissued.issue("CN=r").uriSan("spiffe://corp/r").clientAuth().build();
+    List<X509Certificate> presented = List.of(leaf, expired.certificate());
+    TrustArea bare = new TrustArea("payments", List.of(ROOT.certificate()), List.of());
+    assertThat(client(bare, presented).accepted()).isFalse();
+    TrustArea knowsTheReissue =
+        new TrustArea("payments", List.of(ROOT.certificate()), List.of(reissued.certificate()));
+    TrustDecision decision = client(knowsTheReissue, presented);
+    assertThat(decision.accepted()).as(decision.reason()).isTrue();
   }
 
   @Test
