@@ -9,6 +9,7 @@ import io.portcullis.config.CertificateFiles;
 import io.portcullis.identity.PeerNames;
 import io.portcullis.messages.CoreMessage;
 import io.portcullis.messages.MessageId;
+import io.portcullis.trust.CrlProfile;
 import io.portcullis.trust.CrlStore;
 import io.portcullis.trust.DenyList;
 import io.portcullis.trust.NameSyntax;
@@ -126,6 +127,24 @@ final class BatchVerifier {
                 "the most intermediates allowed (a whole number, 0 or more) or null"));
       }
       linePolicy = linePolicy.withMaxChainDepth(depth.asInt());
+    }
+    List<X509Certificate> signers = new ArrayList<>(anchors);
+    signers.addAll(intermediates);
+    for (TrustArea area : policyAreas) {
+      signers.addAll(area.anchors());
+      signers.addAll(area.intermediates());
+    }
+    for (X509CRL crl : crls) {
+      Optional<String> problem =
+          CrlProfile.problem(crl, CrlProfile.signer(crl, signers).orElse(null));
+      if (problem.isPresent()) {
+        throw new LineException(
+            reject(
+                CoreMessage.CRL_PROFILE_BROKEN,
+                where,
+                crl.getIssuerX500Principal().getName(),
+                problem.get()));
+      }
     }
     Revocation revocation =
         crls.isEmpty()

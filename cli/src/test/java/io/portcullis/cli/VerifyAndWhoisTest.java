@@ -78,6 +78,20 @@ class VerifyAndWhoisTest {
     ObjectNode revoked = line("f", CLIENT);
     revoked.putArray("crls").add(TestPki.pem(AREA.crl(CLIENT.certificate().getSerialNumber())));
     assertThat(verify(standards, revoked).get("reason").asText()).startsWith("PRTC0118E");
+
+    // A CRL outside the profile is not skipped (soft-fail would read that as "not revoked").
+    Instant now = Instant.now();
+    ObjectNode unnumbered = line("g", CLIENT);
+    unnumbered
+        .putArray("crls")
+        .add(
+            TestPki.pem(
+                AREA.crl(
+                    now.minusSeconds(60),
+                    now.plusSeconds(3600),
+                    (Boolean) null,
+                    CLIENT.certificate().getSerialNumber())));
+    assertThat(verify(standards, unnumbered).get("reason").asText()).startsWith("PRTC0152E");
   }
 
   @Test

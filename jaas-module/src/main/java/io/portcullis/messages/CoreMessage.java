@@ -109,6 +109,8 @@ public enum CoreMessage implements MessageId {
   EXTENSION_PROFILE_BROKEN("PRTC0150E"),
   /** The CA certificate {0} limits extended key usage to {1}, which does not allow TLS {2}. */
   CA_EKU_EXCLUDES_PURPOSE("PRTC0151E"),
+  /** {0}: the CRL of {1} cannot be used: {2}. */
+  CRL_PROFILE_BROKEN("PRTC0152E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

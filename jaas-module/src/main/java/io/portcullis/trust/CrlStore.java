@@ -5,7 +5,6 @@ import io.portcullis.PortcullisException;
 import io.portcullis.messages.CoreMessage;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertStore;
@@ -157,7 +156,7 @@ public final class CrlStore {
     List<X509CRL> kept = new ArrayList<>();
     for (X509CRL crl : loaded) {
       X500Principal issuer = crl.getIssuerX500Principal();
-      Optional<String> unsigned = unsigned(crl);
+      Optional<String> unsigned = refusal(crl);
       X509CRL current = newest.get(issuer);
       Optional<String> older = unsigned.isPresent() ? Optional.empty() : older(crl, current);
       if (unsigned.isPresent() || older.isPresent()) {
@@ -180,23 +179,26 @@ public final class CrlStore {
     return List.copyOf(kept);
   }
 
-  /** Why none of the area's CA certificates signed {@code crl}, when it knows any. */
-  private Optional<String> unsigned(X509CRL crl) {
+  /**
+   * Why {@code crl} is not taken: none of the area's CA certificates (when it knows any) signed it,
+   * or it breaks RFC 5280's CRL profile ({@link CrlProfile}).
+   */
+  private Optional<String> refusal(X509CRL crl) {
     if (issuers.isEmpty()) {
-      return Optional.empty();
+      return CrlProfile.problem(crl, null);
     }
-    String why = "no CA certificate of the area is named " + crl.getIssuerX500Principal().getName();
+    Optional<X509Certificate> signer = CrlProfile.signer(crl, issuers);
+    if (signer.isPresent()) {
+      return CrlProfile.problem(crl, signer.get());
+    }
     for (X509Certificate issuer : issuers) {
       if (issuer.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
-        try {
-          crl.verify(issuer.getPublicKey());
-          return Optional.empty();
-        } catch (GeneralSecurityException | RuntimeException e) {
-          why = "its signature does not verify with the key of " + PathChecks.subject(issuer);
-        }
+        return Optional.of(
+            "its signature does not verify with the key of " + PathChecks.subject(issuer));
       }
     }
-    return Optional.of(why);
+    return Optional.of(
+        "no CA certificate of the area is named " + crl.getIssuerX500Principal().getName());
   }
 
   /**

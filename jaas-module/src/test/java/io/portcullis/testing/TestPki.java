@@ -198,6 +198,15 @@ public final class TestPki {
      * {@code nextUpdate}.
      */
     public X509CRL crl(Instant thisUpdate, Instant nextUpdate, BigInteger... revoked) {
+      return crl(thisUpdate, nextUpdate, false, revoked);
+    }
+
+    /**
+     * A CRL whose CRL number is critical ({@code true}), not ({@code false}) or absent ({@code
+     * null}).
+     */
+    public X509CRL crl(
+        Instant thisUpdate, Instant nextUpdate, Boolean numberCritical, BigInteger... revoked) {
       try {
         X509v2CRLBuilder builder =
             new X509v2CRLBuilder(
@@ -211,10 +220,12 @@ public final class TestPki {
             Extension.authorityKeyIdentifier,
             false,
             new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
-        builder.addExtension(
-            Extension.cRLNumber,
-            false,
-            new CRLNumber(BigInteger.valueOf(SERIALS.incrementAndGet())));
+        if (numberCritical != null) {
+          builder.addExtension(
+              Extension.cRLNumber,
+              numberCritical,
+              new CRLNumber(BigInteger.valueOf(SERIALS.incrementAndGet())));
+        }
         String algorithm =
             keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
         return new JcaX509CRLConverter()

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,6 +78,43 @@ class CrlsMoveForwardTest {
     source.served.set(List.of(newer));
     store.refresh();
     assertThat(store.crls()).containsExactly(newer);
+  }
+
+  @Test
+  void aCrlOutsideTheProfileIsRefusedAndTheLastGoodStays() {
+    Instant now = Instant.now();
+    X509CRL genuine = AREA.crl(now.minusSeconds(60), now.plusSeconds(86400), VICTIM);
+    Replayable source = new Replayable();
+    source.served.set(List.of(genuine));
+    CrlStore store =
+        CrlStore.loading(
+            List.of(source),
+            Duration.ofHours(1),
+            Clock.systemUTC(),
+            List.of(ROOT.certificate(), AREA.certificate()));
+    // Newer and signed by the area's key, but without a CRL number, or with a critical one: an
+    // empty CRL of that kind would otherwise un-revoke the victim.
+    for (Boolean numberCritical : new Boolean[] {null, true}) {
+      source.served.set(List.of(AREA.crl(now, now.plusSeconds(86400), numberCritical)));
+      store.refresh();
+      assertThat(store.crls()).containsExactly(genuine);
+    }
+    // A CA whose key usage does not allow CRL signing signs a CRL: not taken.
+    TestPki.Ca noCrlSign =
+        ROOT.intermediate(
+            "CN=No CRL Sign", TestPki.ecKeyPair(), b -> b.keyUsage(KeyUsage.keyCertSign));
+    Replayable other = new Replayable();
+    other.served.set(List.of(noCrlSign.crl()));
+    CrlStore refusing =
+        CrlStore.loading(
+            List.of(other),
+            Duration.ofHours(1),
+            Clock.systemUTC(),
+            List.of(ROOT.certificate(), noCrlSign.certificate()));
+    assertThat(refusing.crls()).isEmpty();
+    assertThat(CrlProfile.problem(noCrlSign.crl(), noCrlSign.certificate()))
+        .hasValueSatisfying(p -> assertThat(p).contains("4.2.1.3"));
+    assertThat(CrlProfile.problem(genuine, AREA.certificate())).isEmpty();
   }
 
   @Test
