@@ -111,6 +111,10 @@ public enum CoreMessage implements MessageId {
   CA_EKU_EXCLUDES_PURPOSE("PRTC0151E"),
   /** {0}: the CRL of {1} cannot be used: {2}. */
   CRL_PROFILE_BROKEN("PRTC0152E"),
+  /** The chain of {0} asks for {1} name-constraint comparisons, more than the {2} allowed. */
+  NAME_CONSTRAINT_WORK("PRTC0153E"),
+  /** The certificate {0} names {1}, which stands for names in the excluded subtree {2}. */
+  WILDCARD_UNDER_EXCLUDED("PRTC0154E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

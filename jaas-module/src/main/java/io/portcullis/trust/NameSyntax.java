@@ -50,16 +50,24 @@ public final class NameSyntax {
    * @param uriHost the refusal for the first URI without a domain-name host, which applies only
    *     where a URI name constraint does (RFC 5280 4.2.1.10), or empty
    * @param constrainsUris whether the certificate's own name constraints have a URI subtree
+   * @param names how many names a name constraint is compared with: its subject alternative names
+   *     and its subject
+   * @param subtrees how many subtrees its own name constraints hold
    */
   record Facts(
-      Optional<TrustDecision> syntax, Optional<TrustDecision> uriHost, boolean constrainsUris) {}
+      Optional<TrustDecision> syntax,
+      Optional<TrustDecision> uriHost,
+      boolean constrainsUris,
+      int names,
+      int subtrees) {}
 
   /** Reads the {@link Facts} of {@code certificate}. */
   static Facts facts(X509Certificate certificate) {
     boolean constrains = constrainsUris(certificate);
+    int subtrees = subtreeCount(certificate);
     byte[] extension = certificate.getExtensionValue(OID_SAN);
     if (extension == null) {
-      return new Facts(Optional.empty(), Optional.empty(), constrains);
+      return new Facts(Optional.empty(), Optional.empty(), constrains, 1, subtrees);
     }
     String subject = PathChecks.subject(certificate);
     GeneralNames names;
@@ -69,12 +77,34 @@ public final class NameSyntax {
       return new Facts(
           Optional.of(TrustDecision.reject(CoreMessage.SAN_UNREADABLE, subject + ": " + e)),
           Optional.empty(),
-          constrains);
+          constrains,
+          1,
+          subtrees);
     }
     return new Facts(
         check(subject, names, certificate.getBasicConstraints() < 0),
         uriHosts(subject, names),
-        constrains);
+        constrains,
+        names.getNames().length + 1,
+        subtrees);
+  }
+
+  private static int subtreeCount(X509Certificate certificate) {
+    byte[] value = certificate.getExtensionValue(OID_NAME_CONSTRAINTS);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      NameConstraints constraints =
+          NameConstraints.getInstance(ASN1OctetString.getInstance(value).getOctets());
+      return length(constraints.getPermittedSubtrees()) + length(constraints.getExcludedSubtrees());
+    } catch (RuntimeException e) {
+      return 0; // the profile check refuses constraints that do not parse
+    }
+  }
+
+  private static int length(GeneralSubtree[] subtrees) {
+    return subtrees == null ? 0 : subtrees.length;
   }
 
   /**
@@ -151,8 +181,12 @@ public final class NameSyntax {
     if (value == null) {
       return false;
     }
-    NameConstraints constraints =
-        NameConstraints.getInstance(ASN1OctetString.getInstance(value).getOctets());
+    NameConstraints constraints;
+    try {
+      constraints = NameConstraints.getInstance(ASN1OctetString.getInstance(value).getOctets());
+    } catch (RuntimeException e) {
+      return false; // the profile check refuses constraints that do not parse
+    }
     return hasUri(constraints.getPermittedSubtrees()) || hasUri(constraints.getExcludedSubtrees());
   }
 

@@ -16,15 +16,20 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PSSParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
@@ -108,6 +113,14 @@ final class PathChecks {
           CoreMessage.PATH_TOO_DEEP, subject(leaf), intermediates, policy.maxChainDepth());
     }
     X509Certificate anchorCert = anchor.getTrustedCert();
+    List<X509Certificate> withAnchor = new ArrayList<>(path);
+    if (anchorCert != null) {
+      withAnchor.add(anchorCert);
+    }
+    Optional<TrustDecision> wildcard = wildcardUnderExcluded(withAnchor);
+    if (wildcard.isPresent()) {
+      return wildcard;
+    }
     for (int i = 0; i < path.size(); i++) {
       X509Certificate cert = path.get(i);
       boolean isLeaf = i == 0;
@@ -271,6 +284,12 @@ final class PathChecks {
           "4.2.1.10",
           "name constraints are not marked critical");
     }
+    if (hasNameConstraints) {
+      Optional<String> shape = nameConstraintsShape(cert);
+      if (shape.isPresent()) {
+        return refuse(CoreMessage.EXTENSION_PROFILE_BROKEN, subject(cert), "4.2.1.10", shape.get());
+      }
+    }
     if (cert.getExtensionValue(OID_POLICY_CONSTRAINTS) != null
         && !isCritical(critical, OID_POLICY_CONSTRAINTS)) {
       return refuse(
@@ -287,6 +306,118 @@ final class PathChecks {
           "subject alternative names are critical although the subject is not empty");
     }
     return malformedAccess(cert);
+  }
+
+  /**
+   * RFC 5280 4.2.1.10's form of name constraints: permitted or excluded subtrees present and not
+   * empty, minimum 0 and no maximum, and a DNS subtree named as a domain (no leading period; that
+   * form belongs to URI and e-mail constraints).
+   */
+  private static Optional<String> nameConstraintsShape(X509Certificate cert) {
+    ASN1Sequence sequence;
+    try {
+      byte[] inner =
+          ASN1OctetString.getInstance(cert.getExtensionValue(OID_NAME_CONSTRAINTS)).getOctets();
+      sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(inner));
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("name constraints do not parse");
+    }
+    if (sequence.size() == 0) {
+      return Optional.of("name constraints hold neither permitted nor excluded subtrees");
+    }
+    try {
+      for (ASN1Encodable element : sequence) {
+        ASN1TaggedObject tagged = ASN1TaggedObject.getInstance(element);
+        ASN1Sequence subtrees = ASN1Sequence.getInstance(tagged, false);
+        String kind = tagged.getTagNo() == 0 ? "permitted" : "excluded";
+        if (subtrees.size() == 0) {
+          return Optional.of("the " + kind + " subtrees are an empty list");
+        }
+        for (ASN1Encodable item : subtrees) {
+          GeneralSubtree subtree = GeneralSubtree.getInstance(item);
+          if (subtree.getMinimum().signum() != 0 || subtree.getMaximum() != null) {
+            return Optional.of("a " + kind + " subtree has a minimum other than 0 or a maximum");
+          }
+          GeneralName base = subtree.getBase();
+          if (base.getTagNo() == GeneralName.dNSName
+              && ASN1IA5String.getInstance(base.getName()).getString().startsWith(".")) {
+            return Optional.of(
+                "the "
+                    + kind
+                    + " DNS subtree '"
+                    + ASN1IA5String.getInstance(base.getName()).getString()
+                    + "' has a leading period");
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      return Optional.of("name constraints do not parse");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A wildcard DNS name stands for every name one label below its base: when a CA above excludes
+   * such a name (or the base itself), the wildcard covers an excluded name, which string comparison
+   * of the wildcard with the subtree does not see.
+   *
+   * @param path the path from the leaf up, ending in the trust anchor when there is one
+   */
+  static Optional<TrustDecision> wildcardUnderExcluded(List<X509Certificate> path) {
+    List<String> excluded = new ArrayList<>();
+    for (int i = path.size() - 1; i >= 0; i--) {
+      X509Certificate cert = path.get(i);
+      for (String wildcard : wildcards(cert)) {
+        String base = wildcard.substring(2).toLowerCase(Locale.ROOT);
+        for (String subtree : excluded) {
+          int dot = subtree.indexOf('.');
+          if (subtree.equals(base) || (dot > 0 && subtree.substring(dot + 1).equals(base))) {
+            return refuse(CoreMessage.WILDCARD_UNDER_EXCLUDED, subject(cert), wildcard, subtree);
+          }
+        }
+      }
+      if (i > 0) {
+        try {
+          excluded.addAll(excludedDns(nameConstraintsOf(cert)));
+        } catch (RuntimeException e) {
+          // constraints that do not parse: the profile check refuses them with their clause
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<String> excludedDns(NameConstraints constraints) {
+    List<String> names = new ArrayList<>();
+    if (constraints != null && constraints.getExcludedSubtrees() != null) {
+      for (GeneralSubtree subtree : constraints.getExcludedSubtrees()) {
+        if (subtree.getBase().getTagNo() == GeneralName.dNSName) {
+          names.add(
+              ASN1IA5String.getInstance(subtree.getBase().getName())
+                  .getString()
+                  .toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return names;
+  }
+
+  private static List<String> wildcards(X509Certificate cert) {
+    byte[] value = cert.getExtensionValue(OID_SAN);
+    if (value == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (GeneralName name :
+        GeneralNames.getInstance(ASN1OctetString.getInstance(value).getOctets()).getNames()) {
+      if (name.getTagNo() == GeneralName.dNSName) {
+        String text = ASN1IA5String.getInstance(name.getName()).getString();
+        if (text.startsWith("*.")) {
+          names.add(text);
+        }
+      }
+    }
+    return names;
   }
 
   private static Optional<TrustDecision> malformedAccess(X509Certificate cert) {

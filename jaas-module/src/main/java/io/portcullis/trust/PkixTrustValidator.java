@@ -63,6 +63,10 @@ public final class PkixTrustValidator implements TrustValidator {
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
   private final List<AreaState> areas;
+
+  /** Most name × subtree comparisons a presented chain may ask for (2^16). */
+  static final long MAX_NAME_CONSTRAINT_CHECKS = 1L << 16;
+
   private final Clock clock;
   private final DenyList denyList;
   private final ChainCache cache;
@@ -174,6 +178,10 @@ public final class PkixTrustValidator implements TrustValidator {
         return identifiers.get();
       }
     }
+    Optional<TrustDecision> tooMuch = nameConstraintWork(leaf, names);
+    if (tooMuch.isPresent()) {
+      return tooMuch.get();
+    }
     for (X509Certificate certificate : chain) {
       Optional<String> denied = denyList.denies(certificate);
       if (denied.isPresent()) {
@@ -215,6 +223,31 @@ public final class PkixTrustValidator implements TrustValidator {
   }
 
   /** Whether a certificate appears twice: a loop. Chains are short, so pairs are compared. */
+  /**
+   * How many name × subtree comparisons the presented chain asks of a name-constraint engine (each
+   * certificate's names against the subtrees of every CA certificate above it), refused before any
+   * engine starts when past {@link #MAX_NAME_CONSTRAINT_CHECKS}: many names under many subtrees is
+   * quadratic work an attacker with any CA certificate can ask for.
+   */
+  static Optional<TrustDecision> nameConstraintWork(
+      X509Certificate leaf, List<NameSyntax.Facts> names) {
+    long subtreesAbove = 0;
+    long work = 0;
+    for (int i = names.size() - 1; i >= 0; i--) {
+      work += names.get(i).names() * subtreesAbove;
+      subtreesAbove += names.get(i).subtrees();
+    }
+    if (work > MAX_NAME_CONSTRAINT_CHECKS) {
+      return Optional.of(
+          TrustDecision.reject(
+              CoreMessage.NAME_CONSTRAINT_WORK,
+              PathChecks.subject(leaf),
+              work,
+              MAX_NAME_CONSTRAINT_CHECKS));
+    }
+    return Optional.empty();
+  }
+
   private static boolean hasDuplicates(List<X509Certificate> chain) {
     for (int i = 1; i < chain.size(); i++) {
       for (int j = 0; j < i; j++) {

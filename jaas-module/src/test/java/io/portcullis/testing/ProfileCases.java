@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERTaggedObject;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -35,6 +36,8 @@ public final class ProfileCases {
   public static final String EXTENSION_PROFILE = "PRTC0150E";
   public static final String CA_PROFILE = "PRTC0121E";
   public static final String CA_EKU = "PRTC0151E";
+  public static final String NAME_CONSTRAINT_WORK = "PRTC0153E";
+  public static final String WILDCARD_EXCLUDED = "PRTC0154E";
   public static final String EKU_NOT_ALLOWED = "PRTC0106E";
   public static final String UNKNOWN_CRITICAL = "PRTC0116E";
   public static final String PATH_TOO_DEEP = "PRTC0109E";
@@ -231,6 +234,82 @@ public final class ProfileCases {
                         new GeneralName(
                             GeneralName.uniformResourceIdentifier,
                             "http://ca.conformance.example/area.crt")))));
+
+    // Name constraints: their form (4.2.1.10), a wildcard under an excluded name, and a bound on
+    // the work many names under many subtrees ask for.
+    cases.add(
+        intermediateCase(
+            "a DNS name constraint with a leading period",
+            "4.2.1.10",
+            EXTENSION_PROFILE,
+            root,
+            b -> b.permittedDns(".conformance.example")));
+    cases.add(
+        intermediateCase(
+            "name constraints with neither permitted nor excluded subtrees",
+            "4.2.1.10",
+            EXTENSION_PROFILE,
+            root,
+            b -> b.extension(Extension.nameConstraints.getId(), true, new DERSequence())));
+    cases.add(
+        intermediateCase(
+            "an empty list of permitted subtrees",
+            "4.2.1.10",
+            EXTENSION_PROFILE,
+            root,
+            b ->
+                b.extension(
+                    Extension.nameConstraints.getId(),
+                    true,
+                    new DERSequence(new DERTaggedObject(false, 0, new DERSequence())))));
+    TestPki.Ca excluding =
+        root.intermediate(
+            "CN=Conformance Excluding",
+            TestPki.ecKeyPair(),
+            b -> b.excludedDns("secret.conformance.example"));
+    cases.add(
+        leafCase(
+            "a wildcard that stands for an excluded name",
+            "4.2.1.10",
+            WILDCARD_EXCLUDED,
+            excluding,
+            b -> b.dnsSan("*.conformance.example")));
+    cases.add(
+        leafCase(
+            "a wildcard above a deeper excluded subtree",
+            "4.2.1.10",
+            ACCEPT,
+            excluding,
+            b -> b.dnsSan("*.other.conformance.example")));
+    String[] manySubtrees = new String[300];
+    for (int i = 0; i < manySubtrees.length; i++) {
+      manySubtrees[i] = "excluded" + i + ".conformance.example";
+    }
+    TestPki.Ca heavy =
+        root.intermediate(
+            "CN=Conformance Heavy", TestPki.ecKeyPair(), b -> b.excludedDns(manySubtrees));
+    cases.add(
+        leafCase(
+            "300 DNS names under 300 excluded subtrees",
+            "4.2.1.10",
+            NAME_CONSTRAINT_WORK,
+            heavy,
+            b -> {
+              for (int i = 0; i < 300; i++) {
+                b.dnsSan("host" + i + ".conformance.example");
+              }
+            }));
+    cases.add(
+        leafCase(
+            "20 DNS names under 300 excluded subtrees",
+            "4.2.1.10",
+            ACCEPT,
+            heavy,
+            b -> {
+              for (int i = 0; i < 20; i++) {
+                b.dnsSan("host" + i + ".conformance.example");
+              }
+            }));
 
     // Extended key usage: anyExtendedKeyUsage does not state the purpose (4.2.1.12 lets the
     // relying party refuse it) and is not critical; a CA's EKU limits what it vouches for.
