@@ -53,13 +53,15 @@ public final class NameSyntax {
    * @param names how many names a name constraint is compared with: its subject alternative names
    *     and its subject
    * @param subtrees how many subtrees its own name constraints hold
+   * @param wildcard whether it names a wildcard DNS name (only an end entity may)
    */
   record Facts(
       Optional<TrustDecision> syntax,
       Optional<TrustDecision> uriHost,
       boolean constrainsUris,
       int names,
-      int subtrees) {}
+      int subtrees,
+      boolean wildcard) {}
 
   /** Reads the {@link Facts} of {@code certificate}. */
   static Facts facts(X509Certificate certificate) {
@@ -67,7 +69,7 @@ public final class NameSyntax {
     int subtrees = subtreeCount(certificate);
     byte[] extension = certificate.getExtensionValue(OID_SAN);
     if (extension == null) {
-      return new Facts(Optional.empty(), Optional.empty(), constrains, 1, subtrees);
+      return new Facts(Optional.empty(), Optional.empty(), constrains, 1, subtrees, false);
     }
     String subject = PathChecks.subject(certificate);
     GeneralNames names;
@@ -79,14 +81,25 @@ public final class NameSyntax {
           Optional.empty(),
           constrains,
           1,
-          subtrees);
+          subtrees,
+          false);
     }
     return new Facts(
         check(subject, names, certificate.getBasicConstraints() < 0),
         uriHosts(subject, names),
         constrains,
         names.getNames().length + 1,
-        subtrees);
+        subtrees,
+        hasWildcard(names));
+  }
+
+  private static boolean hasWildcard(GeneralNames names) {
+    for (GeneralName name : names.getNames()) {
+      if (name.getTagNo() == GeneralName.dNSName && string(name).startsWith("*.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int subtreeCount(X509Certificate certificate) {

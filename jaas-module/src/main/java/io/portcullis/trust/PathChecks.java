@@ -113,14 +113,6 @@ final class PathChecks {
           CoreMessage.PATH_TOO_DEEP, subject(leaf), intermediates, policy.maxChainDepth());
     }
     X509Certificate anchorCert = anchor.getTrustedCert();
-    List<X509Certificate> withAnchor = new ArrayList<>(path);
-    if (anchorCert != null) {
-      withAnchor.add(anchorCert);
-    }
-    Optional<TrustDecision> wildcard = wildcardUnderExcluded(withAnchor);
-    if (wildcard.isPresent()) {
-      return wildcard;
-    }
     for (int i = 0; i < path.size(); i++) {
       X509Certificate cert = path.get(i);
       boolean isLeaf = i == 0;

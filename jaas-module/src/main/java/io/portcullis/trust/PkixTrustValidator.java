@@ -431,6 +431,16 @@ public final class PkixTrustValidator implements TrustValidator {
       if (checks.isPresent()) {
         return AreaOutcome.rejected(checks.get());
       }
+      if (names.get(0).wildcard()) {
+        List<X509Certificate> withAnchor = new ArrayList<>(path);
+        if (anchorCert != null) {
+          withAnchor.add(anchorCert);
+        }
+        Optional<TrustDecision> wildcard = PathChecks.wildcardUnderExcluded(withAnchor);
+        if (wildcard.isPresent()) {
+          return AreaOutcome.rejected(wildcard.get());
+        }
+      }
       Optional<String> outside = area.scope().outside(path.get(0));
       if (outside.isPresent()) {
         return AreaOutcome.rejected(

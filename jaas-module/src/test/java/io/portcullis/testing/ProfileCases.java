@@ -38,6 +38,7 @@ public final class ProfileCases {
   public static final String CA_EKU = "PRTC0151E";
   public static final String NAME_CONSTRAINT_WORK = "PRTC0153E";
   public static final String WILDCARD_EXCLUDED = "PRTC0154E";
+  public static final String DNS_SYNTAX = "PRTC0138E";
   public static final String EKU_NOT_ALLOWED = "PRTC0106E";
   public static final String UNKNOWN_CRITICAL = "PRTC0116E";
   public static final String PATH_TOO_DEEP = "PRTC0109E";
@@ -310,6 +311,14 @@ public final class ProfileCases {
                 b.dnsSan("host" + i + ".conformance.example");
               }
             }));
+
+    cases.add(
+        leafCase(
+            "a DNS name with an underscore",
+            "4.2.1.6",
+            DNS_SYNTAX,
+            area,
+            b -> b.dnsSan("under_score.conformance.example")));
 
     // Extended key usage: anyExtendedKeyUsage does not state the purpose (4.2.1.12 lets the
     // relying party refuse it) and is not critical; a CA's EKU limits what it vouches for.
