@@ -38,6 +38,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -196,6 +197,16 @@ public class TrustBenchmark {
             new X500Name(subject),
             subjectKeys.getPublic());
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+    // RFC 5280 4.2.1.1/4.2.1.2: the trust core refuses a path without key identifiers.
+    JcaX509ExtensionUtils identifiers = new JcaX509ExtensionUtils();
+    builder.addExtension(
+        Extension.subjectKeyIdentifier,
+        false,
+        identifiers.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+    builder.addExtension(
+        Extension.authorityKeyIdentifier,
+        false,
+        identifiers.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
     builder.addExtension(
         Extension.keyUsage,
         true,

@@ -54,6 +54,8 @@ public final class NameSyntax {
    *     and its subject
    * @param subtrees how many subtrees its own name constraints hold
    * @param wildcard whether it names a wildcard DNS name (only an end entity may)
+   * @param keyIdentifier the refusal for a critical subject or authority key identifier, checked on
+   *     the presented chain before the JDK sees it (RFC 5280 4.2.1.1, 4.2.1.2), or empty
    */
   record Facts(
       Optional<TrustDecision> syntax,
@@ -61,15 +63,19 @@ public final class NameSyntax {
       boolean constrainsUris,
       int names,
       int subtrees,
-      boolean wildcard) {}
+      boolean wildcard,
+      Optional<TrustDecision> keyIdentifier) {}
 
   /** Reads the {@link Facts} of {@code certificate}. */
   static Facts facts(X509Certificate certificate) {
     boolean constrains = constrainsUris(certificate);
     int subtrees = subtreeCount(certificate);
+    Optional<TrustDecision> keyIdentifier =
+        PathChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
     byte[] extension = certificate.getExtensionValue(OID_SAN);
     if (extension == null) {
-      return new Facts(Optional.empty(), Optional.empty(), constrains, 1, subtrees, false);
+      return new Facts(
+          Optional.empty(), Optional.empty(), constrains, 1, subtrees, false, keyIdentifier);
     }
     String subject = PathChecks.subject(certificate);
     GeneralNames names;
@@ -82,7 +88,8 @@ public final class NameSyntax {
           constrains,
           1,
           subtrees,
-          false);
+          false,
+          keyIdentifier);
     }
     return new Facts(
         check(subject, names, certificate.getBasicConstraints() < 0),
@@ -90,7 +97,8 @@ public final class NameSyntax {
         constrains,
         names.getNames().length + 1,
         subtrees,
-        hasWildcard(names));
+        hasWildcard(names),
+        keyIdentifier);
   }
 
   private static boolean hasWildcard(GeneralNames names) {

@@ -172,10 +172,8 @@ public final class PkixTrustValidator implements TrustValidator {
       }
       presentedConstrainUris |= facts.constrainsUris() && certificate != leaf;
       names.add(facts);
-      Optional<TrustDecision> identifiers =
-          PathChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
-      if (identifiers.isPresent()) {
-        return identifiers.get();
+      if (facts.keyIdentifier().isPresent()) {
+        return facts.keyIdentifier().get();
       }
     }
     Optional<TrustDecision> tooMuch = nameConstraintWork(leaf, names);
@@ -281,6 +279,14 @@ public final class PkixTrustValidator implements TrustValidator {
     private final Map<X509Certificate, NameConstraints> anchorConstraints = new HashMap<>();
     private final CertStore intermediates;
     private final CertificateMemo<Optional<TrustDecision>> memo;
+
+    /**
+     * Per certificate: whether one of the area's CAs issued it ({@code leaf} key true) and whether
+     * it is one of them (false). The JDK answers each subject, issuer and key getter by parsing an
+     * attribute name, so on the uncached path these lookups cost as much as the rest of the checks.
+     */
+    private final CertificateMemo<Boolean> ownership;
+
     private final boolean constrainsUris;
 
     /**
@@ -296,6 +302,7 @@ public final class PkixTrustValidator implements TrustValidator {
     AreaState(TrustArea area, int memoSize) {
       this.area = area;
       this.memo = new CertificateMemo<>(memoSize);
+      this.ownership = new CertificateMemo<>(memoSize);
       Set<TrustAnchor> set = new HashSet<>();
       for (X509Certificate anchor : area.anchors()) {
         // The JDK refuses TrustAnchor name constraints; PathChecks applies them instead.
@@ -473,7 +480,12 @@ public final class PkixTrustValidator implements TrustValidator {
 
     private boolean namesAnOwnCaAsIssuer(List<X509Certificate> chain) {
       for (X509Certificate certificate : chain) {
-        if (ownSubjects.contains(certificate.getIssuerX500Principal())) {
+        if (ownership.answer(
+            certificate,
+            true,
+            null,
+            null,
+            () -> ownSubjects.contains(certificate.getIssuerX500Principal()))) {
           return true;
         }
       }
@@ -492,8 +504,15 @@ public final class PkixTrustValidator implements TrustValidator {
 
     /** One of the area's own CAs: the same key and subject (a re-issued intermediate counts). */
     private boolean owns(X509Certificate ca) {
-      Set<X500Principal> subjects = ownCas.get(ca.getPublicKey());
-      return subjects != null && subjects.contains(ca.getSubjectX500Principal());
+      return ownership.answer(
+          ca,
+          false,
+          null,
+          null,
+          () -> {
+            Set<X500Principal> subjects = ownCas.get(ca.getPublicKey());
+            return subjects != null && subjects.contains(ca.getSubjectX500Principal());
+          });
     }
 
     /**
