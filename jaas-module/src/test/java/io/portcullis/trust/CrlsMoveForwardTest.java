@@ -49,6 +49,15 @@ class CrlsMoveForwardTest {
     }
   }
 
+  /** A store refreshed hourly from {@code source}, taking CRLs the root or {@code ca} signed. */
+  private static CrlStore hourly(CrlSource source, TestPki.Ca ca) {
+    return CrlStore.loading(
+        List.of(source),
+        Duration.ofHours(1),
+        Clock.systemUTC(),
+        List.of(ROOT.certificate(), ca.certificate()));
+  }
+
   @Test
   void anOlderCrlServedAgainDoesNotUnrevoke() {
     Instant now = Instant.now();
@@ -56,12 +65,7 @@ class CrlsMoveForwardTest {
     X509CRL revoking = AREA.crl(now.minusSeconds(60), now.plusSeconds(86400), VICTIM);
     Replayable source = new Replayable();
     source.served.set(List.of(old));
-    CrlStore store =
-        CrlStore.loading(
-            List.of(source),
-            Duration.ofHours(1),
-            Clock.systemUTC(),
-            List.of(ROOT.certificate(), AREA.certificate()));
+    CrlStore store = hourly(source, AREA);
     source.served.set(List.of(revoking));
     store.refresh();
     assertThat(store.crls()).containsExactly(revoking);
@@ -86,12 +90,7 @@ class CrlsMoveForwardTest {
     X509CRL genuine = AREA.crl(now.minusSeconds(60), now.plusSeconds(86400), VICTIM);
     Replayable source = new Replayable();
     source.served.set(List.of(genuine));
-    CrlStore store =
-        CrlStore.loading(
-            List.of(source),
-            Duration.ofHours(1),
-            Clock.systemUTC(),
-            List.of(ROOT.certificate(), AREA.certificate()));
+    CrlStore store = hourly(source, AREA);
     // Newer and signed by the area's key, but without a CRL number, or with a critical one: an
     // empty CRL of that kind would otherwise un-revoke the victim.
     for (Boolean numberCritical : new Boolean[] {null, true}) {
@@ -105,12 +104,7 @@ class CrlsMoveForwardTest {
             "CN=No CRL Sign", TestPki.ecKeyPair(), b -> b.keyUsage(KeyUsage.keyCertSign));
     Replayable other = new Replayable();
     other.served.set(List.of(noCrlSign.crl()));
-    CrlStore refusing =
-        CrlStore.loading(
-            List.of(other),
-            Duration.ofHours(1),
-            Clock.systemUTC(),
-            List.of(ROOT.certificate(), noCrlSign.certificate()));
+    CrlStore refusing = hourly(other, noCrlSign);
     assertThat(refusing.crls()).isEmpty();
     assertThat(CrlProfile.problem(noCrlSign.crl(), noCrlSign.certificate()))
         .hasValueSatisfying(p -> assertThat(p).contains("4.2.1.3"));
@@ -126,12 +120,7 @@ class CrlsMoveForwardTest {
     X509CRL forged = impostor.crl(now, now.plusSeconds(86400));
     Replayable source = new Replayable();
     source.served.set(List.of(genuine));
-    CrlStore store =
-        CrlStore.loading(
-            List.of(source),
-            Duration.ofHours(1),
-            Clock.systemUTC(),
-            List.of(ROOT.certificate(), AREA.certificate()));
+    CrlStore store = hourly(source, AREA);
     source.served.set(List.of(forged));
     store.refresh();
     assertThat(store.crls()).containsExactly(genuine);
