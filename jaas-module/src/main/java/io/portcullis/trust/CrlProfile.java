@@ -40,15 +40,13 @@ public final class CrlProfile {
     if (critical != null && critical.contains(CRL_NUMBER)) {
       return Optional.of("RFC 5280 5.2.3: its CRL number is marked critical");
     }
-    try {
-      byte[] inner = ASN1OctetString.getInstance(extension).getOctets();
-      BigInteger number = ASN1Integer.getInstance(ASN1Primitive.fromByteArray(inner)).getValue();
-      if (number.signum() < 0 || number.toByteArray().length > MAX_CRL_NUMBER_OCTETS) {
-        return Optional.of(
-            "RFC 5280 5.2.3: its CRL number is not a whole number of at most 20 octets");
-      }
-    } catch (IOException | RuntimeException e) {
+    Optional<BigInteger> number = number(crl);
+    if (number.isEmpty()) {
       return Optional.of("RFC 5280 5.2.3: its CRL number is not an integer");
+    }
+    if (number.get().signum() < 0 || number.get().toByteArray().length > MAX_CRL_NUMBER_OCTETS) {
+      return Optional.of(
+          "RFC 5280 5.2.3: its CRL number is not a whole number of at most 20 octets");
     }
     if (signer != null) {
       boolean[] keyUsage = signer.getKeyUsage();
@@ -60,6 +58,20 @@ public final class CrlProfile {
       }
     }
     return Optional.empty();
+  }
+
+  /** The CRL number of {@code crl}; empty when it has none or it does not parse. */
+  static Optional<BigInteger> number(X509CRL crl) {
+    byte[] extension = crl.getExtensionValue(CRL_NUMBER);
+    if (extension == null) {
+      return Optional.empty();
+    }
+    try {
+      byte[] inner = ASN1OctetString.getInstance(extension).getOctets();
+      return Optional.of(ASN1Integer.getInstance(ASN1Primitive.fromByteArray(inner)).getValue());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The certificate of {@code candidates} named as {@code crl}'s issuer whose key verifies it. */

@@ -3,7 +3,6 @@ package io.portcullis.trust;
 import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.messages.CoreMessage;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
@@ -26,10 +25,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.x509.Extension;
 
 /**
  * A trust area's current CRLs. Readers see one immutable snapshot (a volatile reference); {@link
@@ -156,15 +151,15 @@ public final class CrlStore {
     List<X509CRL> kept = new ArrayList<>();
     for (X509CRL crl : loaded) {
       X500Principal issuer = crl.getIssuerX500Principal();
-      Optional<String> unsigned = refusal(crl);
+      Optional<String> refused = refusal(crl);
       X509CRL current = newest.get(issuer);
-      Optional<String> older = unsigned.isPresent() ? Optional.empty() : older(crl, current);
-      if (unsigned.isPresent() || older.isPresent()) {
+      Optional<String> older = refused.isPresent() ? Optional.empty() : older(crl, current);
+      if (refused.isPresent() || older.isPresent()) {
         LOG.log(
             System.Logger.Level.WARNING,
-            unsigned.isPresent()
+            refused.isPresent()
                 ? CoreMessage.CRL_NOT_SIGNED.format(
-                    issuer.getName(), source.describe(), unsigned.get())
+                    issuer.getName(), source.describe(), refused.get())
                 : CoreMessage.CRL_OLDER.format(issuer.getName(), source.describe(), older.get()));
         for (X509CRL previous : lastGood.getOrDefault(source, List.of())) {
           if (previous.getIssuerX500Principal().equals(issuer)) {
@@ -208,8 +203,8 @@ public final class CrlStore {
     if (current == null) {
       return Optional.empty();
     }
-    Optional<BigInteger> number = crlNumber(crl);
-    Optional<BigInteger> currentNumber = crlNumber(current);
+    Optional<BigInteger> number = CrlProfile.number(crl);
+    Optional<BigInteger> currentNumber = CrlProfile.number(current);
     if (number.isPresent()
         && currentNumber.isPresent()
         && number.get().compareTo(currentNumber.get()) < 0) {
@@ -225,19 +220,6 @@ public final class CrlStore {
               + " in use");
     }
     return Optional.empty();
-  }
-
-  private static Optional<BigInteger> crlNumber(X509CRL crl) {
-    byte[] extension = crl.getExtensionValue(Extension.cRLNumber.getId());
-    if (extension == null) {
-      return Optional.empty();
-    }
-    try {
-      byte[] inner = ASN1OctetString.getInstance(extension).getOctets();
-      return Optional.of(ASN1Integer.getInstance(ASN1Primitive.fromByteArray(inner)).getValue());
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 
   /** Refreshes when the snapshot's refresh time has come. */

@@ -68,8 +68,13 @@ public final class NameSyntax {
 
   /** Reads the {@link Facts} of {@code certificate}. */
   static Facts facts(X509Certificate certificate) {
-    boolean constrains = constrainsUris(certificate);
-    int subtrees = subtreeCount(certificate);
+    NameConstraints constraints = nameConstraints(certificate);
+    boolean constrains = constrainsUris(constraints);
+    int subtrees =
+        constraints == null
+            ? 0
+            : length(constraints.getPermittedSubtrees())
+                + length(constraints.getExcludedSubtrees());
     Optional<TrustDecision> keyIdentifier =
         PathChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
     byte[] extension = certificate.getExtensionValue(OID_SAN);
@@ -108,20 +113,6 @@ public final class NameSyntax {
       }
     }
     return false;
-  }
-
-  private static int subtreeCount(X509Certificate certificate) {
-    byte[] value = certificate.getExtensionValue(OID_NAME_CONSTRAINTS);
-    if (value == null) {
-      return 0;
-    }
-    try {
-      NameConstraints constraints =
-          NameConstraints.getInstance(ASN1OctetString.getInstance(value).getOctets());
-      return length(constraints.getPermittedSubtrees()) + length(constraints.getExcludedSubtrees());
-    } catch (RuntimeException e) {
-      return 0; // the profile check refuses constraints that do not parse
-    }
   }
 
   private static int length(GeneralSubtree[] subtrees) {
@@ -198,17 +189,29 @@ public final class NameSyntax {
 
   /** Whether {@code certificate} carries name constraints with a URI subtree. */
   static boolean constrainsUris(X509Certificate certificate) {
+    return constrainsUris(nameConstraints(certificate));
+  }
+
+  private static boolean constrainsUris(NameConstraints constraints) {
+    return constraints != null
+        && (hasUri(constraints.getPermittedSubtrees())
+            || hasUri(constraints.getExcludedSubtrees()));
+  }
+
+  /**
+   * The certificate's own name constraints; {@code null} when it has none, or when they do not
+   * parse (the profile check refuses those with their clause).
+   */
+  private static NameConstraints nameConstraints(X509Certificate certificate) {
     byte[] value = certificate.getExtensionValue(OID_NAME_CONSTRAINTS);
     if (value == null) {
-      return false;
+      return null;
     }
-    NameConstraints constraints;
     try {
-      constraints = NameConstraints.getInstance(ASN1OctetString.getInstance(value).getOctets());
+      return NameConstraints.getInstance(ASN1OctetString.getInstance(value).getOctets());
     } catch (RuntimeException e) {
-      return false; // the profile check refuses constraints that do not parse
+      return null;
     }
-    return hasUri(constraints.getPermittedSubtrees()) || hasUri(constraints.getExcludedSubtrees());
   }
 
   private static boolean hasUri(GeneralSubtree[] subtrees) {

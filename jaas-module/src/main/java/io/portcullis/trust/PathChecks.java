@@ -1,5 +1,6 @@
 package io.portcullis.trust;
 
+import io.portcullis.identity.SubjectAltNames;
 import io.portcullis.messages.CoreMessage;
 import io.portcullis.messages.MessageId;
 import java.io.IOException;
@@ -351,28 +352,39 @@ final class PathChecks {
   /**
    * A wildcard DNS name stands for every name one label below its base: when a CA above excludes
    * such a name (or the base itself), the wildcard covers an excluded name, which string comparison
-   * of the wildcard with the subtree does not see.
+   * of the wildcard with the subtree does not see. Only the leaf can name a wildcard ({@link
+   * NameSyntax} refuses one in a CA certificate).
    *
    * @param path the path from the leaf up, ending in the trust anchor when there is one
    */
   static Optional<TrustDecision> wildcardUnderExcluded(List<X509Certificate> path) {
     List<String> excluded = new ArrayList<>();
-    for (int i = path.size() - 1; i >= 0; i--) {
-      X509Certificate cert = path.get(i);
-      for (String wildcard : wildcards(cert)) {
-        String base = wildcard.substring(2).toLowerCase(Locale.ROOT);
-        for (String subtree : excluded) {
-          int dot = subtree.indexOf('.');
-          if (subtree.equals(base) || (dot > 0 && subtree.substring(dot + 1).equals(base))) {
-            return refuse(CoreMessage.WILDCARD_UNDER_EXCLUDED, subject(cert), wildcard, subtree);
-          }
-        }
+    for (X509Certificate ca : path.subList(1, path.size())) {
+      try {
+        excluded.addAll(excludedDns(nameConstraintsOf(ca)));
+      } catch (RuntimeException e) {
+        // constraints that do not parse: the profile check refuses them with their clause
       }
-      if (i > 0) {
-        try {
-          excluded.addAll(excludedDns(nameConstraintsOf(cert)));
-        } catch (RuntimeException e) {
-          // constraints that do not parse: the profile check refuses them with their clause
+    }
+    if (excluded.isEmpty()) {
+      return Optional.empty();
+    }
+    X509Certificate leaf = path.get(0);
+    List<SubjectAltNames.Name> names;
+    try {
+      names = SubjectAltNames.of(leaf);
+    } catch (CertificateParsingException e) {
+      return Optional.empty(); // NameSyntax has refused a leaf whose names do not parse
+    }
+    for (SubjectAltNames.Name name : names) {
+      if (name.type() != GeneralName.dNSName || !name.value().startsWith("*.")) {
+        continue;
+      }
+      String base = name.value().substring(2).toLowerCase(Locale.ROOT);
+      for (String subtree : excluded) {
+        int dot = subtree.indexOf('.');
+        if (subtree.equals(base) || (dot > 0 && subtree.substring(dot + 1).equals(base))) {
+          return refuse(CoreMessage.WILDCARD_UNDER_EXCLUDED, subject(leaf), name.value(), subtree);
         }
       }
     }
@@ -388,24 +400,6 @@ final class PathChecks {
               ASN1IA5String.getInstance(subtree.getBase().getName())
                   .getString()
                   .toLowerCase(Locale.ROOT));
-        }
-      }
-    }
-    return names;
-  }
-
-  private static List<String> wildcards(X509Certificate cert) {
-    byte[] value = cert.getExtensionValue(OID_SAN);
-    if (value == null) {
-      return List.of();
-    }
-    List<String> names = new ArrayList<>();
-    for (GeneralName name :
-        GeneralNames.getInstance(ASN1OctetString.getInstance(value).getOctets()).getNames()) {
-      if (name.getTagNo() == GeneralName.dNSName) {
-        String text = ASN1IA5String.getInstance(name.getName()).getString();
-        if (text.startsWith("*.")) {
-          names.add(text);
         }
       }
     }

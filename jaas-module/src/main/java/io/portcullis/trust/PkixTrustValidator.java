@@ -62,11 +62,10 @@ public final class PkixTrustValidator implements TrustValidator {
   /** Default number of cached accepted chains. */
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
-  private final List<AreaState> areas;
-
   /** Most name × subtree comparisons a presented chain may ask for (2^16). */
   static final long MAX_NAME_CONSTRAINT_CHECKS = 1L << 16;
 
+  private final List<AreaState> areas;
   private final Clock clock;
   private final DenyList denyList;
   private final ChainCache cache;
@@ -220,7 +219,6 @@ public final class PkixTrustValidator implements TrustValidator {
         CoreMessage.UNTRUSTED, PathChecks.subject(leaf), String.join("; ", unrecognised));
   }
 
-  /** Whether a certificate appears twice: a loop. Chains are short, so pairs are compared. */
   /**
    * How many name × subtree comparisons the presented chain asks of a name-constraint engine (each
    * certificate's names against the subtrees of every CA certificate above it), refused before any
@@ -246,6 +244,7 @@ public final class PkixTrustValidator implements TrustValidator {
     return Optional.empty();
   }
 
+  /** Whether a certificate appears twice: a loop. Chains are short, so pairs are compared. */
   private static boolean hasDuplicates(List<X509Certificate> chain) {
     for (int i = 1; i < chain.size(); i++) {
       for (int j = 0; j < i; j++) {
