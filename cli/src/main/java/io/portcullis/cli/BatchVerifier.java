@@ -40,11 +40,13 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
@@ -325,21 +327,26 @@ final class BatchVerifier {
       }
       TBSCertificate tbs = Certificate.getInstance(der).getTBSCertificate();
       Extensions extensions = tbs.getExtensions();
-      GeneralNames names =
-          extensions == null
-              ? null
-              : GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
-      if (names == null) {
+      if (extensions == null) {
         return Optional.empty();
       }
-      BasicConstraints basic = BasicConstraints.fromExtensions(extensions);
-      String subject = tbs.getSubject().toString();
-      return NameSyntax.check(
-          subject.isEmpty()
+      String subject =
+          tbs.getSubject().toString().isEmpty()
               ? "(serial " + tbs.getSerialNumber().getValue().toString(16) + ")"
-              : subject,
-          names,
-          basic == null || !basic.isCA());
+              : tbs.getSubject().toString();
+      GeneralNames names =
+          GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+      BasicConstraints basic = BasicConstraints.fromExtensions(extensions);
+      Optional<TrustDecision> nameProblem =
+          names == null
+              ? Optional.empty()
+              : NameSyntax.check(subject, names, basic == null || !basic.isCA());
+      ASN1Encodable constraints = extensions.getExtensionParsedValue(Extension.nameConstraints);
+      return nameProblem.or(
+          () ->
+              constraints == null
+                  ? Optional.empty()
+                  : NameSyntax.checkConstraints(subject, NameConstraints.getInstance(constraints)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -115,6 +115,10 @@ public enum CoreMessage implements MessageId {
   NAME_CONSTRAINT_WORK("PRTC0153E"),
   /** The certificate {0} names {1}, which stands for names in the excluded subtree {2}. */
   WILDCARD_UNDER_EXCLUDED("PRTC0154E"),
+  /**
+   * The certificate {0} carries the IP address {1}, {2} octets where RFC 5280 4.2.1.6 asks 4 or 16.
+   */
+  IP_ADDRESS_SYNTAX("PRTC0155E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

@@ -31,6 +31,8 @@ public final class NameSyntax {
   private static final int MAX_DNS_NAME = 253;
   private static final int MAX_LABEL = 63;
   private static final int MAX_QUOTED = 200;
+  private static final int IPV4 = 4;
+  private static final int IPV6 = 16;
   private static final Pattern LDH_LABEL =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
   private static final Pattern URI_HOST_LABEL = Pattern.compile("[A-Za-z0-9_-]+");
@@ -77,12 +79,15 @@ public final class NameSyntax {
                 + length(constraints.getExcludedSubtrees());
     Optional<TrustDecision> keyIdentifier =
         PathChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
+    String subject = PathChecks.subject(certificate);
+    // an IP subtree the JDK cannot decode stops its path validator before the profile check
+    Optional<TrustDecision> constraintSyntax =
+        constraints == null ? Optional.empty() : checkConstraints(subject, constraints);
     byte[] extension = certificate.getExtensionValue(OID_SAN);
     if (extension == null) {
       return new Facts(
-          Optional.empty(), Optional.empty(), constrains, 1, subtrees, false, keyIdentifier);
+          constraintSyntax, Optional.empty(), constrains, 1, subtrees, false, keyIdentifier);
     }
-    String subject = PathChecks.subject(certificate);
     GeneralNames names;
     try {
       names = GeneralNames.getInstance(ASN1OctetString.getInstance(extension).getOctets());
@@ -97,7 +102,7 @@ public final class NameSyntax {
           keyIdentifier);
     }
     return new Facts(
-        check(subject, names, certificate.getBasicConstraints() < 0),
+        check(subject, names, certificate.getBasicConstraints() < 0).or(() -> constraintSyntax),
         uriHosts(subject, names),
         constrains,
         names.getNames().length + 1,
@@ -148,6 +153,15 @@ public final class NameSyntax {
           text = string(name);
           problem = uri(text);
         }
+        case GeneralName.iPAddress -> {
+          byte[] octets = ASN1OctetString.getInstance(name.getName()).getOctets();
+          if (octets.length == IPV4 || octets.length == IPV6) {
+            continue;
+          }
+          return Optional.of(
+              TrustDecision.reject(
+                  CoreMessage.IP_ADDRESS_SYNTAX, subject, hex(octets), octets.length));
+        }
         default -> {
           continue;
         }
@@ -157,6 +171,65 @@ public final class NameSyntax {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * RFC 5280 4.2.1.10's form of an IP address subtree: an IPv4 or IPv6 address followed by a mask
+   * of the same length, and the mask a CIDR prefix (RFC 4632): ones, then only zeros.
+   *
+   * @return what is wrong with the subtree's octets, or empty
+   */
+  static Optional<String> ipSubtree(byte[] octets) {
+    if (octets.length != 2 * IPV4 && octets.length != 2 * IPV6) {
+      return Optional.of(
+          "an IP subtree is "
+              + octets.length
+              + " octets, not an address and mask of 8 (IPv4) or 32 (IPv6)");
+    }
+    boolean zeros = false;
+    for (int i = octets.length / 2; i < octets.length; i++) {
+      for (int bit = 7; bit >= 0; bit--) {
+        boolean one = (octets[i] >> bit & 1) == 1;
+        if (one && zeros) {
+          return Optional.of("the IP subtree " + hex(octets) + " has a mask that is not a prefix");
+        }
+        zeros |= !one;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The form of the IP subtrees in name constraints the JDK could not parse, for a caller that read
+   * the certificate with Bouncy Castle to say why.
+   *
+   * @return the refusal for the first malformed IP subtree, or empty
+   */
+  public static Optional<TrustDecision> checkConstraints(
+      String subject, NameConstraints constraints) {
+    for (GeneralSubtree[] list :
+        new GeneralSubtree[][] {
+          constraints.getPermittedSubtrees(), constraints.getExcludedSubtrees()
+        }) {
+      for (GeneralSubtree subtree : list == null ? new GeneralSubtree[0] : list) {
+        GeneralName base = subtree.getBase();
+        if (base.getTagNo() != GeneralName.iPAddress) {
+          continue;
+        }
+        Optional<String> problem =
+            ipSubtree(ASN1OctetString.getInstance(base.getName()).getOctets());
+        if (problem.isPresent()) {
+          return Optional.of(
+              TrustDecision.reject(
+                  CoreMessage.EXTENSION_PROFILE_BROKEN, subject, "4.2.1.10", problem.get()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String hex(byte[] octets) {
+    return java.util.HexFormat.ofDelimiter(":").formatHex(octets);
   }
 
   /**

@@ -303,8 +303,8 @@ final class PathChecks {
 
   /**
    * RFC 5280 4.2.1.10's form of name constraints: permitted or excluded subtrees present and not
-   * empty, minimum 0 and no maximum, and a DNS subtree named as a domain (no leading period; that
-   * form belongs to URI and e-mail constraints).
+   * empty, minimum 0 and no maximum, a DNS subtree named as a domain (no leading period; that form
+   * belongs to URI and e-mail constraints), and an IP subtree an address with a prefix mask.
    */
   private static Optional<String> nameConstraintsShape(X509Certificate cert) {
     ASN1Sequence sequence;
@@ -332,6 +332,13 @@ final class PathChecks {
             return Optional.of("a " + kind + " subtree has a minimum other than 0 or a maximum");
           }
           GeneralName base = subtree.getBase();
+          if (base.getTagNo() == GeneralName.iPAddress) {
+            Optional<String> ip =
+                NameSyntax.ipSubtree(ASN1OctetString.getInstance(base.getName()).getOctets());
+            if (ip.isPresent()) {
+              return ip;
+            }
+          }
           if (base.getTagNo() == GeneralName.dNSName
               && ASN1IA5String.getInstance(base.getName()).getString().startsWith(".")) {
             return Optional.of(

@@ -77,6 +77,12 @@ public final class PkixTrustValidator implements TrustValidator {
    */
   private final CertificateMemo<NameSyntax.Facts> nameFacts;
 
+  /**
+   * The most subtrees an area's own certificates can put above a presented chain (its most
+   * constrained anchor and all its intermediates), counted in the name-constraint work bound.
+   */
+  private final long areaSubtrees;
+
   /** Validates against {@code areas} with an empty deny-list and the default cache. */
   public PkixTrustValidator(List<TrustArea> areas, Clock clock) {
     this(areas, clock, DenyList.empty(), DEFAULT_CACHE_SIZE);
@@ -114,6 +120,7 @@ public final class PkixTrustValidator implements TrustValidator {
     this.denyList = Objects.requireNonNull(denyList, "denyList");
     this.cache = new ChainCache(cacheSize);
     this.nameFacts = new CertificateMemo<>(memoSize);
+    this.areaSubtrees = this.areas.stream().mapToLong(AreaState::subtrees).max().orElse(0);
   }
 
   /** The configured areas. */
@@ -175,7 +182,7 @@ public final class PkixTrustValidator implements TrustValidator {
         return facts.keyIdentifier().get();
       }
     }
-    Optional<TrustDecision> tooMuch = nameConstraintWork(leaf, names);
+    Optional<TrustDecision> tooMuch = nameConstraintWork(leaf, names, areaSubtrees);
     if (tooMuch.isPresent()) {
       return tooMuch.get();
     }
@@ -221,13 +228,15 @@ public final class PkixTrustValidator implements TrustValidator {
 
   /**
    * How many name × subtree comparisons the presented chain asks of a name-constraint engine (each
-   * certificate's names against the subtrees of every CA certificate above it), refused before any
-   * engine starts when past {@link #MAX_NAME_CONSTRAINT_CHECKS}: many names under many subtrees is
-   * quadratic work an attacker with any CA certificate can ask for.
+   * certificate's names against the subtrees of every CA certificate above it, the area's own
+   * included), refused before any engine starts when past {@link #MAX_NAME_CONSTRAINT_CHECKS}: many
+   * names under many subtrees is quadratic work an attacker with any CA certificate can ask for.
+   *
+   * @param areaSubtrees the subtrees the area's anchor and intermediates can add above the chain
    */
   static Optional<TrustDecision> nameConstraintWork(
-      X509Certificate leaf, List<NameSyntax.Facts> names) {
-    long subtreesAbove = 0;
+      X509Certificate leaf, List<NameSyntax.Facts> names, long areaSubtrees) {
+    long subtreesAbove = areaSubtrees;
     long work = 0;
     for (int i = names.size() - 1; i >= 0; i--) {
       work += names.get(i).names() * subtreesAbove;
@@ -329,6 +338,14 @@ public final class PkixTrustValidator implements TrustValidator {
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("every JDK has the Collection CertStore", e);
       }
+    }
+
+    /** The most subtrees this area's own certificates can put above a chain. */
+    long subtrees() {
+      long anchor =
+          area.anchors().stream().mapToLong(a -> NameSyntax.facts(a).subtrees()).max().orElse(0);
+      return anchor
+          + area.intermediates().stream().mapToLong(i -> NameSyntax.facts(i).subtrees()).sum();
     }
 
     TrustArea area() {

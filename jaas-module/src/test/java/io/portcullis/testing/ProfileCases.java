@@ -39,6 +39,8 @@ public final class ProfileCases {
   public static final String NAME_CONSTRAINT_WORK = "PRTC0153E";
   public static final String WILDCARD_EXCLUDED = "PRTC0154E";
   public static final String DNS_SYNTAX = "PRTC0138E";
+  public static final String IP_SYNTAX = "PRTC0155E";
+  public static final String NAME_CONSTRAINT = "PRTC0117E";
   public static final String EKU_NOT_ALLOWED = "PRTC0106E";
   public static final String UNKNOWN_CRITICAL = "PRTC0116E";
   public static final String PATH_TOO_DEEP = "PRTC0109E";
@@ -312,6 +314,76 @@ public final class ProfileCases {
               }
             }));
 
+    // IP addresses: 4 or 16 octets in a name (4.2.1.6), address and CIDR mask, 8 or 32 octets,
+    // in a constraint (4.2.1.10). A wrong length is refused with its clause, not left to whichever
+    // parser stumbles on it first, and never skips the constraint it should meet.
+    TestPki.Ca ipPermitting =
+        root.intermediate(
+            "CN=Conformance IP Area",
+            TestPki.ecKeyPair(),
+            b -> b.permittedIp(bytes(10, 0, 0, 0, 255, 0, 0, 0)));
+    cases.add(
+        leafCase(
+            "an IP address inside a permitted IP subtree",
+            "4.2.1.10",
+            ACCEPT,
+            ipPermitting,
+            b -> b.ipSan("10.1.2.3")));
+    cases.add(
+        leafCase(
+            "an IP address outside a permitted IP subtree",
+            "4.2.1.10",
+            NAME_CONSTRAINT,
+            ipPermitting,
+            b -> b.ipSan("192.0.2.1")));
+    cases.add(
+        leafCase(
+            "an IP address of five octets under a permitted IP subtree",
+            "4.2.1.6",
+            IP_SYNTAX,
+            ipPermitting,
+            b -> b.rawIpSan(bytes(10, 1, 2, 3, 4)).lenient()));
+    cases.add(
+        leafCase(
+            "an IP address of three octets",
+            "4.2.1.6",
+            IP_SYNTAX,
+            area,
+            b -> b.rawIpSan(bytes(10, 1, 2)).lenient()));
+    cases.add(
+        intermediateCase(
+            "an IP name constraint of seven octets",
+            "4.2.1.10",
+            EXTENSION_PROFILE,
+            root,
+            b -> b.permittedIp(bytes(10, 0, 0, 0, 255, 0, 0)).lenient()));
+    cases.add(
+        intermediateCase(
+            "an IP name constraint whose mask is not a prefix",
+            "4.2.1.10",
+            EXTENSION_PROFILE,
+            root,
+            b -> b.excludedIp(bytes(10, 0, 0, 0, 255, 0, 255, 0))));
+
+    TestPki.Ca heavyRoot =
+        TestPki.root(
+            "CN=Conformance Heavy Root", TestPki.ecKeyPair(), b -> b.excludedDns(manySubtrees));
+    TestPki.Ca underHeavyRoot = heavyRoot.intermediate("CN=Area under a heavy root");
+    cases.add(
+        leafCase(
+            "300 DNS names under a trust anchor's 300 excluded subtrees",
+            "4.2.1.10",
+            NAME_CONSTRAINT_WORK,
+            underHeavyRoot,
+            dnsSans(300)));
+    cases.add(
+        leafCase(
+            "20 DNS names under a trust anchor's 300 excluded subtrees",
+            "4.2.1.10",
+            ACCEPT,
+            underHeavyRoot,
+            dnsSans(20)));
+
     cases.add(
         leafCase(
             "a DNS name with an underscore",
@@ -487,6 +559,22 @@ public final class ProfileCases {
       Consumer<TestPki.CertBuilder> broken) {
     TestPki.Ca area = root.intermediate("CN=Broken Area", TestPki.ecKeyPair(), broken);
     return leafCase(name, clause, id, area, b -> {});
+  }
+
+  private static Consumer<TestPki.CertBuilder> dnsSans(int count) {
+    return b -> {
+      for (int i = 0; i < count; i++) {
+        b.dnsSan("host" + i + ".conformance.example");
+      }
+    };
+  }
+
+  private static byte[] bytes(int... values) {
+    byte[] out = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (byte) values[i];
+    }
+    return out;
   }
 
   private static KeyPair rsa(int bits) {

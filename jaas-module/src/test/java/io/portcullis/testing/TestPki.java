@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERGeneralizedTime;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
@@ -549,6 +550,37 @@ public final class TestPki {
     public CertBuilder excluded(int tag, String... names) {
       this.excludedSubtrees = append(excludedSubtrees, tag, names);
       return this;
+    }
+
+    /** Adds a permitted IP subtree given as its raw octets (address then mask, or anything). */
+    public CertBuilder permittedIp(byte[] octets) {
+      this.permittedSubtrees = append(permittedSubtrees, ipName(octets));
+      return this;
+    }
+
+    /** Adds an excluded IP subtree given as its raw octets. */
+    public CertBuilder excludedIp(byte[] octets) {
+      this.excludedSubtrees = append(excludedSubtrees, ipName(octets));
+      return this;
+    }
+
+    /** Adds an IP address SAN given as its raw octets, of any length. */
+    public CertBuilder rawIpSan(byte[] octets) {
+      sans.add(ipName(octets));
+      return this;
+    }
+
+    private static GeneralName ipName(byte[] octets) {
+      return new GeneralName(GeneralName.iPAddress, new DEROctetString(octets));
+    }
+
+    private static GeneralSubtree[] append(GeneralSubtree[] existing, GeneralName name) {
+      List<GeneralSubtree> subtrees = new ArrayList<>();
+      if (existing != null) {
+        subtrees.addAll(List.of(existing));
+      }
+      subtrees.add(new GeneralSubtree(name));
+      return subtrees.toArray(new GeneralSubtree[0]);
     }
 
     private static GeneralSubtree[] append(GeneralSubtree[] existing, int tag, String... names) {
