@@ -54,6 +54,9 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
  * builds its own signer.
  */
 public final class LeafIssuer {
+  /** How far back notBefore is set at most, for peers whose clocks run behind. */
+  private static final Duration MAX_SKEW = Duration.ofSeconds(60);
+
   private final X509Certificate issuerCertificate;
   private final PrivateKey issuerKey;
   private final String signatureAlgorithm;
@@ -264,8 +267,10 @@ public final class LeafIssuer {
     if (wanted.isNegative() || wanted.isZero() || wanted.compareTo(profile.maxLifetime()) > 0) {
       throw CaMessage.LIFETIME_NOT_ALLOWED.exception(wanted, profile.maxLifetime());
     }
-    // Back-date a minute for clock skew; the whole validity still equals the granted lifetime.
-    Instant notBefore = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(60);
+    // Back-date for clock skew (a minute, or a tenth of a short lifetime, so a one-minute
+    // certificate is not born half spent); the whole validity still equals the granted lifetime.
+    Duration skew = wanted.dividedBy(10).compareTo(MAX_SKEW) < 0 ? wanted.dividedBy(10) : MAX_SKEW;
+    Instant notBefore = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minus(skew);
     Instant notAfter = notBefore.plus(wanted);
     Instant issuerEnd = issuerCertificate.getNotAfter().toInstant();
     if (notAfter.isAfter(issuerEnd)) {

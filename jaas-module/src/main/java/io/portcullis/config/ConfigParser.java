@@ -436,7 +436,7 @@ public final class ConfigParser {
   }
 
   /** ISO-8601 ({@code P90D}, {@code PT12H}) or short ({@code 90d}, {@code 12h}, {@code 30m}). */
-  static Duration duration(String key, String text, boolean noneAllowed)
+  public static Duration duration(String key, String text, boolean noneAllowed)
       throws PortcullisException {
     String value = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
     if (noneAllowed && (value.equals("none") || value.equals("unlimited"))) {

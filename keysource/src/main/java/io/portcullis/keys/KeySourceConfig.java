@@ -2,6 +2,7 @@ package io.portcullis.keys;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings;
+import io.portcullis.renewal.RenewalSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,6 +46,7 @@ public final class KeySourceConfig {
   private final Optional<String> alias;
   private final Optional<Secret> secret;
   private final Map<String, String> environment;
+  private final RenewalSettings renewal;
 
   private KeySourceConfig(Map<String, String> values, Map<String, String> env)
       throws PortcullisException {
@@ -74,6 +76,7 @@ public final class KeySourceConfig {
       }
     }
     this.environment = Map.copyOf(kept);
+    this.renewal = RenewalSettings.fromMap(values);
     if (type == KeySourceType.PKCS12) {
       if (file.isEmpty()) {
         throw KeySourceMessage.CONFIG_INVALID.exception("type=pkcs12 needs file");
@@ -163,6 +166,11 @@ public final class KeySourceConfig {
     return environment;
   }
 
+  /** How the key source's certificate is renewed ({@link RenewalSettings#NONE}: not at all). */
+  public RenewalSettings renewal() {
+    return renewal;
+  }
+
   /** This configuration for another alias: key generation and rotation pick new aliases. */
   public KeySourceConfig withAlias(String newAlias) {
     return new KeySourceConfig(this, Objects.requireNonNull(newAlias));
@@ -173,6 +181,7 @@ public final class KeySourceConfig {
     this.file = source.file;
     this.library = source.library;
     this.tokenLabel = source.tokenLabel;
+    this.renewal = source.renewal;
     this.slot = source.slot;
     this.slotListIndex = source.slotListIndex;
     this.alias = Optional.of(alias);

@@ -77,7 +77,23 @@ public enum KeySourceMessage implements MessageId {
   /** The key of key source {0} no longer signs (token restarted, failed over or logged out);... */
   KEY_NO_LONGER_SIGNS("PRTC0532W"),
   /** The key type {0} is not one Portcullis uses; use one of {1}. */
-  KEY_TYPE_UNSUPPORTED("PRTC0533E");
+  KEY_TYPE_UNSUPPORTED("PRTC0533E"),
+  /** Key source {0} renewed: serial {1} replaced by serial {2}, valid until {3}; next renewa... */
+  RENEWED("PRTC0540I"),
+  /** Key source {0} could not be renewed by {1}: {2} Still serving serial {3} (valid until {... */
+  RENEWAL_FAILED("PRTC0541W"),
+  /** The certificate {0} returned for key source {1} does not certify the new key: {2} */
+  RENEWAL_KEY_MISMATCH("PRTC0542E"),
+  /** The chain {0} returned for key source {1} does not validate against the issuer''s trust... */
+  RENEWAL_CHAIN_REFUSED("PRTC0543E"),
+  /** The new credential of key source {0} failed its self-test handshake: {1} */
+  RENEWAL_SELF_TEST_FAILED("PRTC0544E"),
+  /** Key source {0} is of type {1}, which renew={2} cannot renew yet. */
+  RENEWAL_UNSUPPORTED("PRTC0545E"),
+  /** Key source {0}: serial {1} valid until {2}; renewal by {3} due at {4}. */
+  RENEWAL_SCHEDULED("PRTC0546I"),
+  /** The renewed credential of key source {0} could not be stored in {1}: {2} */
+  RENEWAL_NOT_STORED("PRTC0547E");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

@@ -24,6 +24,10 @@ final class KeySourceState {
 
   private static final Logger LOG = Logger.getLogger(KeySourceState.class.getName());
 
+  /** Liberty's MBean that triggers monitors configured with {@code updateTrigger="mbean"}. */
+  static final String FILE_NOTIFICATION =
+      "WebSphere:service=com.ibm.ws.kernel.filemonitor.FileNotificationMBean";
+
   private KeySourceState() {}
 
   /** The file in this server, or empty outside Liberty. */
@@ -46,6 +50,36 @@ final class KeySourceState {
       write(file.get(), KeySourceRegistry.RUN, generation);
     } catch (IOException e) {
       LOG.warning(KeySourceMessage.STATE_NOT_WRITTEN.format(file.get(), e.getMessage()));
+      return;
+    }
+    notifyLiberty(file.get());
+  }
+
+  /**
+   * Tells Liberty's file monitor that the state file changed, so a keyStore with {@code
+   * updateTrigger="mbean"} loads it at once rather than at its next poll (a renewed certificate
+   * then serves the next handshake). Best effort: without the MBean (no such trigger, or outside
+   * Liberty) a polled key store still sees the change at its next poll.
+   */
+  private static void notifyLiberty(Path file) {
+    try {
+      javax.management.MBeanServer server =
+          java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      javax.management.ObjectName name = new javax.management.ObjectName(FILE_NOTIFICATION);
+      if (!server.isRegistered(name)) {
+        return;
+      }
+      server.invoke(
+          name,
+          "notifyFileChanges",
+          new Object[] {null, java.util.Set.of(file.toAbsolutePath().toString()), null},
+          new String[] {
+            java.util.Collection.class.getName(),
+            java.util.Collection.class.getName(),
+            java.util.Collection.class.getName()
+          });
+    } catch (javax.management.JMException | RuntimeException e) {
+      LOG.fine("Liberty's file notification MBean refused the change of " + file + ": " + e);
     }
   }
 

@@ -2,10 +2,15 @@ package io.portcullis.liberty.keys;
 
 import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaRenewalIssuer;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.MicroProfileLookup;
+import io.portcullis.renewal.Issuer;
+import io.portcullis.renewal.RenewalAgent;
+import io.portcullis.renewal.RenewalSettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -40,6 +45,8 @@ public final class PortcullisKeySources {
 
   private static final Duration RETRY = Duration.ofMillis(250);
 
+  private static final Clock CLOCK = Clock.systemUTC();
+
   /** How often the served keys are probed. */
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
 
@@ -47,6 +54,12 @@ public final class PortcullisKeySources {
 
   /** Counts configurations, so a retry for an older one gives way to a newer one. */
   private long configurations;
+
+  /** Runs the renewal agents' attempts, one at a time. */
+  private final ScheduledExecutorService renewals = Daemons.scheduler("portcullis-renewal");
+
+  /** The renewal agent of each key source that renews, for the current configuration. */
+  private final Map<String, RenewalAgent> agents = new LinkedHashMap<>();
 
   @Activate
   void activate(Map<String, Object> properties) {
@@ -99,15 +112,58 @@ public final class PortcullisKeySources {
       Map<String, String> keys =
           KeySourceMapper.withOverrides(KeySourceMapper.fromServerXml(properties), microProfile);
       Map<String, KeySource> sources = new LinkedHashMap<>();
-      for (Map.Entry<String, KeySourceConfig> entry :
-          KeySourceMapper.configs(keys, System.getenv()).entrySet()) {
+      Map<String, KeySourceConfig> configs = KeySourceMapper.configs(keys, System.getenv());
+      for (Map.Entry<String, KeySourceConfig> entry : configs.entrySet()) {
         sources.put(entry.getKey(), KeySource.of(entry.getValue()));
       }
+      Map<String, RenewalAgent> renewing = agents(configs);
       KeySourceState.announce(
           KeySourceRegistry.publish(new KeySourceRegistry.Published(sources, null)));
+      replaceAgents(renewing);
     } catch (PortcullisException | RuntimeException e) {
       refuse(e);
     }
+  }
+
+  /**
+   * An agent for each key source that renews, not started: a renewal setting this configuration
+   * cannot honour refuses the whole configuration, like any other invalid setting.
+   */
+  private Map<String, RenewalAgent> agents(Map<String, KeySourceConfig> configs)
+      throws PortcullisException {
+    Map<String, RenewalAgent> created = new LinkedHashMap<>();
+    for (Map.Entry<String, KeySourceConfig> entry : configs.entrySet()) {
+      RenewalSettings renewal = entry.getValue().renewal();
+      if (!renewal.renews()) {
+        continue;
+      }
+      Issuer issuer =
+          new CaRenewalIssuer(
+              renewal.caDirectory().orElseThrow(), renewal.lifetime().orElse(null), CLOCK);
+      try {
+        created.put(
+            entry.getKey(),
+            RenewalAgent.create(
+                entry.getKey(),
+                entry.getValue(),
+                issuer,
+                renewed -> KeySourceState.announce(KeySourceRegistry.republish()),
+                renewals,
+                CLOCK));
+      } catch (PortcullisException e) {
+        created.values().forEach(RenewalAgent::close);
+        throw e;
+      }
+    }
+    return created;
+  }
+
+  /** Stops the agents of the previous configuration and starts those of this one. */
+  private synchronized void replaceAgents(Map<String, RenewalAgent> renewing) {
+    agents.values().forEach(RenewalAgent::close);
+    agents.clear();
+    agents.putAll(renewing);
+    agents.values().forEach(RenewalAgent::start);
   }
 
   private static void refuse(Exception e) {
@@ -122,6 +178,8 @@ public final class PortcullisKeySources {
 
   @Deactivate
   void deactivate() {
+    replaceAgents(Map.of());
+    renewals.shutdownNow();
     background.shutdownNow();
   }
 }

@@ -1,0 +1,260 @@
+package io.portcullis.ca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeyMaterial;
+import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.renewal.Issuer;
+import io.portcullis.renewal.RenewalAgent;
+import io.portcullis.trust.TrustArea;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The renewal agent with the real in-process CA, a real PKCS#12 file and the real self-test
+ * handshake: fresh keys, lineage, and that nothing is swapped when the issuer or the new credential
+ * is wrong.
+ */
+class RenewalAgentTest {
+  private static final char[] PASSWORD = "p12-password".toCharArray();
+
+  @TempDir Path temp;
+  CaFixture f;
+  Path p12;
+  IssuedCertificate first;
+  final List<KeyMaterial> swapped = new CopyOnWriteArrayList<>();
+  final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    f = new CaFixture(temp);
+    JoinToken token = f.register("api", "api.payments.corp.example");
+    KeyPair keys = CaFixture.p256();
+    first = f.ca.issue(token.token(), keys, Duration.ofSeconds(60), "bob");
+    p12 = temp.resolve("keys/server.p12");
+    Files.createDirectories(p12.getParent());
+    writeP12(p12, keys.getPrivate(), first.chain());
+  }
+
+  @AfterEach
+  void tearDown() {
+    scheduler.shutdownNow();
+  }
+
+  @Test
+  void threeRenewalsEachMakeAFreshKeyAndChainBackToTheFirst() throws Exception {
+    RenewalAgent agent = agent(new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock));
+    Set<PublicKey> keys = new HashSet<>();
+    keys.add(first.certificate().getPublicKey());
+    List<X509Certificate> leaves = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofSeconds(40));
+      KeyMaterial renewed = agent.renewNow();
+      X509Certificate leaf = renewed.certificate();
+      assertThat(keys.add(leaf.getPublicKey())).as("renewal %d reuses a key", i + 1).isTrue();
+      assertThat(Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()))
+          .isEqualTo(Duration.ofSeconds(60));
+      // due at 2/3 of the lifetime after notBefore (jitter 0 here)
+      assertThat(agent.nextAttempt()).isEqualTo(leaf.getNotBefore().toInstant().plusSeconds(40));
+      leaves.add(leaf);
+    }
+    assertThat(swapped).extracting(KeyMaterial::certificate).containsExactlyElementsOf(leaves);
+    assertThat(Files.getPosixFilePermissions(p12))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(f.ca.lineage(leaves.get(2)).certificates())
+        .extracting(LineageEntry::sha256)
+        .containsExactly(
+            first.sha256(),
+            CaContext.sha256(leaves.get(0)),
+            CaContext.sha256(leaves.get(1)),
+            CaContext.sha256(leaves.get(2)));
+    try (var siblings = Files.list(p12.getParent())) {
+      assertThat(siblings).as("no temporary file left beside the key store").containsOnly(p12);
+    }
+  }
+
+  @Test
+  void aRevokedCertificateIsNotRenewedAndTheKeyStoreStaysAsItWas() throws Exception {
+    RenewalAgent agent = agent(new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock));
+    f.ca.revoke(first.sha256(), "keyCompromise", "alice");
+    byte[] before = Files.readAllBytes(p12);
+
+    assertThatThrownBy(agent::renewNow).hasMessageStartingWith("PRTC0423E");
+
+    assertThat(Files.readAllBytes(p12)).isEqualTo(before);
+    assertThat(swapped).isEmpty();
+  }
+
+  @Test
+  void aChainTheIssuersTrustDoesNotAcceptIsNotSwapped() throws Exception {
+    CaFixture other = new CaFixture(temp.resolve("other"));
+    CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    RenewalAgent agent =
+        agent(
+            new Wrapped(real) {
+              @Override
+              public List<TrustArea> trust() throws PortcullisException {
+                return other.ca.trustAreas(); // a careless operator: another CA's trust
+              }
+            });
+    byte[] before = Files.readAllBytes(p12);
+
+    assertThatThrownBy(agent::renewNow).hasMessageStartingWith("PRTC0543E");
+
+    assertThat(Files.readAllBytes(p12)).isEqualTo(before);
+    assertThat(swapped).isEmpty();
+  }
+
+  @Test
+  void aCertificateForAnotherKeyIsNotSwapped() throws Exception {
+    CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    RenewalAgent agent =
+        agent(
+            new Wrapped(real) {
+              @Override
+              public List<X509Certificate> renew(
+                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+                  throws PortcullisException {
+                return real.renew(current, currentKey, CaFixture.p256());
+              }
+            });
+    byte[] before = Files.readAllBytes(p12);
+
+    assertThatThrownBy(agent::renewNow).hasMessageStartingWith("PRTC0542E");
+
+    assertThat(Files.readAllBytes(p12)).isEqualTo(before);
+    assertThat(swapped).isEmpty();
+  }
+
+  @Test
+  void anIssuerThatIsDownIsRetriedWithGrowingDelaysAndRenewsOnceItIsBack() throws Exception {
+    Path moved = temp.resolve("ca-away");
+    RenewalAgent agent =
+        agent(
+            new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock),
+            Map.of("retryDelay", "PT0.2S", "retryMaxDelay", "PT0.4S"));
+    Files.move(f.dir, moved);
+    f.clock.advance(Duration.ofSeconds(45)); // inside the window: start() tries at once
+    agent.start();
+    await(() -> agent.failures() >= 3, "three failed attempts");
+    Instant failedAt = f.clock.instant();
+    assertThat(agent.nextAttempt()).isBeforeOrEqualTo(failedAt.plusMillis(400));
+    assertThat(swapped).isEmpty();
+
+    Files.move(moved, f.dir);
+    await(() -> !swapped.isEmpty(), "a renewal once the CA is back");
+    assertThat(agent.failures()).isZero();
+    assertThat(swapped.get(0).certificate().getSerialNumber())
+        .isNotEqualTo(first.certificate().getSerialNumber());
+    agent.close();
+  }
+
+  @Test
+  void startRenewsAtOnceWhenTheCertificateIsAlreadyInsideItsWindow() throws Exception {
+    RenewalAgent agent = agent(new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock));
+    f.clock.advance(Duration.ofSeconds(50));
+    agent.start();
+    await(() -> !swapped.isEmpty(), "an immediate renewal");
+    agent.close();
+  }
+
+  @Test
+  void startWaitsForTheWindowOtherwise() throws Exception {
+    RenewalAgent agent = agent(new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock));
+    agent.start();
+    assertThat(agent.nextAttempt())
+        .isEqualTo(first.certificate().getNotBefore().toInstant().plusSeconds(40));
+    Thread.sleep(300);
+    assertThat(swapped).isEmpty();
+    agent.close();
+  }
+
+  private RenewalAgent agent(Issuer issuer) throws PortcullisException {
+    return agent(issuer, Map.of());
+  }
+
+  private RenewalAgent agent(Issuer issuer, Map<String, String> extra) throws PortcullisException {
+    Map<String, String> attributes = new java.util.HashMap<>();
+    attributes.put("type", "pkcs12");
+    attributes.put("file", p12.toString());
+    attributes.put("password", new String(PASSWORD));
+    attributes.put("renew", "ca");
+    attributes.put("caDirectory", f.dir.toString());
+    attributes.put("lifetime", "60s");
+    attributes.put("renewJitter", "0");
+    attributes.putAll(extra);
+    return RenewalAgent.create(
+        "server", KeySourceConfig.fromMap(attributes), issuer, swapped::add, scheduler, f.clock);
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("no " + what + " within 20 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static void writeP12(Path file, PrivateKey key, List<X509Certificate> chain)
+      throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("server", key, PASSWORD, chain.toArray(new Certificate[0]));
+    try (OutputStream out = Files.newOutputStream(file)) {
+      store.store(out, PASSWORD);
+    }
+  }
+
+  /** An issuer that passes everything to another, for tests that change one answer. */
+  private static class Wrapped implements Issuer {
+    private final Issuer inner;
+
+    Wrapped(Issuer inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public List<X509Certificate> renew(
+        X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+        throws PortcullisException {
+      return inner.renew(current, currentKey, newKeys);
+    }
+
+    @Override
+    public List<TrustArea> trust() throws PortcullisException {
+      return inner.trust();
+    }
+
+    @Override
+    public String describe() {
+      return inner.describe();
+    }
+  }
+}

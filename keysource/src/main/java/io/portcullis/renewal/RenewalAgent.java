@@ -1,0 +1,269 @@
+package io.portcullis.renewal;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeyMaterial;
+import io.portcullis.keys.KeySource;
+import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.keys.KeySourceType;
+import io.portcullis.keys.KeyType;
+import io.portcullis.trust.PkixTrustValidator;
+import io.portcullis.trust.Purpose;
+import io.portcullis.trust.TrustDecision;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Renews one key source's certificate before it expires. Each renewal makes a fresh key where the
+ * key source keeps its keys, asks the {@link Issuer} for its certificate (proving the current key),
+ * and swaps only what passes every check: the certificate certifies the new key, the chain
+ * validates against the issuer's trust areas for the purposes it names, and a TLS handshake with
+ * the new key succeeds. The new credential is then stored atomically and handed to {@code swapped}
+ * (which makes the server load it). A failure swaps nothing: the server keeps the last good
+ * credential, and the agent tries again after a delay that doubles up to {@code retryMaxDelay}.
+ */
+public final class RenewalAgent implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RenewalAgent.class.getName());
+  private static final String OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+  private static final String OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+  private final String name;
+  private final KeySource source;
+  private final KeyHome home;
+  private final Issuer issuer;
+  private final RenewalSettings settings;
+  private final Consumer<KeyMaterial> swapped;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final DoubleSupplier random;
+
+  private ScheduledFuture<?> next;
+  private Instant nextAttempt;
+  private int failures;
+  private boolean closed;
+
+  /** Whether the serving certificate was read and its renewal scheduled. */
+  private boolean known;
+
+  private RenewalAgent(
+      String name,
+      KeySource source,
+      KeyHome home,
+      Issuer issuer,
+      RenewalSettings settings,
+      Consumer<KeyMaterial> swapped,
+      ScheduledExecutorService scheduler,
+      Clock clock,
+      DoubleSupplier random) {
+    this.name = name;
+    this.source = source;
+    this.home = home;
+    this.issuer = issuer;
+    this.settings = settings;
+    this.swapped = swapped;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /**
+   * An agent for key source {@code name} configured by {@code config}, renewing through {@code
+   * issuer}; not started.
+   *
+   * @param swapped told of each new credential once it is stored, to make the server load it
+   * @param scheduler runs the attempts (one at a time per agent)
+   * @throws PortcullisException {@code PRTC0545E} for a key source type renewal does not cover yet
+   */
+  public static RenewalAgent create(
+      String name,
+      KeySourceConfig config,
+      Issuer issuer,
+      Consumer<KeyMaterial> swapped,
+      ScheduledExecutorService scheduler,
+      Clock clock)
+      throws PortcullisException {
+    if (config.type() != KeySourceType.PKCS12) {
+      throw KeySourceMessage.RENEWAL_UNSUPPORTED.exception(
+          name, config.type().name().toLowerCase(java.util.Locale.ROOT), "ca");
+    }
+    SecureRandom random = new SecureRandom();
+    return new RenewalAgent(
+        name,
+        KeySource.of(config),
+        new Pkcs12Home(config, random),
+        Objects.requireNonNull(issuer, "issuer"),
+        config.renewal(),
+        Objects.requireNonNull(swapped, "swapped"),
+        Objects.requireNonNull(scheduler, "scheduler"),
+        Objects.requireNonNull(clock, "clock"),
+        random::nextDouble);
+  }
+
+  /** Schedules the first renewal: at once when the certificate is in its window or expired. */
+  public synchronized void start() {
+    try {
+      KeyMaterial current = source.load();
+      scheduleFor(current.certificate(), true);
+      known = true;
+    } catch (PortcullisException e) {
+      failed(e, null);
+    }
+  }
+
+  /**
+   * Renews now, whatever the schedule says, and schedules the next renewal.
+   *
+   * @return the new credential as the key source now loads it
+   * @throws PortcullisException why nothing was swapped (the last good credential stays)
+   */
+  public synchronized KeyMaterial renewNow() throws PortcullisException {
+    KeyMaterial current = source.load();
+    X509Certificate old = current.certificate();
+    KeyPair keys = home.newKeyPair(KeyType.of(old.getPublicKey()), current.alias());
+    List<X509Certificate> chain = issuer.renew(old, current.privateKey(), keys);
+    X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
+    if (leaf == null || !leaf.getPublicKey().equals(keys.getPublic())) {
+      throw KeySourceMessage.RENEWAL_KEY_MISMATCH.exception(
+          leaf == null ? "(none)" : serial(leaf),
+          name,
+          leaf == null ? "the issuer returned no certificate" : "its public key is another");
+    }
+    for (Purpose purpose : purposes(leaf)) {
+      TrustDecision decision =
+          new PkixTrustValidator(issuer.trust(), clock).validate(chain, purpose);
+      if (!decision.accepted()) {
+        throw KeySourceMessage.RENEWAL_CHAIN_REFUSED.exception(
+            serial(leaf), name, decision.reason());
+      }
+    }
+    SelfTest.handshake(name, keys.getPrivate(), chain);
+    home.install(keys, chain, current.alias());
+    KeyMaterial renewed = source.load();
+    if (!renewed.certificate().equals(leaf)) {
+      throw KeySourceMessage.RENEWAL_NOT_STORED.exception(
+          name, source, "the key source loads serial " + serial(renewed.certificate()));
+    }
+    swapped.accept(renewed);
+    failures = 0;
+    Instant due = scheduleFor(leaf, false);
+    LOG.info(
+        KeySourceMessage.RENEWED.format(
+            name, serial(old), serial(leaf), leaf.getNotAfter().toInstant(), due));
+    return renewed;
+  }
+
+  /** When the next attempt is due, or null when none is scheduled. */
+  public synchronized Instant nextAttempt() {
+    return nextAttempt;
+  }
+
+  /** How many attempts in a row have failed. */
+  public synchronized int failures() {
+    return failures;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (next != null) {
+      next.cancel(false);
+    }
+  }
+
+  private Instant scheduleFor(X509Certificate certificate, boolean announce) {
+    Instant due = RenewalSchedule.due(certificate, settings, random.getAsDouble());
+    if (announce) {
+      LOG.info(
+          KeySourceMessage.RENEWAL_SCHEDULED.format(
+              name,
+              serial(certificate),
+              certificate.getNotAfter().toInstant(),
+              issuer.describe(),
+              due));
+    }
+    schedule(due);
+    return due;
+  }
+
+  private void schedule(Instant at) {
+    if (closed) {
+      return;
+    }
+    if (next != null) {
+      next.cancel(false);
+    }
+    long millis = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+    nextAttempt = at;
+    next = scheduler.schedule(this::attempt, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void attempt() {
+    if (closed) {
+      return;
+    }
+    if (!known) {
+      start(); // the serving credential could not be read at start: read it, then schedule
+      return;
+    }
+    try {
+      renewNow();
+    } catch (PortcullisException | RuntimeException e) {
+      X509Certificate serving = null;
+      try {
+        serving = source.load().certificate();
+      } catch (PortcullisException unreadable) {
+        // reported with the failure below: nothing is being served from it
+      }
+      failed(e, serving);
+    }
+  }
+
+  private void failed(Exception cause, X509Certificate serving) {
+    failures++;
+    Duration delay = RenewalSchedule.retry(settings, failures);
+    LOG.warning(
+        KeySourceMessage.RENEWAL_FAILED.format(
+            name,
+            issuer.describe(),
+            cause.getMessage(),
+            serving == null ? "(none)" : serial(serving),
+            serving == null ? "(unknown)" : serving.getNotAfter().toInstant(),
+            delay));
+    schedule(clock.instant().plus(delay));
+  }
+
+  /** The TLS purposes the certificate's extended key usage names; client when it names none. */
+  static List<Purpose> purposes(X509Certificate leaf) {
+    List<Purpose> purposes = new ArrayList<>();
+    try {
+      List<String> usages = leaf.getExtendedKeyUsage();
+      if (usages != null && usages.contains(OID_SERVER_AUTH)) {
+        purposes.add(Purpose.SERVER);
+      }
+      if (usages == null || usages.contains(OID_CLIENT_AUTH) || purposes.isEmpty()) {
+        purposes.add(Purpose.CLIENT);
+      }
+    } catch (CertificateParsingException e) {
+      purposes.add(Purpose.CLIENT);
+    }
+    return purposes;
+  }
+
+  private static String serial(X509Certificate certificate) {
+    return certificate.getSerialNumber().toString(16);
+  }
+}

@@ -1,0 +1,36 @@
+package io.portcullis.renewal;
+
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+
+/** When a renewal is due and how long to wait after failures: pure functions of the settings. */
+public final class RenewalSchedule {
+  private RenewalSchedule() {}
+
+  /**
+   * When {@code certificate} is due for renewal: {@code renewAt} of its lifetime after notBefore,
+   * less up to {@code jitter} of the lifetime.
+   *
+   * @param random a value in [0, 1) choosing how much of the jitter is taken
+   */
+  public static Instant due(X509Certificate certificate, RenewalSettings settings, double random) {
+    Instant notBefore = certificate.getNotBefore().toInstant();
+    long lifetimeMillis =
+        Duration.between(notBefore, certificate.getNotAfter().toInstant()).toMillis();
+    double fraction = settings.renewAt() - settings.jitter() * Math.min(Math.max(random, 0), 1);
+    return notBefore.plusMillis((long) (lifetimeMillis * fraction));
+  }
+
+  /**
+   * The wait after {@code failures} failed attempts in a row (at least one): {@code retryDelay}
+   * doubled for each failure after the first, never over {@code retryMaxDelay}.
+   */
+  public static Duration retry(RenewalSettings settings, int failures) {
+    Duration delay = settings.retryDelay();
+    for (int i = 1; i < failures && delay.compareTo(settings.retryMaxDelay()) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    return delay.compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay() : delay;
+  }
+}

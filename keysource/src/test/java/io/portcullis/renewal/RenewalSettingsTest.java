@@ -1,0 +1,79 @@
+package io.portcullis.renewal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.keys.KeySourceConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RenewalSettingsTest {
+  @Test
+  void aKeySourceWithoutRenewalAttributesIsNotRenewed() throws Exception {
+    KeySourceConfig config =
+        KeySourceConfig.fromMap(Map.of("type", "pkcs12", "file", "/k.p12"), Map.of());
+    assertThat(config.renewal()).isEqualTo(RenewalSettings.NONE);
+    assertThat(config.renewal().renews()).isFalse();
+  }
+
+  @Test
+  void renewalAttributesAreReadWithTheKeySource() throws Exception {
+    KeySourceConfig config =
+        KeySourceConfig.fromMap(
+            Map.of(
+                "type", "pkcs12",
+                "file", "/k.p12",
+                "renew", "ca",
+                "caDirectory", "/srv/ca",
+                "lifetime", "60s",
+                "renewAt", "0.5",
+                "renewJitter", "0.1",
+                "retryDelay", "PT1S",
+                "retryMaxDelay", "1m"),
+            Map.of());
+    RenewalSettings renewal = config.renewal();
+    assertThat(renewal.issuer()).isEqualTo(RenewalSettings.IssuerKind.CA);
+    assertThat(renewal.caDirectory()).contains(Path.of("/srv/ca"));
+    assertThat(renewal.lifetime()).contains(Duration.ofSeconds(60));
+    assertThat(renewal.renewAt()).isEqualTo(0.5);
+    assertThat(renewal.jitter()).isEqualTo(0.1);
+    assertThat(renewal.retryDelay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(renewal.retryMaxDelay()).isEqualTo(Duration.ofMinutes(1));
+    // the renewal survives a change of alias (token rotation makes new aliases)
+    assertThat(config.withAlias("next").renewal()).isEqualTo(renewal);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "renew         | acme     | renew=acme is not one of none, ca",
+        "caDirectory   | ''       | renew=ca needs caDirectory",
+        "renewAt       | 0        | renewAt=0 must be over 0 and under 1",
+        "renewAt       | 1        | renewAt=1 must be over 0 and under 1",
+        "renewAt       | 1.0001   | must be over 0 and under 1",
+        "renewAt       | NaN      | is not a decimal fraction",
+        "renewAt       | two      | is not a decimal fraction",
+        "renewJitter   | -0.01    | must be at least 0 and under renewAt",
+        "renewJitter   | 0.667    | must be at least 0 and under renewAt",
+        "lifetime      | 0s       | must be positive",
+        "lifetime      | soon     | expected a duration",
+        "retryMaxDelay | 1s       | is shorter than retryDelay",
+      })
+  void eachValuePastItsLimitIsRefusedWithItsName(String key, String value, String message) {
+    Map<String, String> attributes = new HashMap<>();
+    attributes.put("type", "pkcs12");
+    attributes.put("file", "/k.p12");
+    attributes.put("renew", "ca");
+    attributes.put("caDirectory", "/srv/ca");
+    attributes.put(key, value);
+    assertThatThrownBy(() -> KeySourceConfig.fromMap(attributes, Map.of()))
+        .hasMessageStartingWith("PRTC0501E")
+        .hasMessageContaining(message);
+  }
+}
