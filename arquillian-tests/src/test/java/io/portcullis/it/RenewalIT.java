@@ -6,13 +6,16 @@ import io.portcullis.ca.AreaSpec;
 import io.portcullis.ca.CaSpec;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.IssuedCertificate;
-import io.portcullis.ca.JoinToken;
 import io.portcullis.ca.LineageEntry;
 import io.portcullis.ca.RootKey;
 import io.portcullis.ca.RootKeySpec;
 import io.portcullis.ca.Usage;
 import io.portcullis.ca.WorkloadRegistration;
+import io.portcullis.keys.Csr;
+import io.portcullis.keys.Generations;
+import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeyType;
+import io.portcullis.keys.TokenKeys;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -57,18 +60,22 @@ import org.junit.jupiter.api.Test;
 class RenewalIT {
   private static final int HTTP_PORT = 19082;
   private static final int HTTPS_PORT = 19445;
+  private static final int TOKEN_HTTP_PORT = 19083;
+  private static final int TOKEN_HTTPS_PORT = 19446;
   private static final String PASSWORD = "renewal-it-p12";
-  private static final String SPIFFE_ID = "spiffe://renewal.it.example/web/server";
+  private static final String TOKEN_BASE = "renewing";
+  private static final String DOMAIN = "spiffe://renewal.it.example/web/";
   private static final int RENEWALS = 3;
 
   private static Path work;
   private static Path caDir;
-  private static IssuedCertificate first;
+  private static String tokenPin;
+  private static Map<String, IssuedCertificate> first = new java.util.HashMap<>();
   private static SecondServer server;
   private static SSLContext clientTls;
 
   @BeforeAll
-  static void serverWithAOneMinuteCertificate() throws Exception {
+  static void serverWithTwoOneMinuteCertificates() throws Exception {
     work = Files.createTempDirectory("portcullis-renewal-it");
     caDir = work.resolve("ca");
     SecureRandom random = new SecureRandom();
@@ -86,27 +93,17 @@ class RenewalIT {
     ca.createArea(
         AreaSpec.of(
             "web",
-            "spiffe://renewal.it.example/web/",
+            DOMAIN,
             List.of("localhost"),
             Duration.ofMinutes(5),
             KeyType.P256,
             Duration.ofDays(20)),
         RootKey.open(rootKey),
         "it");
-    JoinToken token =
-        ca.register(
-            new WorkloadRegistration(
-                "web",
-                SPIFFE_ID,
-                List.of("localhost"),
-                KeyType.P256,
-                Duration.ofMinutes(5),
-                Set.of(Usage.SERVER, Usage.CLIENT),
-                "it",
-                Duration.ofHours(1)),
-            "it");
+
+    // The HTTPS port's identity: a key in a PKCS#12 file.
     KeyPair keys = KeyType.P256.generate(random);
-    first = ca.issue(token.token(), keys, Duration.ofSeconds(60), "it");
+    first.put("server", ca.issue(register(ca, "server"), keys, Duration.ofSeconds(60), "it"));
     Path p12 = work.resolve("keys/server.p12");
     Files.createDirectories(p12.getParent());
     KeyStore store = KeyStore.getInstance("PKCS12");
@@ -115,10 +112,26 @@ class RenewalIT {
         "server",
         keys.getPrivate(),
         PASSWORD.toCharArray(),
-        first.chain().toArray(new Certificate[0]));
+        first.get("server").chain().toArray(new Certificate[0]));
     try (OutputStream out = Files.newOutputStream(p12)) {
       store.store(out, PASSWORD.toCharArray());
     }
+
+    // The second port's identity: a key generated in the SoftHSM2 token, never exported.
+    Map<String, String> env = new java.util.HashMap<>();
+    for (String line : Files.readAllLines(ItServer.serverDir().resolve("server.env"))) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    tokenPin = env.get("PORTCULLIS_IT_TOKEN_PIN");
+    TokenKeys token = TokenKeys.open(tokenConfig());
+    token.generate(TOKEN_BASE, KeyType.P256);
+    Csr csr = token.csr(TOKEN_BASE, "", List.of("localhost"), List.of());
+    first.put(
+        "token", ca.issue(register(ca, "token"), csr.request(), Duration.ofSeconds(60), "it"));
+    token.storeCertificate(TOKEN_BASE, first.get("token").chain());
 
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
@@ -129,6 +142,10 @@ class RenewalIT {
     clientTls = SSLContext.getInstance("TLS");
     clientTls.init(null, factory.getTrustManagers(), null);
 
+    String renewal =
+        "renew=\"ca\" caDirectory=\""
+            + caDir
+            + "\" lifetime=\"60s\" renewJitter=\"0.02\" retryMaxDelay=\"4s\"";
     server =
         SecondServer.create(
             "portcullis-it-renewal",
@@ -141,21 +158,73 @@ class RenewalIT {
               </featureManager>
               <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d"
                             httpsPort="%d"/>
+              <httpEndpoint id="tokenEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="%d">
+                <sslOptions sslRef="tokenSSLConfig"/>
+              </httpEndpoint>
               <httpOptions id="defaultHttpOptions" maxKeepAliveRequests="-1"/>
               <usr_portcullis>
                 <keySource name="server" type="pkcs12" file="%s" passwordEnv="RENEWAL_IT_P12"
-                           renew="ca" caDirectory="%s" lifetime="60s"/>
+                           %s/>
+                <keySource name="token" type="pkcs11" library="/usr/lib/softhsm/libsofthsm2.so"
+                           tokenLabel="%s" alias="%s" pinEnv="PORTCULLIS_IT_TOKEN_PIN"
+                           retireAfter="5s" %s/>
               </usr_portcullis>
               <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
                         location="${server.output.dir}/portcullis/key-sources" password="unused"
                         updateTrigger="mbean"/>
               <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="server"/>
+              <ssl id="tokenSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="token"/>
             </server>
             """
-                .formatted(HTTP_PORT, HTTPS_PORT, p12, caDir),
-            Map.of("RENEWAL_IT_P12", PASSWORD));
+                .formatted(
+                    HTTP_PORT,
+                    HTTPS_PORT,
+                    TOKEN_HTTP_PORT,
+                    TOKEN_HTTPS_PORT,
+                    p12,
+                    renewal,
+                    TokenSetup.LABEL,
+                    TOKEN_BASE,
+                    renewal),
+            Map.of(
+                "RENEWAL_IT_P12",
+                PASSWORD,
+                "SOFTHSM2_CONF",
+                env.get("SOFTHSM2_CONF"),
+                "PORTCULLIS_IT_TOKEN_PIN",
+                tokenPin));
     server.start();
-    server.awaitLog("PRTC0546I", Duration.ofSeconds(60));
+    server.awaitLog("PRTC0546I: Key source token", Duration.ofSeconds(60));
+  }
+
+  private static String register(CertificateAuthority ca, String workload) throws Exception {
+    return ca.register(
+            new WorkloadRegistration(
+                "web",
+                DOMAIN + workload,
+                List.of("localhost"),
+                KeyType.P256,
+                Duration.ofMinutes(5),
+                Set.of(Usage.SERVER, Usage.CLIENT),
+                "it",
+                Duration.ofHours(1)),
+            "it")
+        .token();
+  }
+
+  private static KeySourceConfig tokenConfig() throws Exception {
+    return KeySourceConfig.fromMap(
+        Map.of(
+            "type",
+            "pkcs11",
+            "library",
+            "/usr/lib/softhsm/libsofthsm2.so",
+            "tokenLabel",
+            TokenSetup.LABEL,
+            "pin",
+            tokenPin,
+            "alias",
+            TOKEN_BASE));
   }
 
   @AfterAll
@@ -165,126 +234,186 @@ class RenewalIT {
     }
   }
 
-  @Test
-  void theCertificateRenewsThreeTimesUnderLoadWithoutOneFailedRequest() throws Exception {
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicLong requests = new AtomicLong();
-    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    Map<BigInteger, X509Certificate> seenOnNewConnections = new ConcurrentHashMap<>();
-    Map<BigInteger, Instant> firstSeen = new ConcurrentHashMap<>();
-    List<Thread> clients = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      clients.add(
-          started(
-              "new-connections-" + i,
-              () -> {
-                while (running.get()) {
-                  try {
-                    X509Certificate served = requestOnANewConnection();
-                    seenOnNewConnections.putIfAbsent(served.getSerialNumber(), served);
-                    firstSeen.putIfAbsent(served.getSerialNumber(), Instant.now());
-                    requests.incrementAndGet();
-                  } catch (Exception e) {
-                    failures.add("new connection: " + e);
-                  }
-                }
-              }));
-      clients.add(
-          started(
-              "kept-alive-" + i,
-              () -> {
-                HttpClient client =
-                    HttpClient.newBuilder()
-                        .sslContext(clientTls)
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(10))
-                        .build();
-                HttpRequest request =
-                    HttpRequest.newBuilder(URI.create("https://localhost:" + HTTPS_PORT + "/"))
-                        .timeout(Duration.ofSeconds(10))
-                        .build();
-                while (running.get()) {
-                  try {
-                    int status =
-                        client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                    if (status != 200) {
-                      failures.add("kept-alive: status " + status);
+  /** Requests without pause on one port, two threads on new connections, two kept alive. */
+  private static final class Load {
+    final int port;
+    final AtomicLong requests = new AtomicLong();
+    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    final Map<BigInteger, X509Certificate> seen = new ConcurrentHashMap<>();
+    final Map<BigInteger, Instant> firstSeen = new ConcurrentHashMap<>();
+    final List<Thread> threads = new ArrayList<>();
+
+    Load(int port, AtomicBoolean running) {
+      this.port = port;
+      for (int i = 0; i < 2; i++) {
+        threads.add(
+            started(
+                "new-connections-" + port + "-" + i,
+                () -> {
+                  while (running.get()) {
+                    try {
+                      X509Certificate served = requestOnANewConnection(port);
+                      seen.putIfAbsent(served.getSerialNumber(), served);
+                      firstSeen.putIfAbsent(served.getSerialNumber(), Instant.now());
+                      requests.incrementAndGet();
+                    } catch (Exception e) {
+                      failures.add("new connection to " + port + ": " + e);
                     }
-                    requests.incrementAndGet();
-                  } catch (Exception e) {
-                    failures.add("kept-alive: " + e);
                   }
-                }
-              }));
-    }
-    try {
-      Instant deadline = Instant.now().plusSeconds(200);
-      while (renewals() < RENEWALS && Instant.now().isBefore(deadline)) {
-        Thread.sleep(500);
+                }));
+        threads.add(
+            started(
+                "kept-alive-" + port + "-" + i,
+                () -> {
+                  HttpClient client =
+                      HttpClient.newBuilder()
+                          .sslContext(clientTls)
+                          .version(HttpClient.Version.HTTP_1_1)
+                          .connectTimeout(Duration.ofSeconds(10))
+                          .build();
+                  HttpRequest request =
+                      HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/"))
+                          .timeout(Duration.ofSeconds(10))
+                          .build();
+                  while (running.get()) {
+                    try {
+                      int status =
+                          client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                      if (status != 200) {
+                        failures.add("kept-alive to " + port + ": status " + status);
+                      }
+                      requests.incrementAndGet();
+                    } catch (Exception e) {
+                      failures.add("kept-alive to " + port + ": " + e);
+                    }
+                  }
+                }));
       }
-      assertThat(renewals())
-          .as("renewals logged (PRTC0540I) within 200 s")
-          .isGreaterThanOrEqualTo(RENEWALS);
-      // the last renewal's certificate reaches new connections
-      X509Certificate last = storedCertificate();
-      Instant wait = Instant.now().plusSeconds(10);
-      while (!seenOnNewConnections.containsKey(last.getSerialNumber())
-          && Instant.now().isBefore(wait)) {
-        Thread.sleep(50);
+    }
+
+    void join() throws InterruptedException {
+      for (Thread thread : threads) {
+        thread.join(20_000);
+      }
+    }
+  }
+
+  @Test
+  void bothCertificatesRenewThreeTimesUnderLoadAndThroughAnIssuerOutageWithoutOneFailedRequest()
+      throws Exception {
+    AtomicBoolean running = new AtomicBoolean(true);
+    Load file = new Load(HTTPS_PORT, running);
+    Load token = new Load(TOKEN_HTTPS_PORT, running);
+    Path away = work.resolve("ca-away");
+    try {
+      awaitRenewals(1);
+      // The issuer goes away: each agent fails, backs off, and keeps the last good credential.
+      Files.move(caDir, away);
+      awaitLines("PRTC0541W: Key source server", 2, Duration.ofSeconds(90));
+      awaitLines("PRTC0541W: Key source token", 2, Duration.ofSeconds(90));
+      Files.move(away, caDir);
+      awaitRenewals(RENEWALS);
+      for (Load load : List.of(file, token)) {
+        X509Certificate last = current(load == file ? "server" : "token");
+        Instant wait = Instant.now().plusSeconds(10);
+        while (!load.seen.containsKey(last.getSerialNumber()) && Instant.now().isBefore(wait)) {
+          Thread.sleep(50);
+        }
       }
     } finally {
       running.set(false);
-      for (Thread client : clients) {
-        client.join(20_000);
+      file.join();
+      token.join();
+      if (Files.exists(away)) {
+        Files.move(away, caDir);
       }
     }
 
-    assertThat(failures).as("failed requests of %d", requests.get()).isEmpty();
-    assertThat(requests.get()).isGreaterThan(100);
-    X509Certificate last = storedCertificate();
-    assertThat(seenOnNewConnections)
-        .as("new connections saw the first certificate and every renewed one")
-        .containsKey(first.certificate().getSerialNumber())
-        .containsKey(last.getSerialNumber())
-        .hasSizeGreaterThanOrEqualTo(RENEWALS + 1);
-    Set<PublicKey> keys = new java.util.HashSet<>();
-    seenOnNewConnections.values().forEach(c -> keys.add(c.getPublicKey()));
-    assertThat(keys).as("a fresh key for every certificate").hasSize(seenOnNewConnections.size());
-
-    List<LineageEntry> lineage =
-        CertificateAuthority.open(caDir, Clock.systemUTC(), new SecureRandom())
-            .lineage(last)
-            .certificates();
-    assertThat(lineage).hasSizeGreaterThanOrEqualTo(RENEWALS + 1);
-    assertThat(lineage.get(0).sha256()).isEqualTo(first.sha256());
-    assertThat(lineage.get(lineage.size() - 1).serial())
-        .isEqualTo(last.getSerialNumber().toString(16));
+    List<String> backOff =
+        server.log().stream()
+            .filter(line -> line.contains("PRTC0541W"))
+            .map(line -> line.substring(line.indexOf("next attempt in")))
+            .toList();
+    assertThat(backOff).as("the back-off in the log").contains("next attempt in PT2S.");
+    assertThat(backOff).contains("next attempt in PT4S.");
+    for (Load load : List.of(file, token)) {
+      String name = load == file ? "server" : "token";
+      assertThat(load.failures)
+          .as("failed requests of %d to %s", load.requests.get(), name)
+          .isEmpty();
+      assertThat(load.requests.get()).isGreaterThan(100);
+      X509Certificate last = current(name);
+      assertThat(load.seen)
+          .as("new connections to %s saw the first certificate and every renewed one", name)
+          .containsKey(first.get(name).certificate().getSerialNumber())
+          .containsKey(last.getSerialNumber())
+          .hasSizeGreaterThanOrEqualTo(RENEWALS + 1);
+      Set<PublicKey> keys = new java.util.HashSet<>();
+      load.seen.values().forEach(c -> keys.add(c.getPublicKey()));
+      assertThat(keys)
+          .as("a fresh key for every certificate of %s", name)
+          .hasSize(load.seen.size());
+      List<LineageEntry> lineage =
+          CertificateAuthority.open(caDir, Clock.systemUTC(), new SecureRandom())
+              .lineage(last)
+              .certificates();
+      assertThat(lineage).hasSizeGreaterThanOrEqualTo(RENEWALS + 1);
+      assertThat(lineage.get(0).sha256()).isEqualTo(first.get(name).sha256());
+      assertThat(lineage.get(lineage.size() - 1).serial())
+          .isEqualTo(last.getSerialNumber().toString(16));
+      System.out.println(load.requests.get() + " requests to " + name + ", none failed");
+      report(name, load.firstSeen);
+    }
+    // The token: only the newest generation is left once the grace period is over, and its key
+    // is a token key like the first.
+    Instant deadline = Instant.now().plusSeconds(15);
+    List<String> generations = tokenGenerations();
+    while (generations.size() > 1 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(250);
+      generations = tokenGenerations();
+    }
+    assertThat(generations).as("token aliases of %s", TOKEN_BASE).hasSize(1);
+    assertThat(generations.get(0)).isNotEqualTo(TOKEN_BASE);
+    assertThat(TokenKeys.open(tokenConfig()).material(generations.get(0)).privateKey().getEncoded())
+        .isNull();
     assertThat(server.logsContain(PASSWORD)).as("the key store password in a log").isFalse();
-    System.out.println(requests.get() + " requests during the renewals, none failed");
-    report(firstSeen);
+    assertThat(server.logsContain(tokenPin)).as("the token PIN in a log").isFalse();
   }
 
-  /** Prints, per renewal, the time from the renewal's log line to the first new connection. */
-  private static void report(Map<BigInteger, Instant> firstSeen) throws Exception {
-    java.time.format.DateTimeFormatter liberty =
-        java.time.format.DateTimeFormatter.ofPattern(
-            "M/d/yy, H:mm:ss:SSS z", java.util.Locale.ROOT);
-    for (String line : server.log()) {
-      int serial = line.indexOf("replaced by serial ");
-      if (!line.contains("PRTC0540I") || serial < 0 || !line.startsWith("[")) {
-        continue;
+  private static List<String> tokenGenerations() throws Exception {
+    return Generations.of(TOKEN_BASE, TokenKeys.open(tokenConfig()).aliases());
+  }
+
+  private static void awaitRenewals(int count) throws Exception {
+    awaitLines("PRTC0540I: Key source server", count, Duration.ofSeconds(200));
+    awaitLines("PRTC0540I: Key source token", count, Duration.ofSeconds(200));
+  }
+
+  private static void awaitLines(String fragment, int count, Duration wait) throws Exception {
+    Instant deadline = Instant.now().plus(wait);
+    while (lines(fragment) < count) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(count + " lines with " + fragment + " not logged within " + wait);
       }
-      String hex = line.substring(serial + 19).split(",")[0].strip();
-      Instant renewed =
-          java.time.ZonedDateTime.parse(line.substring(1, line.indexOf(']')), liberty).toInstant();
-      Instant seen = firstSeen.get(new BigInteger(hex, 16));
-      System.out.println(
-          "renewal "
-              + hex
-              + ": first new connection with it "
-              + (seen == null ? "never" : Duration.between(renewed, seen).toMillis() + " ms")
-              + " after the renewal was logged");
+      Thread.sleep(250);
     }
+  }
+
+  private static long lines(String fragment) throws Exception {
+    return server.log().stream().filter(line -> line.contains(fragment)).count();
+  }
+
+  /** The certificate the key source serves now, as stored. */
+  private static X509Certificate current(String name) throws Exception {
+    if (name.equals("token")) {
+      String alias = tokenGenerations().get(tokenGenerations().size() - 1);
+      return TokenKeys.open(tokenConfig()).material(alias).certificate();
+    }
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(work.resolve("keys/server.p12"))) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    return (X509Certificate) store.getCertificate("server");
   }
 
   private static Thread started(String name, Runnable body) {
@@ -293,25 +422,37 @@ class RenewalIT {
     return thread;
   }
 
-  private static long renewals() throws Exception {
-    return server.log().stream().filter(line -> line.contains("PRTC0540I")).count();
-  }
-
-  private static X509Certificate storedCertificate() throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(work.resolve("keys/server.p12"))) {
-      store.load(in, PASSWORD.toCharArray());
+  /** Prints, per renewal, the time from the renewal's log line to the first new connection. */
+  private static void report(String name, Map<BigInteger, Instant> firstSeen) throws Exception {
+    java.time.format.DateTimeFormatter liberty =
+        java.time.format.DateTimeFormatter.ofPattern(
+            "M/d/yy, H:mm:ss:SSS z", java.util.Locale.ROOT);
+    for (String line : server.log()) {
+      int serial = line.indexOf("replaced by serial ");
+      if (!line.contains("PRTC0540I: Key source " + name + " ")
+          || serial < 0
+          || !line.startsWith("[")) {
+        continue;
+      }
+      String hex = line.substring(serial + 19).split(",")[0].strip();
+      Instant renewed =
+          java.time.ZonedDateTime.parse(line.substring(1, line.indexOf(']')), liberty).toInstant();
+      Instant seen = firstSeen.get(new BigInteger(hex, 16));
+      System.out.println(
+          name
+              + " renewal "
+              + hex
+              + ": first new connection with it "
+              + (seen == null ? "never" : Duration.between(renewed, seen).toMillis() + " ms")
+              + " after the renewal was logged");
     }
-    return (X509Certificate) store.getCertificate("server");
   }
 
   /** One HTTP/1.0 request on its own TLS connection; returns the certificate the server showed. */
-  private static X509Certificate requestOnANewConnection() throws Exception {
+  private static X509Certificate requestOnANewConnection(int port) throws Exception {
     try (SSLSocket socket =
         (SSLSocket)
-            clientTls
-                .getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), HTTPS_PORT)) {
+            clientTls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(10_000);
       socket.startHandshake();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
+import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalAgent;
@@ -207,8 +208,9 @@ class RenewalAgentTest {
     attributes.put("lifetime", "60s");
     attributes.put("renewJitter", "0");
     attributes.putAll(extra);
+    KeySourceConfig config = KeySourceConfig.fromMap(attributes);
     return RenewalAgent.create(
-        "server", KeySourceConfig.fromMap(attributes), issuer, swapped::add, scheduler, f.clock);
+        "server", config, KeySource.of(config), issuer, swapped::add, scheduler, f.clock);
   }
 
   private static void await(java.util.function.BooleanSupplier condition, String what)

@@ -88,12 +88,12 @@ public enum KeySourceMessage implements MessageId {
   RENEWAL_CHAIN_REFUSED("PRTC0543E"),
   /** The new credential of key source {0} failed its self-test handshake: {1} */
   RENEWAL_SELF_TEST_FAILED("PRTC0544E"),
-  /** Key source {0} is of type {1}, which renew={2} cannot renew yet. */
-  RENEWAL_UNSUPPORTED("PRTC0545E"),
   /** Key source {0}: serial {1} valid until {2}; renewal by {3} due at {4}. */
   RENEWAL_SCHEDULED("PRTC0546I"),
   /** The renewed credential of key source {0} could not be stored in {1}: {2} */
-  RENEWAL_NOT_STORED("PRTC0547E");
+  RENEWAL_NOT_STORED("PRTC0547E"),
+  /** Key source {0}: the key {1} was deleted from the token. */
+  RENEWAL_KEY_DELETED("PRTC0548I");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

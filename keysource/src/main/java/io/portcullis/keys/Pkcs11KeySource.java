@@ -2,7 +2,10 @@ package io.portcullis.keys;
 
 import io.portcullis.PortcullisException;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.ProviderException;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -31,8 +34,17 @@ public final class Pkcs11KeySource implements KeySource {
     } else if (last != null && lostLogin(last)) {
       LOG.warning(KeySourceMessage.TOKEN_RELOGIN.format(token.description()));
     }
-    KeyMaterial material =
-        KeyStores.material(token.refresh(), config.alias(), null, token.description());
+    KeyStore keyStore = token.refresh();
+    Optional<String> alias = config.alias();
+    if (config.renewal().renews() && alias.isPresent()) {
+      // a renewing key source serves the newest generation of its key that holds a certificate
+      try {
+        alias = Optional.of(Generations.current(keyStore, alias.get()).orElse(alias.get()));
+      } catch (KeyStoreException e) {
+        throw Pkcs11Errors.general(e, token.description());
+      }
+    }
+    KeyMaterial material = KeyStores.material(keyStore, alias, null, token.description());
     last = material;
     return material;
   }

@@ -38,13 +38,14 @@ final class Pkcs12Home implements KeyHome {
   }
 
   @Override
-  public KeyPair newKeyPair(KeyType type, String currentAlias) {
-    return type.generate(random);
+  public NewKey newKey(KeyType type, String currentAlias) {
+    return new NewKey(currentAlias, type.generate(random));
   }
 
   @Override
-  public void install(KeyPair keys, List<X509Certificate> chain, String alias)
-      throws PortcullisException {
+  public void install(NewKey key, List<X509Certificate> chain) throws PortcullisException {
+    KeyPair keys = key.keys();
+    String alias = key.alias();
     Path file = config.file().orElseThrow().toAbsolutePath();
     char[] password = config.secret().map(Secret::chars).orElse(new char[0]);
     Path temp = null;
@@ -86,8 +87,34 @@ final class Pkcs12Home implements KeyHome {
   }
 
   @Override
+  public void discard(NewKey key) {
+    // the key was only ever in memory
+  }
+
+  @Override
   public void retire(String alias) {
     // the old key was in the file the rename replaced: nothing is left to delete
+  }
+
+  @Override
+  public void cleanUp(String serving) {
+    Path file = config.file().orElseThrow().toAbsolutePath();
+    Path directory = file.getParent();
+    if (directory == null) {
+      return;
+    }
+    String prefix = "." + file.getFileName() + "-";
+    try (var stale = Files.list(directory)) {
+      for (Path temp :
+          stale
+              .filter(p -> p.getFileName().toString().startsWith(prefix))
+              .filter(p -> p.getFileName().toString().endsWith(".tmp"))
+              .toList()) {
+        Files.deleteIfExists(temp); // a write a crash cut short: never renamed, never read
+      }
+    } catch (IOException e) {
+      // harmless leftovers; the next start tries again
+    }
   }
 
   /** Flushes the directory entry of the rename, so a power loss cannot bring the old name back. */

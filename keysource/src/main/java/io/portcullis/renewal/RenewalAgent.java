@@ -84,27 +84,42 @@ public final class RenewalAgent implements AutoCloseable {
    * An agent for key source {@code name} configured by {@code config}, renewing through {@code
    * issuer}; not started.
    *
+   * @param source the key source {@code config} made, the one the server loads (a token key source:
+   *     the same login and provider the server's handshakes use)
    * @param swapped told of each new credential once it is stored, to make the server load it
    * @param scheduler runs the attempts (one at a time per agent)
-   * @throws PortcullisException {@code PRTC0545E} for a key source type renewal does not cover yet
+   * @throws PortcullisException {@code PRTC0501E} for a token key source without an alias
    */
   public static RenewalAgent create(
       String name,
       KeySourceConfig config,
+      KeySource source,
       Issuer issuer,
       Consumer<KeyMaterial> swapped,
       ScheduledExecutorService scheduler,
       Clock clock)
       throws PortcullisException {
-    if (config.type() != KeySourceType.PKCS12) {
-      throw KeySourceMessage.RENEWAL_UNSUPPORTED.exception(
-          name, config.type().name().toLowerCase(java.util.Locale.ROOT), "ca");
-    }
     SecureRandom random = new SecureRandom();
+    KeyHome home;
+    if (config.type() == KeySourceType.PKCS12) {
+      home = new Pkcs12Home(config, random);
+    } else {
+      String base =
+          config
+              .alias()
+              .orElseThrow(
+                  () ->
+                      KeySourceMessage.CONFIG_INVALID.exception(
+                          "key source "
+                              + name
+                              + ": renew on a token needs alias, the name its renewed keys"
+                              + " are generations of"));
+      home = new TokenHome(name, source, base);
+    }
     return new RenewalAgent(
         name,
-        KeySource.of(config),
-        new Pkcs12Home(config, random),
+        Objects.requireNonNull(source, "source"),
+        home,
         Objects.requireNonNull(issuer, "issuer"),
         config.renewal(),
         Objects.requireNonNull(swapped, "swapped"),
@@ -117,6 +132,7 @@ public final class RenewalAgent implements AutoCloseable {
   public synchronized void start() {
     try {
       KeyMaterial current = source.load();
+      home.cleanUp(current.alias());
       scheduleFor(current.certificate(), true);
       known = true;
     } catch (PortcullisException e) {
@@ -133,8 +149,38 @@ public final class RenewalAgent implements AutoCloseable {
   public synchronized KeyMaterial renewNow() throws PortcullisException {
     KeyMaterial current = source.load();
     X509Certificate old = current.certificate();
-    KeyPair keys = home.newKeyPair(KeyType.of(old.getPublicKey()), current.alias());
-    List<X509Certificate> chain = issuer.renew(old, current.privateKey(), keys);
+    KeyHome.NewKey key = home.newKey(KeyType.of(old.getPublicKey()), current.alias());
+    X509Certificate leaf;
+    try {
+      leaf = renewWith(current, key);
+    } catch (PortcullisException | RuntimeException e) {
+      home.discard(key);
+      throw e;
+    }
+    KeyMaterial renewed = source.load();
+    if (!renewed.certificate().equals(leaf)) {
+      throw KeySourceMessage.RENEWAL_NOT_STORED.exception(
+          name, source, "the key source loads serial " + serial(renewed.certificate()));
+    }
+    swapped.accept(renewed);
+    failures = 0;
+    if (!key.alias().equals(current.alias())) {
+      String replaced = current.alias();
+      scheduler.schedule(
+          () -> home.retire(replaced), settings.retireAfter().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    Instant due = scheduleFor(leaf, false);
+    LOG.info(
+        KeySourceMessage.RENEWED.format(
+            name, serial(old), serial(leaf), leaf.getNotAfter().toInstant(), due));
+    return renewed;
+  }
+
+  /** The issuer's certificate for the new key, checked, then stored with it. */
+  private X509Certificate renewWith(KeyMaterial current, KeyHome.NewKey key)
+      throws PortcullisException {
+    KeyPair keys = key.keys();
+    List<X509Certificate> chain = issuer.renew(current.certificate(), current.privateKey(), keys);
     X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
     if (leaf == null || !leaf.getPublicKey().equals(keys.getPublic())) {
       throw KeySourceMessage.RENEWAL_KEY_MISMATCH.exception(
@@ -151,19 +197,8 @@ public final class RenewalAgent implements AutoCloseable {
       }
     }
     SelfTest.handshake(name, keys.getPrivate(), chain);
-    home.install(keys, chain, current.alias());
-    KeyMaterial renewed = source.load();
-    if (!renewed.certificate().equals(leaf)) {
-      throw KeySourceMessage.RENEWAL_NOT_STORED.exception(
-          name, source, "the key source loads serial " + serial(renewed.certificate()));
-    }
-    swapped.accept(renewed);
-    failures = 0;
-    Instant due = scheduleFor(leaf, false);
-    LOG.info(
-        KeySourceMessage.RENEWED.format(
-            name, serial(old), serial(leaf), leaf.getNotAfter().toInstant(), due));
-    return renewed;
+    home.install(key, chain);
+    return leaf;
   }
 
   /** When the next attempt is due, or null when none is scheduled. */

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * How one key source's certificate is renewed: the renewal attributes of its {@code <keySource>}
  * ({@code renew}, {@code caDirectory}, {@code lifetime}, {@code renewAt}, {@code renewJitter},
- * {@code retryDelay}, {@code retryMaxDelay}), read with the key source's other attributes.
+ * {@code retryDelay}, {@code retryMaxDelay}, {@code retireAfter}), read with the key source's other
+ * attributes.
  *
  * @param issuer who renews: {@link IssuerKind#NONE} for a certificate nothing renews
  * @param caDirectory the Portcullis CA's state directory ({@link IssuerKind#CA})
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param jitter the most, as a fraction of the lifetime, taken at random off {@code renewAt}
  * @param retryDelay the wait after the first failure, doubled after each further one
  * @param retryMaxDelay the longest wait between failures
+ * @param retireAfter how long a token keeps the key a renewal replaced
  */
 public record RenewalSettings(
     IssuerKind issuer,
@@ -29,7 +31,8 @@ public record RenewalSettings(
     double renewAt,
     double jitter,
     Duration retryDelay,
-    Duration retryMaxDelay) {
+    Duration retryMaxDelay,
+    Duration retireAfter) {
 
   /** Who renews a certificate. */
   public enum IssuerKind {
@@ -48,7 +51,8 @@ public record RenewalSettings(
           2.0 / 3,
           0.05,
           Duration.ofSeconds(2),
-          Duration.ofMinutes(5));
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(30));
 
   /**
    * Reads the renewal attributes of {@code values} (a key source's attributes; others ignored).
@@ -87,8 +91,9 @@ public record RenewalSettings(
       throw KeySourceMessage.CONFIG_INVALID.exception(
           "retryMaxDelay " + retryMaxDelay + " is shorter than retryDelay " + retryDelay);
     }
+    Duration retireAfter = optionalDuration(values, "retireAfter").orElse(NONE.retireAfter());
     return new RenewalSettings(
-        issuer, caDirectory, lifetime, renewAt, jitter, retryDelay, retryMaxDelay);
+        issuer, caDirectory, lifetime, renewAt, jitter, retryDelay, retryMaxDelay, retireAfter);
   }
 
   /** Whether anything renews the certificate. */

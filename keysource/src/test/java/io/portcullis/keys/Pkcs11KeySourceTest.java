@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.PortcullisException;
 import io.portcullis.keys.testing.LogCapture;
+import io.portcullis.keys.testing.ModuleTokens;
 import io.portcullis.keys.testing.SoftHsm;
 import io.portcullis.keys.testing.TlsHandshake;
 import io.portcullis.testing.TestPki;
@@ -28,11 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The PKCS#11 key source against a real SoftHSM2 token started for this run. */
 class Pkcs11KeySourceTest {
-  static final String LABEL = "portcullis-test";
-  static final String PIN = "pin-8263-secret";
+  static final String LABEL = ModuleTokens.KEYS;
+  static final String PIN = ModuleTokens.PIN;
 
   /** A token no test logs in to, so a wrong PIN reaches the token's own C_Login. */
-  static final String NEVER_LOGGED_IN = "portcullis-fresh";
+  static final String NEVER_LOGGED_IN = ModuleTokens.NEVER_LOGGED_IN;
 
   static SoftHsm hsm;
   static TestPki.Ca ca;
@@ -41,9 +42,7 @@ class Pkcs11KeySourceTest {
 
   @BeforeAll
   static void tokenWithTwoKeys() throws Exception {
-    hsm = SoftHsm.shared();
-    hsm.initToken(LABEL, PIN);
-    hsm.initToken(NEVER_LOGGED_IN, PIN);
+    hsm = ModuleTokens.ready();
     ca = TestPki.root("CN=Token Test Root");
     server = issueInToken("server", KeyType.P256, "CN=orders", false);
     client = issueInToken("client", KeyType.RSA2048, "CN=billing", true);

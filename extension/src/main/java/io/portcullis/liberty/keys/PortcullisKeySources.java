@@ -116,7 +116,7 @@ public final class PortcullisKeySources {
       for (Map.Entry<String, KeySourceConfig> entry : configs.entrySet()) {
         sources.put(entry.getKey(), KeySource.of(entry.getValue()));
       }
-      Map<String, RenewalAgent> renewing = agents(configs);
+      Map<String, RenewalAgent> renewing = agents(configs, sources);
       KeySourceState.announce(
           KeySourceRegistry.publish(new KeySourceRegistry.Published(sources, null)));
       replaceAgents(renewing);
@@ -129,7 +129,8 @@ public final class PortcullisKeySources {
    * An agent for each key source that renews, not started: a renewal setting this configuration
    * cannot honour refuses the whole configuration, like any other invalid setting.
    */
-  private Map<String, RenewalAgent> agents(Map<String, KeySourceConfig> configs)
+  private Map<String, RenewalAgent> agents(
+      Map<String, KeySourceConfig> configs, Map<String, KeySource> sources)
       throws PortcullisException {
     Map<String, RenewalAgent> created = new LinkedHashMap<>();
     for (Map.Entry<String, KeySourceConfig> entry : configs.entrySet()) {
@@ -146,6 +147,7 @@ public final class PortcullisKeySources {
             RenewalAgent.create(
                 entry.getKey(),
                 entry.getValue(),
+                sources.get(entry.getKey()),
                 issuer,
                 renewed -> KeySourceState.announce(KeySourceRegistry.republish()),
                 renewals,

@@ -1,0 +1,77 @@
+package io.portcullis.renewal;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.keys.Generations;
+import io.portcullis.keys.KeySource;
+import io.portcullis.keys.KeyType;
+import io.portcullis.keys.TokenKeys;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Where a token key source (PKCS#11, TPM) keeps its renewed keys: each renewal generates a new key
+ * inside the token under the next generation's alias ({@link Generations}), never exported; the
+ * certificate is stored with it, which makes it the generation the key source serves; the replaced
+ * key is deleted from the token after the grace period.
+ */
+final class TokenHome implements KeyHome {
+  private static final Logger LOG = Logger.getLogger(TokenHome.class.getName());
+
+  private final String name;
+  private final KeySource source;
+  private final String base;
+
+  TokenHome(String name, KeySource source, String base) {
+    this.name = name;
+    this.source = source;
+    this.base = base;
+  }
+
+  @Override
+  public NewKey newKey(KeyType type, String currentAlias) throws PortcullisException {
+    TokenKeys token = TokenKeys.of(source);
+    long next = 0;
+    for (String alias : Generations.of(base, token.aliases())) {
+      next = Math.max(next, Generations.number(base, alias) + 1);
+    }
+    String alias = Generations.alias(base, Math.max(next, 1));
+    PublicKey publicKey = token.generate(alias, type);
+    return new NewKey(alias, new KeyPair(publicKey, token.material(alias).privateKey()));
+  }
+
+  @Override
+  public void install(NewKey key, List<X509Certificate> chain) throws PortcullisException {
+    TokenKeys.of(source).storeCertificate(key.alias(), chain);
+  }
+
+  @Override
+  public void discard(NewKey key) {
+    delete(key.alias());
+  }
+
+  @Override
+  public void retire(String alias) {
+    delete(alias);
+  }
+
+  @Override
+  public void cleanUp(String serving) throws PortcullisException {
+    for (String alias : Generations.of(base, TokenKeys.of(source).aliases())) {
+      if (!alias.equals(serving)) {
+        delete(alias); // an older generation past its grace, or a key a crash left uncertified
+      }
+    }
+  }
+
+  private void delete(String alias) {
+    try {
+      TokenKeys.of(source).delete(alias);
+      LOG.info(io.portcullis.keys.KeySourceMessage.RENEWAL_KEY_DELETED.format(name, alias));
+    } catch (PortcullisException e) {
+      LOG.warning(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.portcullis.renewal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.PortcullisException;
+import io.portcullis.keys.Generations;
+import io.portcullis.keys.KeyMaterial;
+import io.portcullis.keys.KeySource;
+import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.keys.KeyType;
+import io.portcullis.keys.TokenKeys;
+import io.portcullis.keys.testing.ModuleTokens;
+import io.portcullis.keys.testing.SoftHsm;
+import io.portcullis.testing.TestPki;
+import io.portcullis.trust.Revocation;
+import io.portcullis.trust.TrustArea;
+import io.portcullis.trust.TrustPolicy;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Renewal of a key in a real SoftHSM2 token: each renewal generates a new key inside the token
+ * under the next generation's alias, the key source serves it once its certificate is stored, and
+ * the replaced key is deleted after the grace period. The issuer is a test CA (the in-process
+ * Portcullis CA is exercised in the ca module and on the real server).
+ */
+class TokenRenewalTest {
+  private static final String LABEL = ModuleTokens.RENEWAL;
+  private static final String PIN = ModuleTokens.PIN;
+
+  static SoftHsm hsm;
+  static TestPki.Ca ca;
+
+  final List<KeyMaterial> swapped = new CopyOnWriteArrayList<>();
+  final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  String base;
+
+  @BeforeAll
+  static void token() {
+    hsm = ModuleTokens.ready();
+    ca = TestPki.root("CN=Token Renewal Root");
+  }
+
+  @BeforeEach
+  void firstKey(org.junit.jupiter.api.TestInfo info) throws Exception {
+    base = "w" + Integer.toHexString(info.getDisplayName().hashCode());
+    TokenKeys keys = TokenKeys.open(config(Map.of()));
+    PublicKey key = keys.generate(base, KeyType.P256);
+    keys.storeCertificate(base, issue(key, Duration.ofMinutes(10)));
+  }
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  @Test
+  void eachRenewalMakesANewKeyInTheTokenAndTheReplacedOneIsDeletedAfterTheGrace() throws Exception {
+    KeySourceConfig config = config(Map.of("retireAfter", "PT0.3S"));
+    KeySource source = KeySource.of(config);
+    RenewalAgent agent = agent(config, source, new TestIssuer());
+    Set<PublicKey> keys = new HashSet<>();
+    keys.add(source.load().certificate().getPublicKey());
+
+    for (int i = 1; i <= 3; i++) {
+      KeyMaterial renewed = agent.renewNow();
+      assertThat(renewed.alias()).isEqualTo(Generations.alias(base, i));
+      assertThat(keys.add(renewed.certificate().getPublicKey())).isTrue();
+      assertThat(renewed.privateKey().getEncoded()).as("the new key leaves the token").isNull();
+      assertThat(source.load().alias()).isEqualTo(Generations.alias(base, i));
+    }
+    assertThat(swapped).hasSize(3);
+    awaitGenerations(List.of(Generations.alias(base, 3)));
+    // a key source opened afresh (a restart) serves the newest generation
+    assertThat(KeySource.of(config).load().alias()).isEqualTo(Generations.alias(base, 3));
+    agent.close();
+  }
+
+  @Test
+  void aRefusedRenewalLeavesNoNewKeyInTheTokenAndTheOldOneServing() throws Exception {
+    KeySourceConfig config = config(Map.of());
+    KeySource source = KeySource.of(config);
+    RenewalAgent agent =
+        agent(
+            config,
+            source,
+            new TestIssuer() {
+              @Override
+              public List<X509Certificate> renew(
+                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+                  throws PortcullisException {
+                return super.renew(current, currentKey, TestPki.ecKeyPair()); // another key
+              }
+            });
+
+    assertThatThrownBy(agent::renewNow).hasMessageStartingWith("PRTC0542E");
+
+    assertThat(generations()).containsExactly(base);
+    assertThat(source.load().alias()).isEqualTo(base);
+    assertThat(swapped).isEmpty();
+  }
+
+  @Test
+  void aKeyACrashLeftWithoutACertificateIsNeverServedAndIsCleanedUpAtStart() throws Exception {
+    KeySourceConfig config = config(Map.of());
+    // a renewal cut short after generating its key: generation 1 holds only its placeholder
+    TokenKeys.open(config).generate(Generations.alias(base, 1), KeyType.P256);
+    KeySource source = KeySource.of(config);
+    assertThat(source.load().alias()).isEqualTo(base);
+
+    RenewalAgent agent = agent(config, source, new TestIssuer());
+    agent.start();
+
+    assertThat(generations()).containsExactly(base);
+    agent.close();
+  }
+
+  private void awaitGenerations(List<String> expected) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (!generations().equals(expected) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(50);
+    }
+    assertThat(generations()).isEqualTo(expected);
+  }
+
+  private List<String> generations() throws PortcullisException {
+    return Generations.of(base, TokenKeys.open(config(Map.of())).aliases());
+  }
+
+  private RenewalAgent agent(KeySourceConfig config, KeySource source, Issuer issuer)
+      throws PortcullisException {
+    return RenewalAgent.create(
+        "token", config, source, issuer, swapped::add, scheduler, Clock.systemUTC());
+  }
+
+  private KeySourceConfig config(Map<String, String> extra) throws PortcullisException {
+    Map<String, String> values = new java.util.HashMap<>(hsm.keySource(LABEL, PIN, base));
+    values.put("renew", "ca");
+    values.put("caDirectory", "/unused/the-test-issuer-stands-in");
+    values.putAll(extra);
+    return KeySourceConfig.fromMap(values);
+  }
+
+  private static List<X509Certificate> issue(PublicKey key, Duration lifetime) {
+    Instant now = Instant.now();
+    return ca.issue("CN=token-workload", new KeyPair(key, null))
+        .validity(now.minusSeconds(5), now.plus(lifetime))
+        .uriSan("spiffe://renewal.test/token")
+        .serverAuth()
+        .issueLeaf()
+        .chain();
+  }
+
+  /** Signs whatever key it is given with the test CA; trusts only that CA. */
+  private static class TestIssuer implements Issuer {
+    @Override
+    public List<X509Certificate> renew(
+        X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+        throws PortcullisException {
+      return issue(newKeys.getPublic(), Duration.ofMinutes(10));
+    }
+
+    @Override
+    public List<TrustArea> trust() {
+      return List.of(
+          new TrustArea(
+              "test",
+              List.of(ca.certificate()),
+              List.of(),
+              TrustPolicy.defaults(),
+              Revocation.off()));
+    }
+
+    @Override
+    public String describe() {
+      return "the test CA";
+    }
+  }
+}
