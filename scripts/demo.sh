@@ -39,6 +39,34 @@ unzip -q -o extension/target/portcullis-1.0.esa '*.jar' -d "$wlp/usr/extension/l
 echo "==> Writing a fresh dev PKI to $pki"
 java -jar cli/target/portcullis.jar dev-pki --out "$pki" >/dev/null
 
+# The server's own HTTPS identity comes from a Portcullis CA with a 5-minute lifetime, and the
+# feature renews it while the demo runs (renew="ca"; docs/renewal.md).
+ca_dir=$demo/server-ca
+usb=$demo/server-ca-offline
+echo "==> Making the server's CA in $ca_dir and its first 5-minute certificate"
+rm -rf "$ca_dir" "$usb"
+mkdir -p "$usb"
+chmod 700 "$usb"
+head -c 24 /dev/urandom | base64 > "$usb/root-passphrase"
+head -c 18 /dev/urandom | base64 > "$usb/p12-password"
+portcullis() { java -jar "$root/cli/target/portcullis.jar" "$@" >/dev/null; }
+root_key=(--root-key "$usb/root.p12" --root-passphrase-file "$usb/root-passphrase")
+portcullis ca init --dir "$ca_dir" --operator demo --name "Portcullis Demo Servers" \
+  --trust-domain servers.demo.portcullis.dev "${root_key[@]}"
+portcullis ca area create https --dir "$ca_dir" --operator demo \
+  --uri-prefix spiffe://servers.demo.portcullis.dev/https/ --dns localhost --max-lifetime 1h \
+  "${root_key[@]}"
+portcullis ca register --dir "$ca_dir" --operator demo --area https \
+  --spiffe-id spiffe://servers.demo.portcullis.dev/https/portcullis-demo --dns localhost \
+  --max-lifetime 5m --usage server --approved-by demo --token-out "$usb/join-token"
+portcullis ca issue --dir "$ca_dir" --operator demo --token-file "$usb/join-token" \
+  --new-pkcs12 "$pki/server-renewing.p12" --pkcs12-password-file "$usb/p12-password"
+cp "$ca_dir/root/root.pem" "$pki/server-ca.pem"
+# The key store password reaches server.xml as a variable from a file only the owner reads
+# (Liberty rewrites server.env on its first start, so it cannot go there).
+(umask 077 && printf '<server>\n  <variable name="portcullis.demo.p12.password" value="%s"/>\n</server>\n' \
+  "$(cat "$usb/p12-password")" > "$pki/server-key.xml")
+
 cp liberty-config/*.xml "$server/"
 http_endpoint=""
 if [ -n "$http_port" ]; then
@@ -56,6 +84,17 @@ cat > "$server/server.xml" <<XML
 $http_endpoint
   <include location="portcullis-dev.xml"/>
   <include location="sample-app.xml"/>
+  <!-- The HTTPS identity: a key source the feature renews from the server's CA, served through
+       the feature's key store, which Liberty reloads the moment a renewal is stored. -->
+  <include location="\${portcullis.pki.dir}/server-key.xml"/>
+  <usr_portcullis>
+    <keySource name="server" type="pkcs12" file="\${portcullis.pki.dir}/server-renewing.p12"
+               password="\${portcullis.demo.p12.password}" renew="ca" caDirectory="$ca_dir"
+               lifetime="5m"/>
+  </usr_portcullis>
+  <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
+            location="\${server.output.dir}/portcullis/key-sources" password="unused"
+            updateTrigger="mbean"/>
 </server>
 XML
 
@@ -79,21 +118,21 @@ In another terminal:
   cd $pki
 
   # reader: who am I? (200, principal = its SPIFFE ID, roles [reader])
-  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert root.pem $url/whoami
+  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert server-ca.pem $url/whoami
 
   # reader may list orders (200) but not add one (403)
-  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert root.pem $url/orders
-  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert root.pem -X POST -d widget -w ' %{http_code}\n' $url/orders
+  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert server-ca.pem $url/orders
+  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert server-ca.pem -X POST -d widget -w ' %{http_code}\n' $url/orders
 
   # writer may add an order (201)
-  curl --cert $c/writer.pem --key $c/writer.key.pem --cacert root.pem -X POST -d widget $url/orders
+  curl --cert $c/writer.pem --key $c/writer.key.pem --cacert server-ca.pem -X POST -d widget $url/orders
 
   # trusted but matched by no rule: authenticated with no roles; orders are 403
-  curl --cert $c/stranger.pem --key $c/stranger.key.pem --cacert root.pem $url/whoami
+  curl --cert $c/stranger.pem --key $c/stranger.key.pem --cacert server-ca.pem $url/whoami
 
   # no certificate: the TLS handshake is refused, no HTTP response at all (with TLS 1.3 curl
   # reports it after the fact: "stream 1 was not closed cleanly" or "Empty reply from server")
-  curl --cacert root.pem $url/whoami
+  curl --cacert server-ca.pem $url/whoami
 
 $(if [ -n "$http_port" ]; then
   echo "  # plain HTTP (opened by PORTCULLIS_DEMO_HTTP_PORT): refused with 401 (PRTC0301E in the log)"
@@ -102,6 +141,11 @@ else
   echo "  # plain HTTP is closed; PORTCULLIS_DEMO_HTTP_PORT=9080 ./scripts/demo.sh opens it to show"
   echo "  # that it refuses everyone (401, PRTC0301E in the log)"
 fi)
+
+The server's own certificate comes from the demo's server CA ($ca_dir, trusted by curl
+through server-ca.pem) and lives 5 minutes: the feature renews it at about 2/3 of its life,
+with a new key each time, and Liberty serves it from the next handshake, without a restart.
+Each renewal is printed below as it happens (PRTC0540I in the log).
 
 Server log: $log
 Press Ctrl-C to stop the server.
@@ -114,5 +158,13 @@ stop() {
   exit 0
 }
 trap stop INT TERM
-while "$wlp/bin/server" status portcullis-demo >/dev/null 2>&1; do sleep 2; done
+renewals=0
+while "$wlp/bin/server" status portcullis-demo >/dev/null 2>&1; do
+  now=$(grep -c 'PRTC0540I' "$log" 2>/dev/null || true)
+  if [ "${now:-0}" -gt "$renewals" ]; then
+    grep 'PRTC0540I' "$log" | tail -n $((now - renewals)) | sed 's/.*PRTC0540I: /==> renewed: /'
+    renewals=$now
+  fi
+  sleep 2
+done
 echo "Liberty stopped."

@@ -4,8 +4,15 @@ import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.IssuedCertificate;
 import io.portcullis.ca.Pem;
+import io.portcullis.keys.KeyType;
+import io.portcullis.keys.Pkcs12Files;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +22,38 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "First certificate of a registered workload, from its CSR and join token.")
 final class CaIssueCommand extends CaSupport {
-  @CommandLine.Option(names = "--csr", required = true, description = "The CSR (PEM or DER).")
+  @CommandLine.Option(names = "--csr", description = "The CSR (PEM or DER).")
   Path csr;
+
+  @CommandLine.Option(
+      names = "--new-pkcs12",
+      description =
+          "Instead of --csr: make a new key here and write it with its chain to this PKCS#12"
+              + " file (mode 0600, replaced atomically): a pkcs12 key source ready to renew"
+              + " itself.")
+  Path newPkcs12;
+
+  @CommandLine.Option(
+      names = "--pkcs12-password-env",
+      description = "With --new-pkcs12: the environment variable holding the file's password.")
+  String pkcs12PasswordEnv;
+
+  @CommandLine.Option(
+      names = "--pkcs12-password-file",
+      description = "With --new-pkcs12: a file holding the password (first line), instead of -env.")
+  Path pkcs12PasswordFile;
+
+  @CommandLine.Option(
+      names = "--alias",
+      defaultValue = "server",
+      description = "With --new-pkcs12: the key's alias in the file (default: ${DEFAULT-VALUE}).")
+  String alias;
+
+  @CommandLine.Option(
+      names = "--key-type",
+      defaultValue = "P-256",
+      description = "With --new-pkcs12: the new key's type (default: ${DEFAULT-VALUE}).")
+  String keyType;
 
   @CommandLine.Option(
       names = "--token-file",
@@ -33,22 +70,59 @@ final class CaIssueCommand extends CaSupport {
 
   @CommandLine.Option(
       names = "--out",
-      required = true,
-      description = "Where to write the certificate and the area intermediate (PEM).")
+      description =
+          "Where to write the certificate and the area intermediate (PEM); required with --csr.")
   Path out;
 
   @Override
   int run() throws PortcullisException {
+    if ((csr == null) == (newPkcs12 == null)) {
+      throw CaMessage.VALUE_INVALID.exception(
+          "choice of", "--csr and --new-pkcs12", "exactly one of them");
+    }
+    if (csr != null && out == null) {
+      throw CaMessage.VALUE_INVALID.exception("--out", "(missing)", "a file for the chain");
+    }
     String joinToken = tokenFile != null ? readText(tokenFile).trim() : token;
     Duration wanted = lifetime == null ? null : duration("lifetime", lifetime);
-    IssuedCertificate issued = open().issue(joinToken, csr(csr), wanted, operator);
-    written(this, issued, out);
+    if (csr != null) {
+      written(this, open().issue(joinToken, csr(csr), wanted, operator), out);
+      return 0;
+    }
+    String password =
+        pkcs12PasswordFile != null
+            ? readText(pkcs12PasswordFile).lines().findFirst().orElse("")
+            : pkcs12PasswordEnv == null ? null : System.getenv(pkcs12PasswordEnv);
+    if (password == null || password.isEmpty()) {
+      throw CaMessage.VALUE_INVALID.exception(
+          "--pkcs12-password-env or --pkcs12-password-file",
+          pkcs12PasswordEnv == null ? String.valueOf(pkcs12PasswordFile) : pkcs12PasswordEnv,
+          "a set environment variable, or a file, holding the file's password");
+    }
+    KeyPair keys = KeyType.parse(keyType).generate(new SecureRandom());
+    IssuedCertificate issued = open().issue(joinToken, keys, wanted, operator);
+    char[] secret = password.toCharArray();
+    try {
+      Pkcs12Files.write(newPkcs12, alias, secret, keys.getPrivate(), issued.chain());
+    } catch (IOException | GeneralSecurityException e) {
+      throw CaMessage.FILE_UNUSABLE.causedBy(e, newPkcs12, e.getMessage());
+    } finally {
+      Arrays.fill(secret, '\0');
+    }
+    if (out != null) {
+      write(out, Pem.encode(issued.chain().toArray()), false);
+    }
+    report(this, issued, out == null ? newPkcs12 : out);
     return 0;
   }
 
   static void written(CaSupport command, IssuedCertificate issued, Path out)
       throws PortcullisException {
     write(out, Pem.encode(issued.chain().toArray()), false);
+    report(command, issued, out);
+  }
+
+  private static void report(CaSupport command, IssuedCertificate issued, Path out) {
     command.info(
         CaMessage.ISSUED,
         issued.spiffeId(),

@@ -217,6 +217,103 @@ class CaCommandTest {
   }
 
   @Test
+  void issueWritesANewKeyAndItsChainToAPkcs12KeySourceReadyToRenew() throws Exception {
+    Path offline = Files.createDirectories(temp.resolve("usb"));
+    Path passphrase = offline.resolve("passphrase");
+    Files.writeString(passphrase, "a long ceremony passphrase\n");
+    String[] rootKey = {
+      "--root-key", offline.resolve("root.p12").toString(),
+      "--root-passphrase-file", passphrase.toString()
+    };
+    assertThat(
+            run(
+                concat(
+                    new String[] {"init", "--name", "Corp", "--trust-domain", "corp.example"},
+                    rootKey)))
+        .as(err.toString())
+        .isZero();
+    assertThat(
+            run(
+                concat(
+                    new String[] {
+                      "area",
+                      "create",
+                      "web",
+                      "--uri-prefix",
+                      "spiffe://corp.example/web/",
+                      "--max-lifetime",
+                      "1h"
+                    },
+                    rootKey)))
+        .as(err.toString())
+        .isZero();
+    Path tokenFile = temp.resolve("web.token");
+    assertThat(
+            run(
+                "register",
+                "--area",
+                "web",
+                "--spiffe-id",
+                "spiffe://corp.example/web/https",
+                "--max-lifetime",
+                "10m",
+                "--approved-by",
+                "bob",
+                "--token-out",
+                tokenFile.toString()))
+        .as(err.toString())
+        .isZero();
+    Path p12 = temp.resolve("keys/server.p12");
+    Files.createDirectories(p12.getParent());
+    Path password = temp.resolve("p12.password");
+    Files.writeString(password, "p12-secret\n");
+
+    // neither or both of --csr and --new-pkcs12: refused before anything is issued
+    assertThat(run("issue", "--token-file", tokenFile.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0441E", "exactly one");
+    assertThat(run("issue", "--token-file", tokenFile.toString(), "--new-pkcs12", p12.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0441E", "password");
+    assertThat(p12).doesNotExist();
+
+    assertThat(
+            run(
+                "issue",
+                "--token-file",
+                tokenFile.toString(),
+                "--new-pkcs12",
+                p12.toString(),
+                "--pkcs12-password-file",
+                password.toString(),
+                "--lifetime",
+                "5m"))
+        .as(err.toString())
+        .isZero();
+
+    assertThat(Files.getPosixFilePermissions(p12))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    io.portcullis.keys.KeyMaterial served =
+        io.portcullis.keys.KeySource.of(
+                io.portcullis.keys.KeySourceConfig.fromMap(
+                    java.util.Map.of(
+                        "type",
+                        "pkcs12",
+                        "file",
+                        p12.toString(),
+                        "password",
+                        "p12-secret",
+                        "alias",
+                        "server")))
+            .load();
+    assertThat(served.chain()).hasSize(2);
+    assertThat(
+            java.time.Duration.between(
+                served.certificate().getNotBefore().toInstant(),
+                served.certificate().getNotAfter().toInstant()))
+        .isEqualTo(java.time.Duration.ofMinutes(5));
+  }
+
+  @Test
   void serveRefusesLimitsThatWouldLeaveItOpenBeforeTouchingAnything() {
     String[] tls = {"--tls-cert", "absent.pem", "--tls-key", "absent.key"};
     assertThat(run(concat(new String[] {"serve", "--request-timeout", "0s"}, tls))).isEqualTo(1);

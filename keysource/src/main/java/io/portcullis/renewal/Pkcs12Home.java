@@ -4,20 +4,13 @@ import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.KeyType;
+import io.portcullis.keys.Pkcs12Files;
 import io.portcullis.keys.Secret;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
@@ -44,45 +37,14 @@ final class Pkcs12Home implements KeyHome {
 
   @Override
   public void install(NewKey key, List<X509Certificate> chain) throws PortcullisException {
-    KeyPair keys = key.keys();
-    String alias = key.alias();
     Path file = config.file().orElseThrow().toAbsolutePath();
     char[] password = config.secret().map(Secret::chars).orElse(new char[0]);
-    Path temp = null;
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry(alias, keys.getPrivate(), password, chain.toArray(new Certificate[0]));
-      Path directory = file.getParent();
-      if (directory == null) {
-        throw new IOException("the key store file has no directory");
-      }
-      temp =
-          Files.createTempFile(
-              directory,
-              "." + file.getFileName() + "-",
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-          OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-        store.store(out, password);
-        out.flush();
-        channel.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      temp = null;
-      syncDirectory(directory);
+      Pkcs12Files.write(file, key.alias(), password, key.keys().getPrivate(), chain);
     } catch (IOException | GeneralSecurityException e) {
-      throw KeySourceMessage.RENEWAL_NOT_STORED.causedBy(e, alias, file, e.toString());
+      throw KeySourceMessage.RENEWAL_NOT_STORED.causedBy(e, key.alias(), file, e.toString());
     } finally {
       Arrays.fill(password, '\0');
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException e) {
-          // the temporary file is harmless: it is never read, the next renewal makes another
-        }
-      }
     }
   }
 
@@ -103,7 +65,7 @@ final class Pkcs12Home implements KeyHome {
     if (directory == null) {
       return;
     }
-    String prefix = "." + file.getFileName() + "-";
+    String prefix = Pkcs12Files.tempPrefix(file);
     try (var stale = Files.list(directory)) {
       for (Path temp :
           stale
@@ -114,15 +76,6 @@ final class Pkcs12Home implements KeyHome {
       }
     } catch (IOException e) {
       // harmless leftovers; the next start tries again
-    }
-  }
-
-  /** Flushes the directory entry of the rename, so a power loss cannot bring the old name back. */
-  private static void syncDirectory(Path directory) {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // not every file system lets a directory be opened; the rename itself is atomic
     }
   }
 }
