@@ -50,17 +50,17 @@ class CaCommandTest {
         .execute(all.toArray(new String[0]));
   }
 
-  @Test
-  void theDocumentedFlowWorksFromTheCli() throws Exception {
-    Path offline = temp.resolve("usb");
-    Files.createDirectories(offline);
+  /**
+   * {@code ca init} of the CA "Corp" with its root key on a temp "USB stick"; the root key options.
+   */
+  private String[] initCa() throws Exception {
+    Path offline = Files.createDirectories(temp.resolve("usb"));
     Path passphrase = offline.resolve("passphrase");
     Files.writeString(passphrase, "a long ceremony passphrase\n");
     String[] rootKey = {
       "--root-key", offline.resolve("root.p12").toString(),
       "--root-passphrase-file", passphrase.toString()
     };
-
     assertThat(
             run(
                 concat(
@@ -68,6 +68,12 @@ class CaCommandTest {
                     rootKey)))
         .as(err.toString())
         .isZero();
+    return rootKey;
+  }
+
+  @Test
+  void theDocumentedFlowWorksFromTheCli() throws Exception {
+    String[] rootKey = initCa();
     assertThat(out.toString()).contains("PRTC0450I");
 
     // The root key absent: the ceremony step says so.
@@ -218,20 +224,7 @@ class CaCommandTest {
 
   @Test
   void issueWritesANewKeyAndItsChainToAPkcs12KeySourceReadyToRenew() throws Exception {
-    Path offline = Files.createDirectories(temp.resolve("usb"));
-    Path passphrase = offline.resolve("passphrase");
-    Files.writeString(passphrase, "a long ceremony passphrase\n");
-    String[] rootKey = {
-      "--root-key", offline.resolve("root.p12").toString(),
-      "--root-passphrase-file", passphrase.toString()
-    };
-    assertThat(
-            run(
-                concat(
-                    new String[] {"init", "--name", "Corp", "--trust-domain", "corp.example"},
-                    rootKey)))
-        .as(err.toString())
-        .isZero();
+    String[] rootKey = initCa();
     assertThat(
             run(
                 concat(
