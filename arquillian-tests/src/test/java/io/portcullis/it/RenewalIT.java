@@ -195,6 +195,25 @@ class RenewalIT {
                 tokenPin));
     server.start();
     server.awaitLog("PRTC0546I: Key source token", Duration.ofSeconds(60));
+    // Liberty opens the HTTPS ports after it is "ready", once the key store loads, and may restart
+    // one as its SSL configuration settles: the load starts only when both ports answer.
+    server.awaitLog("defaultHttpEndpoint-ssl has been started", Duration.ofSeconds(60));
+    server.awaitLog("tokenEndpoint-ssl has been started", Duration.ofSeconds(60));
+    Thread.sleep(2_000);
+    for (int port : new int[] {HTTPS_PORT, TOKEN_HTTPS_PORT}) {
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (true) {
+        try {
+          requestOnANewConnection(port);
+          break;
+        } catch (java.io.IOException | IllegalStateException e) {
+          if (Instant.now().isAfter(deadline)) {
+            throw new AssertionError("port " + port + " never answered", e);
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
   }
 
   private static String register(CertificateAuthority ca, String workload) throws Exception {

@@ -330,10 +330,11 @@ final class BatchVerifier {
       if (extensions == null) {
         return Optional.empty();
       }
+      String written = tbs.getSubject().toString();
       String subject =
-          tbs.getSubject().toString().isEmpty()
+          written.isEmpty()
               ? "(serial " + tbs.getSerialNumber().getValue().toString(16) + ")"
-              : tbs.getSubject().toString();
+              : written;
       GeneralNames names =
           GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
       BasicConstraints basic = BasicConstraints.fromExtensions(extensions);

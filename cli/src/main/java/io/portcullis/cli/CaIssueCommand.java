@@ -110,9 +110,10 @@ final class CaIssueCommand extends CaSupport {
       Arrays.fill(secret, '\0');
     }
     if (out != null) {
-      write(out, Pem.encode(issued.chain().toArray()), false);
+      written(this, issued, out);
+    } else {
+      report(this, issued, newPkcs12);
     }
-    report(this, issued, out == null ? newPkcs12 : out);
     return 0;
   }
 

@@ -79,11 +79,13 @@ public final class NameSyntax {
                 + length(constraints.getExcludedSubtrees());
     Optional<TrustDecision> keyIdentifier =
         PathChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
-    String subject = PathChecks.subject(certificate);
+    byte[] extension = certificate.getExtensionValue(OID_SAN);
+    // the subject names the certificate in a refusal: formatted only when there is a name to check
+    String subject =
+        constraints == null && extension == null ? "" : PathChecks.subject(certificate);
     // an IP subtree the JDK cannot decode stops its path validator before the profile check
     Optional<TrustDecision> constraintSyntax =
         constraints == null ? Optional.empty() : checkConstraints(subject, constraints);
-    byte[] extension = certificate.getExtensionValue(OID_SAN);
     if (extension == null) {
       return new Facts(
           constraintSyntax, Optional.empty(), constrains, 1, subtrees, false, keyIdentifier);

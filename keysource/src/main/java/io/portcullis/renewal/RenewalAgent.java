@@ -38,8 +38,6 @@ import java.util.logging.Logger;
  */
 public final class RenewalAgent implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RenewalAgent.class.getName());
-  private static final String OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-  private static final String OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
   private final String name;
   private final KeySource source;
@@ -188,9 +186,9 @@ public final class RenewalAgent implements AutoCloseable {
           name,
           leaf == null ? "the issuer returned no certificate" : "its public key is another");
     }
+    PkixTrustValidator validator = new PkixTrustValidator(issuer.trust(), clock);
     for (Purpose purpose : purposes(leaf)) {
-      TrustDecision decision =
-          new PkixTrustValidator(issuer.trust(), clock).validate(chain, purpose);
+      TrustDecision decision = validator.validate(chain, purpose);
       if (!decision.accepted()) {
         throw KeySourceMessage.RENEWAL_CHAIN_REFUSED.exception(
             serial(leaf), name, decision.reason());
@@ -286,13 +284,15 @@ public final class RenewalAgent implements AutoCloseable {
     List<Purpose> purposes = new ArrayList<>();
     try {
       List<String> usages = leaf.getExtendedKeyUsage();
-      if (usages != null && usages.contains(OID_SERVER_AUTH)) {
-        purposes.add(Purpose.SERVER);
-      }
-      if (usages == null || usages.contains(OID_CLIENT_AUTH) || purposes.isEmpty()) {
-        purposes.add(Purpose.CLIENT);
+      for (Purpose purpose : Purpose.values()) {
+        if (usages != null && usages.contains(purpose.ekuOid())) {
+          purposes.add(purpose);
+        }
       }
     } catch (CertificateParsingException e) {
+      // read as naming no purpose: checked as a client certificate, as below
+    }
+    if (purposes.isEmpty()) {
       purposes.add(Purpose.CLIENT);
     }
     return purposes;

@@ -66,12 +66,11 @@ final class SelfTest {
                     throw new java.io.UncheckedIOException(e);
                   }
                 });
-        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-            SSLSocket socket =
-                (SSLSocket)
-                    client
-                        .getSocketFactory()
-                        .createSocket(plain, "localhost", listener.getLocalPort(), true)) {
+        try (SSLSocket socket =
+            (SSLSocket)
+                client
+                    .getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
           socket.setSoTimeout(TIMEOUT_MILLIS);
           socket.startHandshake();
           if (socket.getInputStream().read() != 1) {

@@ -1,6 +1,8 @@
 package io.portcullis.liberty.config;
 
+import io.portcullis.config.Settings;
 import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -15,6 +17,21 @@ public final class ConfigValues {
    * reader to decode) and whose {@code toString()} hides it.
    */
   public static String text(Object value) {
+    return textOf(value);
+  }
+
+  /**
+   * The value of a setting of {@code type} as text: a duration typed in the metatype arrives as
+   * milliseconds and leaves as an ISO-8601 duration ({@code PT2S}), which the parsers read.
+   */
+  public static String text(Object value, Settings.Type type) {
+    if (value instanceof Number millis && type == Settings.Type.DURATION) {
+      return Duration.ofMillis(millis.longValue()).toString();
+    }
+    return textOf(value);
+  }
+
+  private static String textOf(Object value) {
     if (value instanceof Object[] array) {
       return Arrays.stream(array)
           .map(String::valueOf)

@@ -3,7 +3,6 @@ package io.portcullis.liberty.config;
 import io.portcullis.config.Settings;
 import io.portcullis.config.Settings.Section;
 import io.portcullis.config.Settings.Setting;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -89,11 +88,8 @@ public final class LibertyConfigMapper {
         continue;
       }
       Object value = properties.get(flatPrefix + setting.attribute());
-      if (value instanceof Number millis && setting.type() == Settings.Type.DURATION) {
-        value = Duration.ofMillis(millis.longValue()).toString();
-      }
       if (value != null) {
-        out.put(element.prefix(name) + setting.key(), ConfigValues.text(value));
+        out.put(element.prefix(name) + setting.key(), ConfigValues.text(value, setting.type()));
       }
     }
   }

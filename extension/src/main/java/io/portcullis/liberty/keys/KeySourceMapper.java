@@ -5,7 +5,6 @@ import io.portcullis.config.Settings;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.ConfigValues;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -43,12 +42,11 @@ final class KeySourceMapper {
       }
       for (String attribute : KeySourceConfig.KEYS) {
         Object value = properties.get("keySource." + i + "." + attribute);
-        if (value instanceof Number millis
-            && Settings.setting(Settings.Section.KEY_SOURCE, attribute).type()
-                == Settings.Type.DURATION) {
-          value = Duration.ofMillis(millis.longValue()).toString(); // typed durations: ms
-        }
-        String text = value == null ? "" : ConfigValues.text(value);
+        String text =
+            value == null
+                ? ""
+                : ConfigValues.text(
+                    value, Settings.setting(Settings.Section.KEY_SOURCE, attribute).type());
         if (!text.isEmpty()) {
           out.put(PREFIX + name + "." + attribute, text);
         }
