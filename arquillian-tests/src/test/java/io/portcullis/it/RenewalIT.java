@@ -7,6 +7,7 @@ import io.portcullis.ca.CaSpec;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.IssuedCertificate;
 import io.portcullis.ca.LineageEntry;
+import io.portcullis.ca.Pem;
 import io.portcullis.ca.RootKey;
 import io.portcullis.ca.RootKeySpec;
 import io.portcullis.ca.Usage;
@@ -44,7 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +65,7 @@ class RenewalIT {
   private static final int HTTPS_PORT = 19445;
   private static final int TOKEN_HTTP_PORT = 19083;
   private static final int TOKEN_HTTPS_PORT = 19446;
+  private static final int PEER_PORT = 19447;
   private static final String PASSWORD = "renewal-it-p12";
   private static final String TOKEN_BASE = "renewing";
   private static final String DOMAIN = "spiffe://renewal.it.example/web/";
@@ -73,6 +77,8 @@ class RenewalIT {
   private static Map<String, IssuedCertificate> first = new java.util.HashMap<>();
   private static SecondServer server;
   private static SSLContext clientTls;
+  private static SSLContext callerTls;
+  private static Peer peer;
 
   @BeforeAll
   static void serverWithTwoOneMinuteCertificates() throws Exception {
@@ -95,7 +101,7 @@ class RenewalIT {
             "web",
             DOMAIN,
             List.of("localhost"),
-            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
             KeyType.P256,
             Duration.ofDays(20)),
         RootKey.open(rootKey),
@@ -141,6 +147,18 @@ class RenewalIT {
     factory.init(trust);
     clientTls = SSLContext.getInstance("TLS");
     clientTls.init(null, factory.getTrustManagers(), null);
+    Path trustStore = work.resolve("keys/trust.p12");
+    try (OutputStream out = Files.newOutputStream(trustStore)) {
+      trust.store(out, PASSWORD.toCharArray());
+    }
+    Files.writeString(work.resolve("keys/root.pem"), Pem.encode(ca.rootCertificate()));
+    Files.writeString(
+        work.resolve("keys/area-web.pem"), Pem.encode(first.get("server").chain().get(1)));
+
+    // The sample's relay calls a peer with the server's outbound identity (the same key source as
+    // the HTTPS port): the peer is this test, which records the certificate each call presents.
+    peer = new Peer(tls(ca, "peer", random));
+    callerTls = tls(ca, "caller", random);
 
     String renewal =
         "renew=\"ca\" caDirectory=\""
@@ -152,6 +170,8 @@ class RenewalIT {
             """
             <server>
               <featureManager>
+                <feature>restfulWS-3.1</feature>
+                <feature>jsonp-2.1</feature>
                 <feature>transportSecurity-1.0</feature>
                 <feature>appSecurity-5.0</feature>
                 <feature>usr:portcullis-1.0</feature>
@@ -162,7 +182,8 @@ class RenewalIT {
                 <sslOptions sslRef="tokenSSLConfig"/>
               </httpEndpoint>
               <httpOptions id="defaultHttpOptions" maxKeepAliveRequests="-1"/>
-              <usr_portcullis>
+              <usr_portcullis realm="portcullis" unmatched="authenticate">
+                <trustArea name="web" anchors="%s/root.pem" intermediates="%s/area-web.pem"/>
                 <keySource name="server" type="pkcs12" file="%s" passwordEnv="RENEWAL_IT_P12"
                            %s/>
                 <keySource name="token" type="pkcs11" library="/usr/lib/softhsm/libsofthsm2.so"
@@ -172,8 +193,18 @@ class RenewalIT {
               <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
                         location="${server.output.dir}/portcullis/key-sources" password="unused"
                         updateTrigger="mbean"/>
-              <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="server"/>
+              <keyStore id="renewalTrust" type="PKCS12" location="%s/trust.p12"
+                        password="%s"/>
+              <!-- The HTTPS port asks for a client certificate (the relay's caller sends one, the
+                   load does not); the relay's outbound calls present the same key source. -->
+              <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="server"
+                   clientKeyAlias="server" trustStoreRef="renewalTrust"
+                   clientAuthenticationSupported="true"/>
               <ssl id="tokenSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="token"/>
+              <webAppSecurity allowFailOverToBasicAuth="false" allowFailOverToFormLogin="false"
+                              singleSignonEnabled="false"/>
+              <webApplication id="portcullis-sample" name="portcullis-sample" location="%s"
+                              contextRoot="/portcullis-sample"/>
             </server>
             """
                 .formatted(
@@ -181,12 +212,19 @@ class RenewalIT {
                     HTTPS_PORT,
                     TOKEN_HTTP_PORT,
                     TOKEN_HTTPS_PORT,
+                    p12.getParent(),
+                    p12.getParent(),
                     p12,
                     renewal,
                     TokenSetup.LABEL,
                     TOKEN_BASE,
-                    renewal),
+                    renewal,
+                    p12.getParent(),
+                    PASSWORD,
+                    System.getProperty("portcullis.it.sample.war")),
             Map.of(
+                "PORTCULLIS_SAMPLE_PEER",
+                "https://localhost:" + PEER_PORT + "/whoami",
                 "RENEWAL_IT_P12",
                 PASSWORD,
                 "SOFTHSM2_CONF",
@@ -199,6 +237,7 @@ class RenewalIT {
     // one as its SSL configuration settles: the load starts only when both ports answer.
     server.awaitLog("defaultHttpEndpoint-ssl has been started", Duration.ofSeconds(60));
     server.awaitLog("tokenEndpoint-ssl has been started", Duration.ofSeconds(60));
+    server.awaitLog("CWWKZ0001I: Application portcullis-sample", Duration.ofSeconds(60));
     Thread.sleep(2_000);
     for (int port : new int[] {HTTPS_PORT, TOKEN_HTTPS_PORT}) {
       Instant deadline = Instant.now().plusSeconds(30);
@@ -214,6 +253,9 @@ class RenewalIT {
         }
       }
     }
+    assertThat(relayedSerial())
+        .as("the certificate the relay presents to its peer at start")
+        .isEqualTo(first.get("server").certificate().getSerialNumber());
   }
 
   private static String register(CertificateAuthority ca, String workload) throws Exception {
@@ -223,7 +265,7 @@ class RenewalIT {
                 DOMAIN + workload,
                 List.of("localhost"),
                 KeyType.P256,
-                Duration.ofMinutes(5),
+                Duration.ofMinutes(30),
                 Set.of(Usage.SERVER, Usage.CLIENT),
                 "it",
                 Duration.ofHours(1)),
@@ -246,11 +288,122 @@ class RenewalIT {
             TOKEN_BASE));
   }
 
+  /** A TLS context holding a fresh key with a certificate the CA issues for {@code workload}. */
+  private static SSLContext tls(CertificateAuthority ca, String workload, SecureRandom random)
+      throws Exception {
+    KeyPair keys = KeyType.P256.generate(random);
+    IssuedCertificate issued = ca.issue(register(ca, workload), keys, Duration.ofMinutes(20), "it");
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry(
+        workload,
+        keys.getPrivate(),
+        PASSWORD.toCharArray(),
+        issued.chain().toArray(new Certificate[0]));
+    KeyManagerFactory keyManagers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keyManagers.init(store, PASSWORD.toCharArray());
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("root", ca.rootCertificate());
+    TrustManagerFactory trustManagers =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+    return context;
+  }
+
   @AfterAll
   static void stopServer() throws Exception {
     if (server != null) {
       server.close();
     }
+    if (peer != null) {
+      peer.close();
+    }
+  }
+
+  /**
+   * The relay's peer: a TLS server on {@link #PEER_PORT} that requires a client certificate and
+   * answers each request, on a connection of its own, with that certificate's serial.
+   */
+  private static final class Peer implements AutoCloseable {
+    private final SSLServerSocket socket;
+    private final Thread thread;
+
+    Peer(SSLContext tls) throws java.io.IOException {
+      socket =
+          (SSLServerSocket)
+              tls.getServerSocketFactory()
+                  .createServerSocket(PEER_PORT, 50, InetAddress.getLoopbackAddress());
+      socket.setNeedClientAuth(true);
+      thread = started("relay-peer", this::serve);
+    }
+
+    private void serve() {
+      while (!socket.isClosed()) {
+        try (SSLSocket connection = (SSLSocket) socket.accept()) {
+          connection.setSoTimeout(10_000);
+          connection.startHandshake();
+          X509Certificate caller =
+              (X509Certificate) connection.getSession().getPeerCertificates()[0];
+          java.io.BufferedReader request =
+              new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      connection.getInputStream(), StandardCharsets.ISO_8859_1));
+          for (String line = request.readLine();
+              line != null && !line.isEmpty();
+              line = request.readLine()) {
+            // the request line and headers: the answer does not depend on them
+          }
+          byte[] body =
+              ("{\"serial\":\"" + caller.getSerialNumber().toString(16) + "\"}")
+                  .getBytes(StandardCharsets.US_ASCII);
+          OutputStream out = connection.getOutputStream();
+          out.write(
+              ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                      + body.length
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+          out.write(body);
+          out.flush();
+        } catch (java.io.IOException e) {
+          // a refused or broken handshake: the relay's call fails and the test sees that
+        }
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Calls the sample's relay with the caller's certificate; returns the serial the peer saw. */
+  private static BigInteger relayedSerial() throws Exception {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(callerTls)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + HTTPS_PORT + "/portcullis-sample/api/relay"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("relay: %s", response.body()).isEqualTo(200);
+    String body = response.body();
+    int start = body.indexOf("\"serial\":\"") + 10;
+    return new BigInteger(body.substring(start, body.indexOf('"', start)), 16);
   }
 
   /** Requests without pause on one port, two threads on new connections, two kept alive. */
@@ -326,6 +479,9 @@ class RenewalIT {
     Path away = work.resolve("ca-away");
     try {
       awaitRenewals(1);
+      assertThat(relayedSerial())
+          .as("the certificate the relay presents to its peer after the first renewal")
+          .isEqualTo(current("server").getSerialNumber());
       // The issuer goes away: each agent fails, backs off, and keeps the last good credential.
       Files.move(caDir, away);
       awaitLines("PRTC0541W: Key source server", 2, Duration.ofSeconds(90));
@@ -339,6 +495,9 @@ class RenewalIT {
           Thread.sleep(50);
         }
       }
+      assertThat(relayedSerial())
+          .as("the certificate the relay presents to its peer after the last renewal")
+          .isEqualTo(current("server").getSerialNumber());
     } finally {
       running.set(false);
       file.join();
