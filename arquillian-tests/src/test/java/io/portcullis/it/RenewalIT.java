@@ -2,20 +2,10 @@ package io.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.ca.AreaSpec;
-import io.portcullis.ca.CaSpec;
-import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.IssuedCertificate;
 import io.portcullis.ca.LineageEntry;
 import io.portcullis.ca.Pem;
-import io.portcullis.ca.RootKey;
-import io.portcullis.ca.RootKeySpec;
-import io.portcullis.ca.Usage;
-import io.portcullis.ca.WorkloadRegistration;
-import io.portcullis.keys.Csr;
 import io.portcullis.keys.Generations;
-import io.portcullis.keys.KeySourceConfig;
-import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,13 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,13 +53,11 @@ class RenewalIT {
   private static final int TOKEN_HTTPS_PORT = 19446;
   private static final int PEER_PORT = 19447;
   private static final String PASSWORD = "renewal-it-p12";
-  private static final String TOKEN_BASE = "renewing";
-  private static final String DOMAIN = "spiffe://renewal.it.example/web/";
+  // a name of its own per run: a token a previous run used may still hold that run's keys
+  private static final String TOKEN_BASE = "renewing-" + Long.toHexString(System.nanoTime());
   private static final int RENEWALS = 3;
 
-  private static Path work;
-  private static Path caDir;
-  private static String tokenPin;
+  private static RenewalPki pki;
   private static Map<String, IssuedCertificate> first = new java.util.HashMap<>();
   private static SecondServer server;
   private static SSLContext clientTls;
@@ -82,88 +66,32 @@ class RenewalIT {
 
   @BeforeAll
   static void serverWithTwoOneMinuteCertificates() throws Exception {
-    work = Files.createTempDirectory("portcullis-renewal-it");
-    caDir = work.resolve("ca");
-    SecureRandom random = new SecureRandom();
-    RootKeySpec rootKey =
-        new RootKeySpec.Pkcs12(
-            work.resolve("usb/root.p12"), "the renewal test's ceremony".toCharArray());
-    CertificateAuthority.init(
-        caDir,
-        CaSpec.of("Renewal IT", "renewal.it.example", null, KeyType.P256, Duration.ofDays(30)),
-        rootKey,
-        "it",
-        Clock.systemUTC(),
-        random);
-    CertificateAuthority ca = CertificateAuthority.open(caDir, Clock.systemUTC(), random);
-    ca.createArea(
-        AreaSpec.of(
-            "web",
-            DOMAIN,
-            List.of("localhost"),
-            Duration.ofMinutes(30),
-            KeyType.P256,
-            Duration.ofDays(20)),
-        RootKey.open(rootKey),
-        "it");
-
-    // The HTTPS port's identity: a key in a PKCS#12 file.
-    KeyPair keys = KeyType.P256.generate(random);
-    first.put("server", ca.issue(register(ca, "server"), keys, Duration.ofSeconds(60), "it"));
-    Path p12 = work.resolve("keys/server.p12");
-    Files.createDirectories(p12.getParent());
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry(
-        "server",
-        keys.getPrivate(),
-        PASSWORD.toCharArray(),
-        first.get("server").chain().toArray(new Certificate[0]));
-    try (OutputStream out = Files.newOutputStream(p12)) {
-      store.store(out, PASSWORD.toCharArray());
+    pki = RenewalPki.create("renewal.it.example");
+    // The HTTPS port's identity: a key in a PKCS#12 file; the second port's: a key generated in
+    // the SoftHSM2 token, never exported.
+    Path p12 = pki.work.resolve("keys/server.p12");
+    first.put("server", pki.issueToPkcs12("server", p12, PASSWORD, Duration.ofSeconds(60)));
+    first.put("token", pki.issueToToken("token", TOKEN_BASE, Duration.ofSeconds(60)));
+    clientTls = pki.trustingClient();
+    try (OutputStream out = Files.newOutputStream(pki.work.resolve("keys/trust.p12"))) {
+      pki.rootTrust().store(out, PASSWORD.toCharArray());
     }
-
-    // The second port's identity: a key generated in the SoftHSM2 token, never exported.
-    Map<String, String> env = new java.util.HashMap<>();
-    for (String line : Files.readAllLines(ItServer.serverDir().resolve("server.env"))) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        env.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
-    tokenPin = env.get("PORTCULLIS_IT_TOKEN_PIN");
-    TokenKeys token = TokenKeys.open(tokenConfig());
-    token.generate(TOKEN_BASE, KeyType.P256);
-    Csr csr = token.csr(TOKEN_BASE, "", List.of("localhost"), List.of());
-    first.put(
-        "token", ca.issue(register(ca, "token"), csr.request(), Duration.ofSeconds(60), "it"));
-    token.storeCertificate(TOKEN_BASE, first.get("token").chain());
-
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("root", ca.rootCertificate());
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    clientTls = SSLContext.getInstance("TLS");
-    clientTls.init(null, factory.getTrustManagers(), null);
-    Path trustStore = work.resolve("keys/trust.p12");
-    try (OutputStream out = Files.newOutputStream(trustStore)) {
-      trust.store(out, PASSWORD.toCharArray());
-    }
-    Files.writeString(work.resolve("keys/root.pem"), Pem.encode(ca.rootCertificate()));
+    Files.writeString(pki.work.resolve("keys/root.pem"), Pem.encode(pki.ca.rootCertificate()));
     Files.writeString(
-        work.resolve("keys/area-web.pem"), Pem.encode(first.get("server").chain().get(1)));
+        pki.work.resolve("keys/area-web.pem"), Pem.encode(first.get("server").chain().get(1)));
 
     // The sample's relay calls a peer with the server's outbound identity (the same key source as
     // the HTTPS port): the peer is this test, which records the certificate each call presents.
-    peer = new Peer(tls(ca, "peer", random));
-    callerTls = tls(ca, "caller", random);
+    peer = new Peer(tls("peer"));
+    callerTls = tls("caller");
 
     String renewal =
         "renew=\"ca\" caDirectory=\""
-            + caDir
+            + pki.caDir
             + "\" lifetime=\"60s\" renewJitter=\"0.02\" retryMaxDelay=\"4s\"";
+    Map<String, String> environment = new java.util.HashMap<>(pki.tokenEnvironment());
+    environment.put("PORTCULLIS_SAMPLE_PEER", "https://localhost:" + PEER_PORT + "/whoami");
+    environment.put("RENEWAL_IT_P12", PASSWORD);
     server =
         SecondServer.create(
             "portcullis-it-renewal",
@@ -222,15 +150,7 @@ class RenewalIT {
                     p12.getParent(),
                     PASSWORD,
                     System.getProperty("portcullis.it.sample.war")),
-            Map.of(
-                "PORTCULLIS_SAMPLE_PEER",
-                "https://localhost:" + PEER_PORT + "/whoami",
-                "RENEWAL_IT_P12",
-                PASSWORD,
-                "SOFTHSM2_CONF",
-                env.get("SOFTHSM2_CONF"),
-                "PORTCULLIS_IT_TOKEN_PIN",
-                tokenPin));
+            environment);
     server.start();
     server.awaitLog("PRTC0546I: Key source token", Duration.ofSeconds(60));
     // Liberty opens the HTTPS ports after it is "ready", once the key store loads, and may restart
@@ -258,57 +178,14 @@ class RenewalIT {
         .isEqualTo(first.get("server").certificate().getSerialNumber());
   }
 
-  private static String register(CertificateAuthority ca, String workload) throws Exception {
-    return ca.register(
-            new WorkloadRegistration(
-                "web",
-                DOMAIN + workload,
-                List.of("localhost"),
-                KeyType.P256,
-                Duration.ofMinutes(30),
-                Set.of(Usage.SERVER, Usage.CLIENT),
-                "it",
-                Duration.ofHours(1)),
-            "it")
-        .token();
-  }
-
-  private static KeySourceConfig tokenConfig() throws Exception {
-    return KeySourceConfig.fromMap(
-        Map.of(
-            "type",
-            "pkcs11",
-            "library",
-            "/usr/lib/softhsm/libsofthsm2.so",
-            "tokenLabel",
-            TokenSetup.LABEL,
-            "pin",
-            tokenPin,
-            "alias",
-            TOKEN_BASE));
-  }
-
-  /** A TLS context holding a fresh key with a certificate the CA issues for {@code workload}. */
-  private static SSLContext tls(CertificateAuthority ca, String workload, SecureRandom random)
-      throws Exception {
-    KeyPair keys = KeyType.P256.generate(random);
-    IssuedCertificate issued = ca.issue(register(ca, workload), keys, Duration.ofMinutes(20), "it");
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry(
-        workload,
-        keys.getPrivate(),
-        PASSWORD.toCharArray(),
-        issued.chain().toArray(new Certificate[0]));
+  /** A TLS context with a fresh key and certificate of {@code workload} that trusts the root. */
+  private static SSLContext tls(String workload) throws Exception {
     KeyManagerFactory keyManagers =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keyManagers.init(store, PASSWORD.toCharArray());
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("root", ca.rootCertificate());
+    keyManagers.init(pki.keyStore(workload, PASSWORD), PASSWORD.toCharArray());
     TrustManagerFactory trustManagers =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trustManagers.init(trust);
+    trustManagers.init(pki.rootTrust());
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
     return context;
@@ -476,17 +353,17 @@ class RenewalIT {
     AtomicBoolean running = new AtomicBoolean(true);
     Load file = new Load(HTTPS_PORT, running);
     Load token = new Load(TOKEN_HTTPS_PORT, running);
-    Path away = work.resolve("ca-away");
+    Path away = pki.work.resolve("ca-away");
     try {
       awaitRenewals(1);
       assertThat(relayedSerial())
           .as("the certificate the relay presents to its peer after the first renewal")
           .isEqualTo(current("server").getSerialNumber());
       // The issuer goes away: each agent fails, backs off, and keeps the last good credential.
-      Files.move(caDir, away);
+      Files.move(pki.caDir, away);
       awaitLines("PRTC0541W: Key source server", 2, Duration.ofSeconds(90));
       awaitLines("PRTC0541W: Key source token", 2, Duration.ofSeconds(90));
-      Files.move(away, caDir);
+      Files.move(away, pki.caDir);
       awaitRenewals(RENEWALS);
       for (Load load : List.of(file, token)) {
         X509Certificate last = current(load == file ? "server" : "token");
@@ -503,7 +380,7 @@ class RenewalIT {
       file.join();
       token.join();
       if (Files.exists(away)) {
-        Files.move(away, caDir);
+        Files.move(away, pki.caDir);
       }
     }
 
@@ -531,10 +408,7 @@ class RenewalIT {
       assertThat(keys)
           .as("a fresh key for every certificate of %s", name)
           .hasSize(load.seen.size());
-      List<LineageEntry> lineage =
-          CertificateAuthority.open(caDir, Clock.systemUTC(), new SecureRandom())
-              .lineage(last)
-              .certificates();
+      List<LineageEntry> lineage = pki.reopened().lineage(last).certificates();
       assertThat(lineage).hasSizeGreaterThanOrEqualTo(RENEWALS + 1);
       assertThat(lineage.get(0).sha256()).isEqualTo(first.get(name).sha256());
       assertThat(lineage.get(lineage.size() - 1).serial())
@@ -552,14 +426,18 @@ class RenewalIT {
     }
     assertThat(generations).as("token aliases of %s", TOKEN_BASE).hasSize(1);
     assertThat(generations.get(0)).isNotEqualTo(TOKEN_BASE);
-    assertThat(TokenKeys.open(tokenConfig()).material(generations.get(0)).privateKey().getEncoded())
+    assertThat(
+            TokenKeys.open(pki.tokenConfig(TOKEN_BASE))
+                .material(generations.get(0))
+                .privateKey()
+                .getEncoded())
         .isNull();
     assertThat(server.logsContain(PASSWORD)).as("the key store password in a log").isFalse();
-    assertThat(server.logsContain(tokenPin)).as("the token PIN in a log").isFalse();
+    assertThat(server.logsContain(pki.tokenPin())).as("the token PIN in a log").isFalse();
   }
 
   private static List<String> tokenGenerations() throws Exception {
-    return Generations.of(TOKEN_BASE, TokenKeys.open(tokenConfig()).aliases());
+    return Generations.of(TOKEN_BASE, TokenKeys.open(pki.tokenConfig(TOKEN_BASE)).aliases());
   }
 
   private static void awaitRenewals(int count) throws Exception {
@@ -585,10 +463,10 @@ class RenewalIT {
   private static X509Certificate current(String name) throws Exception {
     if (name.equals("token")) {
       String alias = tokenGenerations().get(tokenGenerations().size() - 1);
-      return TokenKeys.open(tokenConfig()).material(alias).certificate();
+      return TokenKeys.open(pki.tokenConfig(TOKEN_BASE)).material(alias).certificate();
     }
     KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(work.resolve("keys/server.p12"))) {
+    try (InputStream in = Files.newInputStream(pki.work.resolve("keys/server.p12"))) {
       store.load(in, PASSWORD.toCharArray());
     }
     return (X509Certificate) store.getCertificate("server");
@@ -626,26 +504,7 @@ class RenewalIT {
     }
   }
 
-  /** One HTTP/1.0 request on its own TLS connection; returns the certificate the server showed. */
   private static X509Certificate requestOnANewConnection(int port) throws Exception {
-    try (SSLSocket socket =
-        (SSLSocket)
-            clientTls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
-      socket.setTcpNoDelay(true);
-      socket.setSoTimeout(10_000);
-      socket.startHandshake();
-      X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-      socket
-          .getOutputStream()
-          .write("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      String response =
-          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-      if (!response.startsWith("HTTP/1.0 200 ")) {
-        throw new IllegalStateException(
-            "unexpected response: " + response.substring(0, Math.min(60, response.length())));
-      }
-      return served;
-    }
+    return RenewalPki.requestOnANewConnection(clientTls, port);
   }
 }

@@ -79,6 +79,21 @@ final class SecondServer implements AutoCloseable {
     awaitLog("CWWKF0011I", Duration.ofSeconds(120));
   }
 
+  /**
+   * Kills the server's JVM as {@code kill -9} would (no shutdown hooks, nothing flushed) and waits
+   * until it is gone.
+   */
+  void kill() throws Exception {
+    long pid =
+        Long.parseLong(Files.readString(wlp.resolve("usr/servers/.pid/" + name + ".pid")).strip());
+    ProcessHandle process =
+        ProcessHandle.of(pid)
+            .orElseThrow(() -> new IllegalStateException("no process " + pid + " for " + name));
+    process.destroyForcibly();
+    process.onExit().get(30, TimeUnit.SECONDS);
+    started = false;
+  }
+
   Path dir() {
     return dir;
   }

@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Portcullis CA as a renewal {@link Issuer}, in this process: the CA's state directory is on
@@ -42,6 +43,12 @@ public final class CaRenewalIssuer implements Issuer {
   public List<X509Certificate> renew(
       X509Certificate current, PrivateKey currentKey, KeyPair newKeys) throws PortcullisException {
     return open().renew(current, currentKey, newKeys, lifetime, OPERATOR).chain();
+  }
+
+  @Override
+  public Optional<List<X509Certificate>> successor(X509Certificate replaced)
+      throws PortcullisException {
+    return open().successor(replaced).map(IssuedCertificate::chain);
   }
 
   @Override

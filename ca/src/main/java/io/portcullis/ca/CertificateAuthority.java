@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -249,6 +250,17 @@ public final class CertificateAuthority {
     Csr csr = Csr.create(newKeys, null, List.of());
     byte[] proof = RenewalProof.sign(currentKey, KeyType.of(current.getPublicKey()), csr.encoded());
     return renew(current, csr.request(), proof, lifetime, operator);
+  }
+
+  /**
+   * The certificate that renewed {@code replaced}, when it is its workload's current one: what a
+   * renewal agent that stopped between asking and storing needs to finish (it uses the certificate
+   * only if it certifies the key it kept). Empty when {@code replaced} is not this CA's, or its
+   * workload's latest certificate renews another.
+   */
+  public Optional<IssuedCertificate> successor(X509Certificate replaced)
+      throws PortcullisException {
+    return issuance.successor(replaced);
   }
 
   /**

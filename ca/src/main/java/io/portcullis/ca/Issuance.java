@@ -164,6 +164,33 @@ final class Issuance {
         });
   }
 
+  /** {@link CertificateAuthority#successor(X509Certificate)}. */
+  Optional<IssuedCertificate> successor(X509Certificate replaced) throws PortcullisException {
+    String replacedSha = CaContext.sha256(replaced);
+    Optional<X509Certificate> known = store.issuedCertificate(replacedSha);
+    if (known.isEmpty() || !known.get().equals(replaced)) {
+      return Optional.empty();
+    }
+    Optional<String> spiffeId = IdentityReader.read(replaced).spiffeId().map(Object::toString);
+    Optional<RegistrationRecord> record =
+        spiffeId.isEmpty() ? Optional.empty() : store.registration(spiffeId.get().toString());
+    IssuedRef latest = record.map(RegistrationRecord::current).orElse(null);
+    if (latest == null || !replacedSha.equals(latest.previous())) {
+      return Optional.empty();
+    }
+    Optional<X509Certificate> leaf = store.issuedCertificate(latest.sha256());
+    if (leaf.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new IssuedCertificate(
+            List.of(leaf.get(), store.certificate(store.areaCertFile(record.get().area()))),
+            record.get().spiffeId(),
+            record.get().area(),
+            latest.sha256(),
+            Optional.of(replacedSha)));
+  }
+
   private IssuedCertificate issueAndRecord(
       RegistrationRecord record,
       AreaRecord area,

@@ -184,6 +184,91 @@ class RenewalAgentTest {
   }
 
   @Test
+  void aCertificateBornInsideItsWindowIsNotRenewedSoonerThanRetryDelay() throws Exception {
+    // The CA back-dates a 60 s certificate by 6 s: with renewAt 0.05 every new certificate is
+    // already due, and without a floor the agent would renew in a loop.
+    RenewalAgent agent =
+        agent(
+            new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock),
+            Map.of("renewAt", "0.05", "retryDelay", "3s"));
+    X509Certificate leaf = agent.renewNow().certificate();
+    assertThat(leaf.getNotBefore().toInstant().plusSeconds(3))
+        .as("due by renewAt alone")
+        .isBefore(f.clock.instant());
+    assertThat(agent.nextAttempt()).isEqualTo(f.clock.instant().plusSeconds(3));
+    agent.close();
+  }
+
+  @Test
+  void aRenewalCutShortAfterTheCaIssuedIsFinishedAtTheNextStart() throws Exception {
+    CaRenewalIssuer ca = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    RenewalAgent crashing =
+        agent(
+            new Wrapped(ca) {
+              @Override
+              public List<X509Certificate> renew(
+                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+                  throws PortcullisException {
+                super.renew(current, currentKey, newKeys);
+                throw new Crash(); // the server dies before the chain is stored
+              }
+            });
+    byte[] before = Files.readAllBytes(p12);
+    assertThatThrownBy(crashing::renewNow).isInstanceOf(Crash.class);
+    assertThat(Files.readAllBytes(p12)).isEqualTo(before);
+    // the CA renews only a workload's latest certificate, and the one served is no longer it
+    assertThat(f.ca.successor(first.certificate())).isPresent();
+
+    agent(ca).start();
+
+    await(() -> !swapped.isEmpty(), "the interrupted renewal finished");
+    X509Certificate resumed = swapped.get(0).certificate();
+    assertThat(f.ca.lineage(resumed).certificates())
+        .extracting(LineageEntry::sha256)
+        .containsExactly(first.sha256(), CaContext.sha256(resumed));
+    assertThat(f.ca.successor(first.certificate()).orElseThrow().certificate()).isEqualTo(resumed);
+    try (var siblings = Files.list(p12.getParent())) {
+      assertThat(siblings).as("the pending key is gone once installed").containsOnly(p12);
+    }
+    f.clock.advance(Duration.ofSeconds(40));
+    assertThat(agent(ca).renewNow().certificate()).as("and renewals go on").isNotEqualTo(resumed);
+  }
+
+  @Test
+  void aRenewalCutShortBeforeTheCaIssuedLeavesAKeyThatIsDeletedAtTheNextStart() throws Exception {
+    CaRenewalIssuer ca = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    RenewalAgent crashing =
+        agent(
+            new Wrapped(ca) {
+              @Override
+              public List<X509Certificate> renew(
+                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys) {
+                throw new Crash();
+              }
+            });
+    assertThatThrownBy(crashing::renewNow).isInstanceOf(Crash.class);
+    Path next = p12.resolveSibling("server.p12.next");
+    assertThat(next).exists();
+    assertThat(Files.getPosixFilePermissions(next))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(f.ca.successor(first.certificate())).isEmpty();
+
+    f.clock.advance(Duration.ofSeconds(40));
+    agent(ca).start();
+
+    await(() -> !swapped.isEmpty(), "a renewal after the start");
+    assertThat(f.ca.lineage(swapped.get(0).certificate()).certificates()).hasSize(2);
+    try (var siblings = Files.list(p12.getParent())) {
+      assertThat(siblings).containsOnly(p12);
+    }
+  }
+
+  /** What kill -9 is to the server: nothing after it runs, no handler cleans up. */
+  private static final class Crash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
   void startWaitsForTheWindowOtherwise() throws Exception {
     RenewalAgent agent = agent(new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock));
     agent.start();
@@ -247,6 +332,12 @@ class RenewalAgentTest {
         X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
         throws PortcullisException {
       return inner.renew(current, currentKey, newKeys);
+    }
+
+    @Override
+    public java.util.Optional<List<X509Certificate>> successor(X509Certificate replaced)
+        throws PortcullisException {
+      return inner.successor(replaced);
     }
 
     @Override

@@ -174,7 +174,7 @@ public final class Settings {
       KEY_SOURCE | tokenLabel           | =                | TEXT             |          |              |                       | pkcs11, tpm: the token's label (or `slot`, or `slotListIndex`)
       KEY_SOURCE | slot                 | =                | TEXT             |          |              |                       | pkcs11, tpm: the slot ID (decimal or `0x` hex)
       KEY_SOURCE | slotListIndex        | =                | TEXT             |          |              |                       | pkcs11, tpm: the slot's index in the module's list
-      KEY_SOURCE | alias                | =                | TEXT             |          |              |                       | the key's alias (PKCS#12 entry, token key label); default: the only one. A renewing token key source serves the newest of `alias`, `alias-r1`, `alias-r2`, ... that holds a certificate
+      KEY_SOURCE | alias                | =                | TEXT             |          |              |                       | the key's alias (PKCS#12 entry, token key label); default: the only one. A renewing token key source serves the newest of `alias`, `alias-rN` (N increasing) that holds a certificate
       KEY_SOURCE | pin                  | =                | PASSWORD         |          |              |                       | pkcs11, tpm: the user PIN, plain or `securityUtility`-encoded
       KEY_SOURCE | pinEnv               | =                | TEXT             |          |              |                       | pkcs11, tpm: the environment variable holding the PIN
       KEY_SOURCE | renew                | =                | CHOICE           |          | none         | none,ca               | who renews the certificate before it expires, with a fresh key where the key lives: `ca` the Portcullis CA in this process ([renewal.md](renewal.md)); `none` (serve what is there)
@@ -182,7 +182,7 @@ public final class Settings {
       KEY_SOURCE | lifetime             | =                | DURATION         |          |              |                       | the lifetime asked for each renewed certificate (`60s`, `12h`); default the registration's maximum
       KEY_SOURCE | renewAt              | =                | TEXT             |          | 0.667        |                       | when to renew, as the fraction of the certificate's lifetime gone (over 0, under 1)
       KEY_SOURCE | renewJitter          | =                | TEXT             |          | 0.05         |                       | random fraction of the lifetime, at most, taken off `renewAt` so servers renewing alike spread out (0 to under `renewAt`)
-      KEY_SOURCE | retryDelay           | =                | DURATION         |          | 2s           |                       | wait after the first failed renewal; doubled after each further failure
+      KEY_SOURCE | retryDelay           | =                | DURATION         |          | 2s           |                       | wait after the first failed renewal, doubled after each further failure; also the least time between two renewals
       KEY_SOURCE | retryMaxDelay        | =                | DURATION         |          | 5m           |                       | longest wait between failed renewals
       KEY_SOURCE | retireAfter          | =                | DURATION         |          | 30s          |                       | token key sources: how long after a renewal the replaced key is deleted from the token
       """;

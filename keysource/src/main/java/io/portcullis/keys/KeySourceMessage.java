@@ -93,7 +93,11 @@ public enum KeySourceMessage implements MessageId {
   /** The renewed credential of key source {0} could not be stored in {1}: {2} */
   RENEWAL_NOT_STORED("PRTC0547E"),
   /** Key source {0}: the key {1} was deleted from the token. */
-  RENEWAL_KEY_DELETED("PRTC0548I");
+  RENEWAL_KEY_DELETED("PRTC0548I"),
+  /**
+   * Key source {0}: the renewal a stop interrupted is finished: serial {1} replaced by serial...
+   */
+  RENEWAL_RESUMED("PRTC0549I");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

@@ -1,7 +1,6 @@
 package io.portcullis.keys;
 
 import io.portcullis.PortcullisException;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -13,17 +12,9 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.logging.Logger;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Key lifecycle inside a PKCS#11 token or TPM: generate a key pair in the token, make a CSR with
@@ -84,7 +75,8 @@ public final class TokenKeys {
           KeyPairGenerator.getInstance(algorithm.keyAlgorithm(), token.provider());
       generator.initialize(algorithm.parameters(), RANDOM);
       KeyPair pair = generator.generateKeyPair();
-      X509Certificate placeholder = placeholder(alias, pair, algorithm);
+      X509Certificate placeholder =
+          Generations.placeholder(alias, pair, algorithm, token.provider());
       keyStore.setKeyEntry(alias, pair.getPrivate(), null, new Certificate[] {placeholder});
       LOG.info(KeySourceMessage.KEY_GENERATED.format(algorithm, alias, token.description()));
       return pair.getPublic();
@@ -163,28 +155,6 @@ public final class TokenKeys {
     } catch (GeneralSecurityException | ProviderException e) {
       throw Pkcs11Errors.general(e, token.description());
     }
-  }
-
-  private X509Certificate placeholder(String alias, KeyPair pair, KeyType algorithm)
-      throws GeneralSecurityException, OperatorCreationException {
-    X500Name name =
-        X500Name.getInstance(
-            new X500Principal("CN=" + alias + ",O=Portcullis placeholder").getEncoded());
-    Instant now = Instant.now();
-    JcaX509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-            name,
-            new BigInteger(64, RANDOM).add(BigInteger.ONE),
-            Date.from(now.minus(Duration.ofMinutes(5))),
-            Date.from(now.plus(Duration.ofDays(365))),
-            name,
-            pair.getPublic());
-    return new JcaX509CertificateConverter()
-        .getCertificate(
-            builder.build(
-                new JcaContentSignerBuilder(algorithm.signatureAlgorithm())
-                    .setProvider(token.provider())
-                    .build(pair.getPrivate())));
   }
 
   @Override

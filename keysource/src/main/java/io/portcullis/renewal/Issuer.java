@@ -6,6 +6,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 
 /** Who renews a certificate: given the current one and a new key, the new chain. */
 public interface Issuer {
@@ -18,6 +19,19 @@ public interface Issuer {
    */
   List<X509Certificate> renew(X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
       throws PortcullisException;
+
+  /**
+   * The chain the issuer issued to renew {@code replaced}, when that renewal is the workload's
+   * latest: how an agent that stopped after asking for a certificate, before storing it, finds the
+   * certificate for the key it made. Certificates are public; the agent uses it only when it
+   * certifies the key it kept. Empty when there is none, or when the issuer cannot tell.
+   *
+   * @throws PortcullisException when the issuer cannot be reached
+   */
+  default Optional<List<X509Certificate>> successor(X509Certificate replaced)
+      throws PortcullisException {
+    return Optional.empty();
+  }
 
   /** The trust areas peers validate this issuer's certificates with; a new chain must pass. */
   List<TrustArea> trust() throws PortcullisException;

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -126,12 +127,18 @@ public final class RenewalAgent implements AutoCloseable {
         random::nextDouble);
   }
 
-  /** Schedules the first renewal: at once when the certificate is in its window or expired. */
+  /**
+   * Schedules the first renewal: at once when the certificate is in its window or expired, or when
+   * a renewal the process stopped in the middle of left a new key ({@link #renewNow} finishes it).
+   */
   public synchronized void start() {
     try {
       KeyMaterial current = source.load();
       home.cleanUp(current.alias());
-      scheduleFor(current.certificate(), true);
+      Instant due = scheduleFor(current.certificate(), true);
+      if (home.pending(current).isPresent() && due.isAfter(clock.instant())) {
+        schedule(clock.instant());
+      }
       known = true;
     } catch (PortcullisException e) {
       failed(e, null);
@@ -146,15 +153,77 @@ public final class RenewalAgent implements AutoCloseable {
    */
   public synchronized KeyMaterial renewNow() throws PortcullisException {
     KeyMaterial current = source.load();
+    Optional<KeyHome.NewKey> pending = home.pending(current);
+    if (pending.isPresent()) {
+      Optional<KeyMaterial> resumed = resume(current, pending.get());
+      if (resumed.isPresent()) {
+        return resumed.get();
+      }
+    }
     X509Certificate old = current.certificate();
     KeyHome.NewKey key = home.newKey(KeyType.of(old.getPublicKey()), current.alias());
-    X509Certificate leaf;
+    List<X509Certificate> chain;
     try {
-      leaf = renewWith(current, key);
+      chain = issuer.renew(current.certificate(), current.privateKey(), key.keys());
+      checkAndInstall(key, chain);
     } catch (PortcullisException | RuntimeException e) {
       home.discard(key);
       throw e;
     }
+    KeyMaterial renewed = swap(current, key, chain.get(0));
+    LOG.info(
+        KeySourceMessage.RENEWED.format(
+            name,
+            serial(old),
+            serial(chain.get(0)),
+            chain.get(0).getNotAfter().toInstant(),
+            nextAttempt));
+    return renewed;
+  }
+
+  /**
+   * Finishes a renewal the process stopped in the middle of: when the issuer's latest certificate
+   * for this workload renews the one served and certifies the new key left behind, it is checked
+   * and installed as a renewal would be; otherwise that key is deleted.
+   *
+   * @return the credential now served, or empty when there was nothing to finish
+   * @throws PortcullisException when the issuer cannot answer (the key is kept for the next
+   *     attempt) or the certificate fails a check (the key is deleted)
+   */
+  private Optional<KeyMaterial> resume(KeyMaterial current, KeyHome.NewKey key)
+      throws PortcullisException {
+    if (key.keys().getPublic().equals(current.certificate().getPublicKey())) {
+      home.discard(key); // installed before the stop; only the pending copy was left
+      return Optional.empty();
+    }
+    Optional<List<X509Certificate>> issued = issuer.successor(current.certificate());
+    if (issued.isEmpty()
+        || issued.get().isEmpty()
+        || !issued.get().get(0).getPublicKey().equals(key.keys().getPublic())) {
+      home.discard(key); // the issuer never certified it
+      return Optional.empty();
+    }
+    List<X509Certificate> chain = issued.get();
+    try {
+      checkAndInstall(key, chain);
+    } catch (PortcullisException | RuntimeException e) {
+      home.discard(key);
+      throw e;
+    }
+    KeyMaterial renewed = swap(current, key, chain.get(0));
+    LOG.info(
+        KeySourceMessage.RENEWAL_RESUMED.format(
+            name,
+            serial(current.certificate()),
+            serial(chain.get(0)),
+            chain.get(0).getNotAfter().toInstant(),
+            nextAttempt));
+    return Optional.of(renewed);
+  }
+
+  /** After a new credential is installed: has the server load it and schedules the next one. */
+  private KeyMaterial swap(KeyMaterial current, KeyHome.NewKey key, X509Certificate leaf)
+      throws PortcullisException {
     KeyMaterial renewed = source.load();
     if (!renewed.certificate().equals(leaf)) {
       throw KeySourceMessage.RENEWAL_NOT_STORED.exception(
@@ -167,18 +236,14 @@ public final class RenewalAgent implements AutoCloseable {
       scheduler.schedule(
           () -> home.retire(replaced), settings.retireAfter().toMillis(), TimeUnit.MILLISECONDS);
     }
-    Instant due = scheduleFor(leaf, false);
-    LOG.info(
-        KeySourceMessage.RENEWED.format(
-            name, serial(old), serial(leaf), leaf.getNotAfter().toInstant(), due));
+    scheduleFor(leaf, false);
     return renewed;
   }
 
-  /** The issuer's certificate for the new key, checked, then stored with it. */
-  private X509Certificate renewWith(KeyMaterial current, KeyHome.NewKey key)
+  /** Checks the issuer's chain for the new key, then stores it with the key. */
+  private void checkAndInstall(KeyHome.NewKey key, List<X509Certificate> chain)
       throws PortcullisException {
     KeyPair keys = key.keys();
-    List<X509Certificate> chain = issuer.renew(current.certificate(), current.privateKey(), keys);
     X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
     if (leaf == null || !leaf.getPublicKey().equals(keys.getPublic())) {
       throw KeySourceMessage.RENEWAL_KEY_MISMATCH.exception(
@@ -196,7 +261,6 @@ public final class RenewalAgent implements AutoCloseable {
     }
     SelfTest.handshake(name, keys.getPrivate(), chain);
     home.install(key, chain);
-    return leaf;
   }
 
   /** When the next attempt is due, or null when none is scheduled. */
@@ -217,8 +281,18 @@ public final class RenewalAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * Schedules the renewal of {@code certificate}. After a renewal ({@code announce} false) the next
+   * is never due sooner than {@code retryDelay} later: an issuer's back-dated notBefore or a small
+   * {@code renewAt} would otherwise put a new certificate inside its window at once and renew
+   * without pause.
+   */
   private Instant scheduleFor(X509Certificate certificate, boolean announce) {
     Instant due = RenewalSchedule.due(certificate, settings, random.getAsDouble());
+    Instant earliest = clock.instant().plus(settings.retryDelay());
+    if (!announce && due.isBefore(earliest)) {
+      due = earliest;
+    }
     if (announce) {
       LOG.info(
           KeySourceMessage.RENEWAL_SCHEDULED.format(

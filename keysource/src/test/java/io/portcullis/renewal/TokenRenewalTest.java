@@ -23,9 +23,11 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -79,18 +81,39 @@ class TokenRenewalTest {
     Set<PublicKey> keys = new HashSet<>();
     keys.add(source.load().certificate().getPublicKey());
 
+    List<String> served = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       KeyMaterial renewed = agent.renewNow();
-      assertThat(renewed.alias()).isEqualTo(Generations.alias(base, i));
+      assertThat(Generations.number(base, renewed.alias())).isGreaterThan(0);
       assertThat(keys.add(renewed.certificate().getPublicKey())).isTrue();
       assertThat(renewed.privateKey().getEncoded()).as("the new key leaves the token").isNull();
-      assertThat(source.load().alias()).isEqualTo(Generations.alias(base, i));
+      assertThat(source.load().alias()).isEqualTo(renewed.alias());
+      served.add(renewed.alias());
     }
+    assertThat(Generations.of(base, served))
+        .as("newer generations")
+        .containsExactlyElementsOf(served);
     assertThat(swapped).hasSize(3);
-    awaitGenerations(List.of(Generations.alias(base, 3)));
+    awaitGenerations(List.of(served.get(2)));
     // a key source opened afresh (a restart) serves the newest generation
-    assertThat(KeySource.of(config).load().alias()).isEqualTo(Generations.alias(base, 3));
+    assertThat(KeySource.of(config).load().alias()).isEqualTo(served.get(2));
     agent.close();
+  }
+
+  @Test
+  void aKeyMadeAgainByHandUnderTheAliasIsServedRatherThanAnOlderRenewal() throws Exception {
+    KeySourceConfig config = config(Map.of("retireAfter", "PT0.1S"));
+    RenewalAgent agent = agent(config, KeySource.of(config), new TestIssuer());
+    String renewed = agent.renewNow().alias();
+    awaitGenerations(List.of(renewed));
+    agent.close();
+    Thread.sleep(1_100); // certificates count time in whole seconds
+
+    // the operator makes the key source's key again, by hand, under its alias
+    TokenKeys keys = TokenKeys.open(config);
+    keys.storeCertificate(base, issue(keys.generate(base, KeyType.P256), Duration.ofMinutes(10)));
+
+    assertThat(KeySource.of(config).load().alias()).isEqualTo(base);
   }
 
   @Test
@@ -118,18 +141,102 @@ class TokenRenewalTest {
   }
 
   @Test
-  void aKeyACrashLeftWithoutACertificateIsNeverServedAndIsCleanedUpAtStart() throws Exception {
+  void aKeyACrashLeftWithoutACertificateIsNeverServedAndIsDeletedWhenTheIssuerNeverCertifiedIt()
+      throws Exception {
     KeySourceConfig config = config(Map.of());
     // a renewal cut short after generating its key: generation 1 holds only its placeholder
-    TokenKeys.open(config).generate(Generations.alias(base, 1), KeyType.P256);
+    PublicKey left = TokenKeys.open(config).generate(Generations.alias(base, 1), KeyType.P256);
     KeySource source = KeySource.of(config);
     assertThat(source.load().alias()).isEqualTo(base);
 
     RenewalAgent agent = agent(config, source, new TestIssuer());
-    agent.start();
+    agent.start(); // the issuer knows no successor: the key is deleted, then a renewal runs
 
-    assertThat(generations()).containsExactly(base);
+    awaitSwaps(1);
+    assertThat(Generations.number(base, swapped.get(0).alias())).isGreaterThan(1);
+    assertThat(swapped.get(0).certificate().getPublicKey()).isNotEqualTo(left);
+    assertThat(generations()).doesNotContain(Generations.alias(base, 1));
     agent.close();
+  }
+
+  @Test
+  void aRenewalCutShortAfterTheIssuerCertifiedItsKeyIsFinishedAtTheNextStart() throws Exception {
+    KeySourceConfig config = config(Map.of());
+    Map<X509Certificate, List<X509Certificate>> issued =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    TestIssuer remembering =
+        new TestIssuer() {
+          @Override
+          public List<X509Certificate> renew(
+              X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+              throws PortcullisException {
+            List<X509Certificate> chain = super.renew(current, currentKey, newKeys);
+            issued.put(current, chain);
+            return chain;
+          }
+
+          @Override
+          public Optional<List<X509Certificate>> successor(X509Certificate replaced) {
+            return Optional.ofNullable(issued.get(replaced));
+          }
+        };
+    RenewalAgent crashing =
+        agent(
+            config,
+            KeySource.of(config),
+            new TestIssuer() {
+              @Override
+              public List<X509Certificate> renew(
+                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+                  throws PortcullisException {
+                remembering.renew(current, currentKey, newKeys);
+                throw new Crash(); // the process dies before the chain is stored
+              }
+            });
+    X509Certificate first = KeySource.of(config).load().certificate();
+    assertThatThrownBy(crashing::renewNow).isInstanceOf(Crash.class);
+    assertThat(generations()).hasSize(2).startsWith(base);
+
+    RenewalAgent restarted = agent(config, KeySource.of(config), remembering);
+    restarted.start();
+
+    awaitSwaps(1);
+    assertThat(swapped.get(0).alias()).isEqualTo(generations().get(1));
+    assertThat(swapped.get(0).certificate()).isEqualTo(issued.get(first).get(0));
+    assertThat(KeySource.of(config).load().certificate()).isEqualTo(issued.get(first).get(0));
+    restarted.close();
+  }
+
+  @Test
+  void aKeyACrashLeftBeforeItsCertificateNeverSharesItsIdWithANewKey() throws Exception {
+    // Killed between the private key and its certificate: a key with the next generation's
+    // alias as CKA_ID that the KeyStore API does not list. A new key under that alias too would
+    // make SunPKCS11 refuse the whole token ("found 2 private keys sharing CKA_ID").
+    for (int n = 1; n <= 3; n++) {
+      hsm.orphanKey(LABEL, PIN, Generations.alias(base, n));
+    }
+    KeySourceConfig config = config(Map.of());
+    RenewalAgent agent = agent(config, KeySource.of(config), new TestIssuer());
+
+    KeyMaterial renewed = agent.renewNow();
+    KeyMaterial again = agent.renewNow();
+
+    assertThat(KeySource.of(config).load().certificate()).isEqualTo(again.certificate());
+    assertThat(Generations.number(base, renewed.alias())).isGreaterThan(3);
+    agent.close();
+  }
+
+  /** What kill -9 is to a process: nothing after it runs, no handler cleans up. */
+  private static final class Crash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private void awaitSwaps(int count) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (swapped.size() < count && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20);
+    }
+    assertThat(swapped).hasSize(count);
   }
 
   private void awaitGenerations(List<String> expected) throws Exception {

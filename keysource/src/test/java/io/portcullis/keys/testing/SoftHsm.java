@@ -97,6 +97,34 @@ public final class SoftHsm implements AutoCloseable {
         null);
   }
 
+  /**
+   * Generates a key pair in token {@code label} with OpenSC's pkcs11-tool, with CKA_ID the bytes of
+   * {@code id} and no certificate: what a process killed between storing a key and its certificate
+   * leaves behind (the Java KeyStore API does not list such a key).
+   */
+  public void orphanKey(String label, String pin, String id) {
+    NativeTools.run(
+        List.of(
+            "pkcs11-tool",
+            "--module",
+            LIBRARY.toString(),
+            "--token-label",
+            label,
+            "--login",
+            "--pin",
+            pin,
+            "--keypairgen",
+            "--key-type",
+            "EC:prime256v1",
+            "--id",
+            java.util.HexFormat.of()
+                .formatHex(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            "--label",
+            id),
+        environment(),
+        null);
+  }
+
   /** The environment a process needs to see these tokens. */
   public Map<String, String> environment() {
     return Map.of("SOFTHSM2_CONF", configFile.toString());
