@@ -160,25 +160,16 @@ public final class RenewalAgent implements AutoCloseable {
         return resumed.get();
       }
     }
-    X509Certificate old = current.certificate();
-    KeyHome.NewKey key = home.newKey(KeyType.of(old.getPublicKey()), current.alias());
+    KeyHome.NewKey key =
+        home.newKey(KeyType.of(current.certificate().getPublicKey()), current.alias());
     List<X509Certificate> chain;
     try {
       chain = issuer.renew(current.certificate(), current.privateKey(), key.keys());
-      checkAndInstall(key, chain);
     } catch (PortcullisException | RuntimeException e) {
       home.discard(key);
       throw e;
     }
-    KeyMaterial renewed = swap(current, key, chain.get(0));
-    LOG.info(
-        KeySourceMessage.RENEWED.format(
-            name,
-            serial(old),
-            serial(chain.get(0)),
-            chain.get(0).getNotAfter().toInstant(),
-            nextAttempt));
-    return renewed;
+    return installed(current, key, chain, KeySourceMessage.RENEWED);
   }
 
   /**
@@ -203,7 +194,17 @@ public final class RenewalAgent implements AutoCloseable {
       home.discard(key); // the issuer never certified it
       return Optional.empty();
     }
-    List<X509Certificate> chain = issued.get();
+    return Optional.of(installed(current, key, issued.get(), KeySourceMessage.RENEWAL_RESUMED));
+  }
+
+  /**
+   * Checks {@code chain} for the new key and installs it (a failure deletes the key), has the
+   * server load it, schedules the next renewal and logs {@code logged} (old serial, new serial,
+   * expiry, next due time).
+   */
+  private KeyMaterial installed(
+      KeyMaterial current, KeyHome.NewKey key, List<X509Certificate> chain, KeySourceMessage logged)
+      throws PortcullisException {
     try {
       checkAndInstall(key, chain);
     } catch (PortcullisException | RuntimeException e) {
@@ -212,13 +213,13 @@ public final class RenewalAgent implements AutoCloseable {
     }
     KeyMaterial renewed = swap(current, key, chain.get(0));
     LOG.info(
-        KeySourceMessage.RENEWAL_RESUMED.format(
+        logged.format(
             name,
             serial(current.certificate()),
             serial(chain.get(0)),
             chain.get(0).getNotAfter().toInstant(),
             nextAttempt));
-    return Optional.of(renewed);
+    return renewed;
   }
 
   /** After a new credential is installed: has the server load it and schedules the next one. */
