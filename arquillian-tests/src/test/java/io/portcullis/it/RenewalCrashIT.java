@@ -64,7 +64,7 @@ class RenewalCrashIT {
     p12 = pki.work.resolve("keys/server.p12");
     first.put("server", pki.issueToPkcs12("server", p12, PASSWORD, Duration.ofSeconds(60)));
     first.put("token", pki.issueToToken("token", TOKEN_BASE, Duration.ofSeconds(60)));
-    clientTls = pki.trustingClient();
+    clientTls = pki.tls(null);
     String renewal =
         "renew=\"ca\" caDirectory=\"%s\" lifetime=\"60s\" renewAt=\"0.05\" renewJitter=\"0\""
                 .formatted(pki.caDir)

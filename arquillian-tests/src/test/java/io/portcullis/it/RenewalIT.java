@@ -31,11 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +70,7 @@ class RenewalIT {
     Path p12 = pki.work.resolve("keys/server.p12");
     first.put("server", pki.issueToPkcs12("server", p12, PASSWORD, Duration.ofSeconds(60)));
     first.put("token", pki.issueToToken("token", TOKEN_BASE, Duration.ofSeconds(60)));
-    clientTls = pki.trustingClient();
+    clientTls = pki.tls(null);
     try (OutputStream out = Files.newOutputStream(pki.work.resolve("keys/trust.p12"))) {
       pki.rootTrust().store(out, PASSWORD.toCharArray());
     }
@@ -82,8 +80,8 @@ class RenewalIT {
 
     // The sample's relay calls a peer with the server's outbound identity (the same key source as
     // the HTTPS port): the peer is this test, which records the certificate each call presents.
-    peer = new Peer(tls("peer"));
-    callerTls = tls("caller");
+    peer = new Peer(pki.tls("peer"));
+    callerTls = pki.tls("caller");
 
     String renewal =
         "renew=\"ca\" caDirectory=\""
@@ -176,19 +174,6 @@ class RenewalIT {
     assertThat(relayedSerial())
         .as("the certificate the relay presents to its peer at start")
         .isEqualTo(first.get("server").certificate().getSerialNumber());
-  }
-
-  /** A TLS context with a fresh key and certificate of {@code workload} that trusts the root. */
-  private static SSLContext tls(String workload) throws Exception {
-    KeyManagerFactory keyManagers =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keyManagers.init(pki.keyStore(workload, PASSWORD), PASSWORD.toCharArray());
-    TrustManagerFactory trustManagers =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trustManagers.init(pki.rootTrust());
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-    return context;
   }
 
   @AfterAll

@@ -29,6 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -143,13 +145,6 @@ final class RenewalPki {
     return issued;
   }
 
-  /** A key store holding a fresh key of {@code workload} and its chain, for a test's own TLS. */
-  KeyStore keyStore(String workload, String password) throws Exception {
-    KeyPair keys = KeyType.P256.generate(random);
-    return keyStore(
-        workload, keys, ca.issue(register(workload), keys, Duration.ofMinutes(20), "it"), password);
-  }
-
   private static KeyStore keyStore(
       String alias, KeyPair keys, IssuedCertificate issued, String password) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
@@ -193,13 +188,31 @@ final class RenewalPki {
     return trust;
   }
 
-  /** A client TLS context that trusts the CA's root and presents no certificate. */
-  SSLContext trustingClient() throws Exception {
-    TrustManagerFactory factory =
+  /**
+   * A TLS context that trusts the CA's root and presents a fresh key of {@code workload} with the
+   * certificate the CA issues for it (20 minutes), or no certificate when {@code workload} is null.
+   */
+  SSLContext tls(String workload) throws Exception {
+    KeyManager[] keyManagers = null;
+    if (workload != null) {
+      KeyPair keys = KeyType.P256.generate(random);
+      char[] password = "in-memory".toCharArray();
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(
+          keyStore(
+              workload,
+              keys,
+              ca.issue(register(workload), keys, Duration.ofMinutes(20), "it"),
+              new String(password)),
+          password);
+      keyManagers = factory.getKeyManagers();
+    }
+    TrustManagerFactory trust =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(rootTrust());
+    trust.init(rootTrust());
     SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, factory.getTrustManagers(), null);
+    tls.init(keyManagers, trust.getTrustManagers(), null);
     return tls;
   }
 

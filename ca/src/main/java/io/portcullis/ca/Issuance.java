@@ -173,7 +173,7 @@ final class Issuance {
     }
     Optional<String> spiffeId = IdentityReader.read(replaced).spiffeId().map(Object::toString);
     Optional<RegistrationRecord> record =
-        spiffeId.isEmpty() ? Optional.empty() : store.registration(spiffeId.get().toString());
+        spiffeId.isEmpty() ? Optional.empty() : store.registration(spiffeId.get());
     IssuedRef latest = record.map(RegistrationRecord::current).orElse(null);
     if (latest == null || !replacedSha.equals(latest.previous())) {
       return Optional.empty();
