@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.PortcullisException;
+import io.portcullis.trust.NameScope;
+import io.portcullis.trust.TrustArea;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,9 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -50,34 +54,122 @@ public final class CaClient {
   /** Renewal: the TLS context must present the current certificate; {@code proof} as in-process. */
   public List<X509Certificate> renew(PKCS10CertificationRequest csr, byte[] proof)
       throws PortcullisException {
+    return renew(csr, proof, null);
+  }
+
+  /** Renewal asking for {@code lifetime} (null: the registration's maximum). */
+  public List<X509Certificate> renew(
+      PKCS10CertificationRequest csr, byte[] proof, Duration lifetime) throws PortcullisException {
     ObjectNode request = json.createObjectNode();
     request.put("csr", Pem.encode(csr));
     request.put("proof", Base64.getEncoder().encodeToString(proof));
+    if (lifetime != null) {
+      request.put("lifetimeSeconds", lifetime.toSeconds());
+    }
     return post("v1/renew", request);
+  }
+
+  /**
+   * The chain that renewed the certificate this client's TLS context presents, when that renewal is
+   * its workload's latest; empty when there is none (or the server cannot tell).
+   */
+  public Optional<List<X509Certificate>> successor() throws PortcullisException {
+    URI uri = base.resolve("v1/successor");
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri).GET(), uri);
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(chain(uri, answer(uri, response).path("chain")));
+  }
+
+  /**
+   * The areas the CA has in service, each ending at one of {@code roots}: anchors are never taken
+   * from the server, so an area certificate no root signed validates nothing.
+   */
+  public List<TrustArea> areas(List<X509Certificate> roots) throws PortcullisException {
+    URI uri = base.resolve("v1/areas");
+    JsonNode body = answer(uri, send(HttpRequest.newBuilder(uri).GET(), uri));
+    List<TrustArea> areas = new ArrayList<>();
+    for (JsonNode area : body.path("areas")) {
+      String name = area.path("name").asText("");
+      try {
+        areas.add(
+            new TrustArea(name, roots, chain(uri, area.path("certificate")))
+                .withScope(
+                    NameScope.of(
+                        texts(area.path("spiffePrefixes")), texts(area.path("dnsSubtrees")))));
+      } catch (IllegalArgumentException e) {
+        throw CaMessage.SERVER_ANSWERED.causedBy(e, uri, 200, e.getMessage());
+      }
+    }
+    return areas;
   }
 
   private List<X509Certificate> post(String path, ObjectNode request) throws PortcullisException {
     URI uri = base.resolve(path);
+    String body;
     try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(uri)
-                  .timeout(Duration.ofSeconds(30))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request)))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      JsonNode body = json.readTree(response.body());
-      if (response.statusCode() != 200) {
-        String message = body == null ? "" : body.path("message").asText("");
-        throw CaMessage.SERVER_ANSWERED.exception(uri, response.statusCode(), message);
-      }
-      return Pem.certificates(body.path("chain").asText());
+      body = json.writeValueAsString(request);
     } catch (IOException e) {
-      throw CaMessage.SERVER_ANSWERED.causedBy(e, uri, "-", e.getMessage());
+      throw new IllegalStateException("a JSON object of strings always serializes", e);
+    }
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)),
+            uri);
+    return chain(uri, answer(uri, response).path("chain"));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request, URI uri)
+      throws PortcullisException {
+    try {
+      return http.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw CaMessage.SERVER_UNREACHABLE.causedBy(e, uri, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw CaMessage.SERVER_ANSWERED.causedBy(e, uri, "-", "interrupted");
+      throw CaMessage.SERVER_UNREACHABLE.causedBy(e, uri, "interrupted");
     }
+  }
+
+  /** The JSON body of a 200 answer, or the server's refusal with its status and message. */
+  private JsonNode answer(URI uri, HttpResponse<String> response) throws PortcullisException {
+    JsonNode body;
+    try {
+      body = json.readTree(response.body());
+    } catch (IOException e) {
+      throw CaMessage.SERVER_ANSWERED.causedBy(
+          e, uri, response.statusCode(), "the answer is not JSON");
+    }
+    if (response.statusCode() != 200) {
+      String message = body == null ? "" : body.path("message").asText("");
+      throw CaMessage.SERVER_ANSWERED.exception(uri, response.statusCode(), message);
+    }
+    if (body == null || !body.isObject()) {
+      throw CaMessage.SERVER_ANSWERED.exception(uri, 200, "the answer is not a JSON object");
+    }
+    return body;
+  }
+
+  /** Certificates in PEM text, at least one. */
+  private static List<X509Certificate> chain(URI uri, JsonNode pem) throws PortcullisException {
+    try {
+      List<X509Certificate> chain = Pem.certificates(pem.asText(""));
+      if (chain.isEmpty()) {
+        throw CaMessage.SERVER_ANSWERED.exception(uri, 200, "the answer holds no certificate");
+      }
+      return chain;
+    } catch (IOException e) {
+      throw CaMessage.SERVER_ANSWERED.causedBy(e, uri, 200, e.getMessage());
+    }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(value -> values.add(value.asText()));
+    return values;
   }
 }

@@ -118,7 +118,9 @@ public enum CaMessage implements MessageId {
    */
   CLIENT_LIMITED("PRTC0460W"),
   /** The CA server is busy: all {0} issuance slots are taken. CRLs are still served. */
-  SERVER_BUSY("PRTC0461W");
+  SERVER_BUSY("PRTC0461W"),
+  /** The CA server at {0} cannot be reached: {1}. Nothing was issued. */
+  SERVER_UNREACHABLE("PRTC0462E");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog("io.portcullis.ca.CaMessages", CaMessage.class, "PRTC04\\d{2}[IWE]");

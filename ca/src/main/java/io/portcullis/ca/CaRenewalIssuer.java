@@ -1,11 +1,11 @@
 package io.portcullis.ca;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.KeyMaterial;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.trust.TrustArea;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -40,15 +40,17 @@ public final class CaRenewalIssuer implements Issuer {
   }
 
   @Override
-  public List<X509Certificate> renew(
-      X509Certificate current, PrivateKey currentKey, KeyPair newKeys) throws PortcullisException {
-    return open().renew(current, currentKey, newKeys, lifetime, OPERATOR).chain();
+  public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
+      throws PortcullisException {
+    return open()
+        .renew(current.certificate(), current.privateKey(), newKeys, lifetime, OPERATOR)
+        .chain();
   }
 
   @Override
-  public Optional<List<X509Certificate>> successor(X509Certificate replaced)
+  public Optional<List<X509Certificate>> successor(KeyMaterial replaced)
       throws PortcullisException {
-    return open().successor(replaced).map(IssuedCertificate::chain);
+    return open().successor(replaced.certificate()).map(IssuedCertificate::chain);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.portcullis.ca;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -11,6 +12,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.identity.IdentityReader;
+import io.portcullis.trust.TrustArea;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
@@ -39,6 +42,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *       and the proof binds the new CSR to it as in-process renewal does.
  *   <li>{@code POST /v1/issue} {@code {"token": "...", "csr": PEM, "lifetimeSeconds": n?}}: first
  *       issuance; the join token authenticates (the workload has no certificate yet).
+ *   <li>{@code GET /v1/successor}: the chain that renewed the TLS client certificate, when that
+ *       renewal is its workload's latest (404 when there is none): how a renewal agent that stopped
+ *       between asking and storing finds the certificate for the key it kept. Only the holder of a
+ *       certificate may ask about it.
+ *   <li>{@code GET /v1/areas}: the areas in service, {@code {"areas": [{"name", "certificate": PEM,
+ *       "spiffePrefixes": [...], "dnsSubtrees": [...]}]}}: what a renewal agent checks a new chain
+ *       against, with the root it was given out of band as the only anchor.
  *   <li>{@code GET /crl/NAME.crl}: the published CRLs (DER).
  * </ul>
  *
@@ -170,6 +180,8 @@ public final class CaServer implements AutoCloseable {
     CaServer caServer = new CaServer(ca, server, executor, limits);
     server.createContext("/v1/issue", caServer.guarded(caServer::issue));
     server.createContext("/v1/renew", caServer.guarded(caServer::renew));
+    server.createContext("/v1/successor", caServer.guarded(caServer::successor));
+    server.createContext("/v1/areas", caServer.guarded(caServer::areas));
     server.createContext("/crl/", caServer.guarded(caServer::crl));
     server.start();
     return caServer;
@@ -259,6 +271,65 @@ public final class CaServer implements AutoCloseable {
       } finally {
         issuance.release();
       }
+    }
+  }
+
+  private void successor(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        send(exchange, 405, refusal("use GET"));
+        return;
+      }
+      String client = address(exchange);
+      if (limited(exchange, client)) {
+        return;
+      }
+      X509Certificate replaced = clientCertificate(exchange);
+      if (replaced == null) {
+        refuse(
+            exchange,
+            client,
+            403,
+            refusal(
+                "asking for a successor needs the replaced certificate as TLS client certificate"));
+        return;
+      }
+      try {
+        Optional<IssuedCertificate> issued = ca.successor(replaced);
+        if (issued.isPresent()) {
+          send(exchange, 200, answer(issued.get()));
+        } else {
+          send(exchange, 404, refusal("no renewal of this certificate is its workload's latest"));
+        }
+      } catch (PortcullisException e) {
+        refuse(exchange, client, 403, error(e.messageId(), e.getMessage()));
+      }
+    }
+  }
+
+  private void areas(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        send(exchange, 405, refusal("use GET"));
+        return;
+      }
+      ObjectNode body = json.createObjectNode();
+      ArrayNode list = body.putArray("areas");
+      try {
+        for (TrustArea area : ca.trustAreas()) {
+          ObjectNode node = list.addObject();
+          node.put("name", area.name());
+          node.put("certificate", Pem.encode(area.intermediates().toArray()));
+          ArrayNode prefixes = node.putArray("spiffePrefixes");
+          area.scope().spiffePrefixes().forEach(id -> prefixes.add(id.toString()));
+          ArrayNode subtrees = node.putArray("dnsSubtrees");
+          area.scope().dnsSubtrees().forEach(subtrees::add);
+        }
+      } catch (PortcullisException e) {
+        send(exchange, 500, error(e.messageId(), e.getMessage()));
+        return;
+      }
+      send(exchange, 200, body);
     }
   }
 

@@ -137,10 +137,9 @@ class RenewalAgentTest {
         agent(
             new Wrapped(real) {
               @Override
-              public List<X509Certificate> renew(
-                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+              public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
                   throws PortcullisException {
-                return real.renew(current, currentKey, CaFixture.p256());
+                return real.renew(current, CaFixture.p256());
               }
             });
     byte[] before = Files.readAllBytes(p12);
@@ -206,10 +205,9 @@ class RenewalAgentTest {
         agent(
             new Wrapped(ca) {
               @Override
-              public List<X509Certificate> renew(
-                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+              public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
                   throws PortcullisException {
-                super.renew(current, currentKey, newKeys);
+                super.renew(current, newKeys);
                 throw new Crash(); // the server dies before the chain is stored
               }
             });
@@ -241,8 +239,7 @@ class RenewalAgentTest {
         agent(
             new Wrapped(ca) {
               @Override
-              public List<X509Certificate> renew(
-                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys) {
+              public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys) {
                 throw new Crash();
               }
             });
@@ -328,14 +325,13 @@ class RenewalAgentTest {
     }
 
     @Override
-    public List<X509Certificate> renew(
-        X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+    public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
         throws PortcullisException {
-      return inner.renew(current, currentKey, newKeys);
+      return inner.renew(current, newKeys);
     }
 
     @Override
-    public java.util.Optional<List<X509Certificate>> successor(X509Certificate replaced)
+    public java.util.Optional<List<X509Certificate>> successor(KeyMaterial replaced)
         throws PortcullisException {
       return inner.successor(replaced);
     }

@@ -164,7 +164,7 @@ public final class RenewalAgent implements AutoCloseable {
         home.newKey(KeyType.of(current.certificate().getPublicKey()), current.alias());
     List<X509Certificate> chain;
     try {
-      chain = issuer.renew(current.certificate(), current.privateKey(), key.keys());
+      chain = issuer.renew(current, key.keys());
     } catch (PortcullisException | RuntimeException e) {
       home.discard(key);
       throw e;
@@ -187,7 +187,7 @@ public final class RenewalAgent implements AutoCloseable {
       home.discard(key); // installed before the stop; only the pending copy was left
       return Optional.empty();
     }
-    Optional<List<X509Certificate>> issued = issuer.successor(current.certificate());
+    Optional<List<X509Certificate>> issued = issuer.successor(current);
     if (issued.isEmpty()
         || issued.get().isEmpty()
         || !issued.get().get(0).getPublicKey().equals(key.keys().getPublic())) {

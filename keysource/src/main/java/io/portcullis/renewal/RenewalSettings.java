@@ -3,6 +3,8 @@ package io.portcullis.renewal;
 import io.portcullis.PortcullisException;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.keys.KeySourceMessage;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,12 +13,16 @@ import java.util.Optional;
 
 /**
  * How one key source's certificate is renewed: the renewal attributes of its {@code <keySource>}
- * ({@code renew}, {@code caDirectory}, {@code lifetime}, {@code renewAt}, {@code renewJitter},
- * {@code retryDelay}, {@code retryMaxDelay}, {@code retireAfter}), read with the key source's other
- * attributes.
+ * ({@code renew}, {@code caDirectory}, {@code caUrl}, {@code caRoot}, {@code lifetime}, {@code
+ * renewAt}, {@code renewJitter}, {@code retryDelay}, {@code retryMaxDelay}, {@code retireAfter}),
+ * read with the key source's other attributes.
  *
  * @param issuer who renews: {@link IssuerKind#NONE} for a certificate nothing renews
- * @param caDirectory the Portcullis CA's state directory ({@link IssuerKind#CA})
+ * @param caDirectory the Portcullis CA's state directory, for the CA on this host ({@link
+ *     IssuerKind#CA})
+ * @param caUrl the Portcullis CA's {@code ca serve} endpoint, for the CA on another host (ending in
+ *     {@code /}); exactly one of it and {@code caDirectory} is given for {@link IssuerKind#CA}
+ * @param caRoot the CA's root certificate (PEM), the only anchor trusted for {@code caUrl}
  * @param lifetime the lifetime asked for, or empty for the issuer's maximum
  * @param renewAt the fraction of the lifetime gone when the renewal is due
  * @param jitter the most, as a fraction of the lifetime, taken at random off {@code renewAt}
@@ -27,6 +33,8 @@ import java.util.Optional;
 public record RenewalSettings(
     IssuerKind issuer,
     Optional<Path> caDirectory,
+    Optional<URI> caUrl,
+    Optional<Path> caRoot,
     Optional<Duration> lifetime,
     double renewAt,
     double jitter,
@@ -38,7 +46,10 @@ public record RenewalSettings(
   public enum IssuerKind {
     /** Nothing: the key source serves what it holds. */
     NONE,
-    /** The Portcullis CA, opened in this process from its state directory. */
+    /**
+     * The Portcullis CA: opened in this process from its state directory, or over its {@code ca
+     * serve} endpoint.
+     */
     CA
   }
 
@@ -46,6 +57,8 @@ public record RenewalSettings(
   public static final RenewalSettings NONE =
       new RenewalSettings(
           IssuerKind.NONE,
+          Optional.empty(),
+          Optional.empty(),
           Optional.empty(),
           Optional.empty(),
           2.0 / 3,
@@ -69,10 +82,18 @@ public record RenewalSettings(
           throw KeySourceMessage.CONFIG_INVALID.exception(
               "renew=" + renew + " is not one of none, ca");
     }
-    Optional<Path> caDirectory =
-        Optional.ofNullable(values.get("caDirectory")).filter(v -> !v.isBlank()).map(Path::of);
-    if (issuer == IssuerKind.CA && caDirectory.isEmpty()) {
-      throw KeySourceMessage.CONFIG_INVALID.exception("renew=ca needs caDirectory");
+    Optional<Path> caDirectory = text(values, "caDirectory").map(Path::of);
+    Optional<URI> caUrl = caUrl(values);
+    Optional<Path> caRoot = text(values, "caRoot").map(Path::of);
+    if (issuer == IssuerKind.CA && caDirectory.isEmpty() == caUrl.isEmpty()) {
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "renew=ca needs either caDirectory (the CA on this host) or caUrl (its ca serve"
+              + " endpoint), not "
+              + (caDirectory.isEmpty() ? "neither" : "both"));
+    }
+    if (caUrl.isPresent() && caRoot.isEmpty()) {
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "caUrl needs caRoot, the CA's root certificate (PEM), to know the endpoint by");
     }
     Optional<Duration> lifetime = optionalDuration(values, "lifetime");
     double renewAt = fraction(values, "renewAt", NONE.renewAt());
@@ -93,12 +114,51 @@ public record RenewalSettings(
     }
     Duration retireAfter = optionalDuration(values, "retireAfter").orElse(NONE.retireAfter());
     return new RenewalSettings(
-        issuer, caDirectory, lifetime, renewAt, jitter, retryDelay, retryMaxDelay, retireAfter);
+        issuer,
+        caDirectory,
+        caUrl,
+        caRoot,
+        lifetime,
+        renewAt,
+        jitter,
+        retryDelay,
+        retryMaxDelay,
+        retireAfter);
   }
 
   /** Whether anything renews the certificate. */
   public boolean renews() {
     return issuer != IssuerKind.NONE;
+  }
+
+  private static Optional<String> text(Map<String, String> values, String key) {
+    return Optional.ofNullable(values.get(key)).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  /**
+   * {@code caUrl}: an https URL with a host, made to end in {@code /} so paths resolve under it.
+   */
+  private static Optional<URI> caUrl(Map<String, String> values) throws PortcullisException {
+    Optional<String> text = text(values, "caUrl");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    String url = text.get().endsWith("/") ? text.get() : text.get() + "/";
+    try {
+      URI uri = new URI(url);
+      if (!"https".equalsIgnoreCase(uri.getScheme())
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null) {
+        throw new URISyntaxException(
+            url, "not an https URL with a host and nothing after the path");
+      }
+      return Optional.of(uri);
+    } catch (URISyntaxException e) {
+      throw KeySourceMessage.CONFIG_INVALID.causedBy(
+          e, "caUrl=" + text.get() + " is not usable: " + e.getMessage());
+    }
   }
 
   private static Optional<Duration> optionalDuration(Map<String, String> values, String key)

@@ -4,9 +4,7 @@ import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceMessage;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -16,11 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -90,53 +86,6 @@ final class SelfTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw KeySourceMessage.RENEWAL_SELF_TEST_FAILED.causedBy(e, name, "interrupted");
-    }
-  }
-
-  /** Serves one key and chain, whatever is asked. */
-  private static final class FixedKeyManager extends X509ExtendedKeyManager {
-    private static final String ALIAS = "renewed";
-    private final PrivateKey key;
-    private final X509Certificate[] chain;
-
-    FixedKeyManager(PrivateKey key, List<X509Certificate> chain) {
-      this.key = key;
-      this.chain = chain.toArray(new X509Certificate[0]);
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return new String[0];
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return null;
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return new String[] {ALIAS};
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return ALIAS;
-    }
-
-    @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-      return ALIAS;
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return chain.clone();
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return key;
     }
   }
 

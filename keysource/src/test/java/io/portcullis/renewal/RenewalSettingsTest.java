@@ -53,7 +53,8 @@ class RenewalSettingsTest {
       delimiter = '|',
       value = {
         "renew         | acme     | renew=acme is not one of none, ca",
-        "caDirectory   | ''       | renew=ca needs caDirectory",
+        "caDirectory   | ''       | renew=ca needs either caDirectory (the CA on this host) or caUrl",
+        "caUrl         | https://ca.test/ | not both",
         "renewAt       | 0        | renewAt=0 must be over 0 and under 1",
         "renewAt       | 1        | renewAt=1 must be over 0 and under 1",
         "renewAt       | 1.0001   | must be over 0 and under 1",
@@ -73,6 +74,34 @@ class RenewalSettingsTest {
     attributes.put("caDirectory", "/srv/ca");
     attributes.put(key, value);
     assertThatThrownBy(() -> KeySourceConfig.fromMap(attributes, Map.of()))
+        .hasMessageStartingWith("PRTC0501E")
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void theCaOnAnotherHostIsNamedByItsEndpointAndItsRoot() throws Exception {
+    RenewalSettings renewal =
+        RenewalSettings.fromMap(
+            Map.of("renew", "ca", "caUrl", " https://ca.corp.test:8443 ", "caRoot", "/etc/ca.pem"));
+    assertThat(renewal.caUrl().orElseThrow()).hasToString("https://ca.corp.test:8443/");
+    assertThat(renewal.caRoot()).contains(Path.of("/etc/ca.pem"));
+    assertThat(renewal.caDirectory()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "http://ca.corp.test/          | /etc/ca.pem | not an https URL",
+        "https:///v1                   | /etc/ca.pem | not an https URL",
+        "https://ca.corp.test/?x=1     | /etc/ca.pem | not an https URL",
+        "https://u:p@ca.corp.test/     | /etc/ca.pem | not an https URL",
+        "https://ca corp/              | /etc/ca.pem | is not usable",
+        "https://ca.corp.test/         | ''          | caUrl needs caRoot",
+      })
+  void anEndpointThatCannotBeTrustedIsRefused(String url, String root, String message) {
+    assertThatThrownBy(
+            () -> RenewalSettings.fromMap(Map.of("renew", "ca", "caUrl", url, "caRoot", root)))
         .hasMessageStartingWith("PRTC0501E")
         .hasMessageContaining(message);
   }

@@ -17,7 +17,6 @@ import io.portcullis.trust.Revocation;
 import io.portcullis.trust.TrustArea;
 import io.portcullis.trust.TrustPolicy;
 import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -126,10 +125,9 @@ class TokenRenewalTest {
             source,
             new TestIssuer() {
               @Override
-              public List<X509Certificate> renew(
-                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+              public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
                   throws PortcullisException {
-                return super.renew(current, currentKey, TestPki.ecKeyPair()); // another key
+                return super.renew(current, TestPki.ecKeyPair()); // another key
               }
             });
 
@@ -167,17 +165,16 @@ class TokenRenewalTest {
     TestIssuer remembering =
         new TestIssuer() {
           @Override
-          public List<X509Certificate> renew(
-              X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+          public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
               throws PortcullisException {
-            List<X509Certificate> chain = super.renew(current, currentKey, newKeys);
-            issued.put(current, chain);
+            List<X509Certificate> chain = super.renew(current, newKeys);
+            issued.put(current.certificate(), chain);
             return chain;
           }
 
           @Override
-          public Optional<List<X509Certificate>> successor(X509Certificate replaced) {
-            return Optional.ofNullable(issued.get(replaced));
+          public Optional<List<X509Certificate>> successor(KeyMaterial replaced) {
+            return Optional.ofNullable(issued.get(replaced.certificate()));
           }
         };
     RenewalAgent crashing =
@@ -186,10 +183,9 @@ class TokenRenewalTest {
             KeySource.of(config),
             new TestIssuer() {
               @Override
-              public List<X509Certificate> renew(
-                  X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+              public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
                   throws PortcullisException {
-                remembering.renew(current, currentKey, newKeys);
+                remembering.renew(current, newKeys);
                 throw new Crash(); // the process dies before the chain is stored
               }
             });
@@ -278,8 +274,7 @@ class TokenRenewalTest {
   /** Signs whatever key it is given with the test CA; trusts only that CA. */
   private static class TestIssuer implements Issuer {
     @Override
-    public List<X509Certificate> renew(
-        X509Certificate current, PrivateKey currentKey, KeyPair newKeys)
+    public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
         throws PortcullisException {
       return issue(newKeys.getPublic(), Duration.ofMinutes(10));
     }

@@ -2,7 +2,7 @@ package io.portcullis.liberty.keys;
 
 import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
-import io.portcullis.ca.CaRenewalIssuer;
+import io.portcullis.ca.RenewalIssuers;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
@@ -138,10 +138,8 @@ public final class PortcullisKeySources {
       if (!renewal.renews()) {
         continue;
       }
-      Issuer issuer =
-          new CaRenewalIssuer(
-              renewal.caDirectory().orElseThrow(), renewal.lifetime().orElse(null), CLOCK);
       try {
+        Issuer issuer = RenewalIssuers.of(renewal, CLOCK);
         created.put(
             entry.getKey(),
             RenewalAgent.create(
