@@ -5,11 +5,12 @@ Run from the repository root: python3 .build/messages-doc.py
 """
 import re
 
-# Each module owns its bundle and ID range: core 01/02/03/07, CA 04, key sources 05.
+# Each module owns its bundle and ID range: core 01/02/03/07, CA 04, key sources 05, ACME 06.
 BUNDLES = [
     "jaas-module/src/main/resources/io/portcullis/messages/PortcullisMessages.properties",
     "ca/src/main/resources/io/portcullis/ca/CaMessages.properties",
     "keysource/src/main/resources/io/portcullis/keys/KeySourceMessages.properties",
+    "acme/src/main/resources/io/portcullis/acme/AcmeMessages.properties",
 ]
 props = {}
 for bundle in BUNDLES:
@@ -29,7 +30,8 @@ out = [
     "Every operator message starts with its ID. This page lists each ID with its explanation and"
     " the action to take. Each module owns its bundle and range: the core 01xx (trust), 02xx"
     " (rules), 03xx (adapters) and 07xx (configuration), the CA 04xx (`CaMessages.properties`),"
-    " the key sources 05xx (`KeySourceMessages.properties`); each module's messages test fails"
+    " the key sources 05xx (`KeySourceMessages.properties`), the ACME issuer 06xx"
+    " (`AcmeMessages.properties`); each module's messages test fails"
     " the build when one of its IDs is missing here. Regenerate it with"
     " `python3 .build/messages-doc.py`.",
     "",

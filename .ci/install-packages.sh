@@ -9,6 +9,7 @@ packages=(
   softhsm2 opensc
   swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtpm2-pkcs11-tools
   tpm2-abrmd libtss2-tcti-tabrmd0 dbus
+  pebble
 )
 
 missing=()

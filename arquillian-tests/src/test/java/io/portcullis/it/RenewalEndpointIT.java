@@ -20,9 +20,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +107,8 @@ class RenewalEndpointIT {
 
   @Test
   void renewsOverTheEndpointKeepsServingWhileItIsAwayAndRecoversWhenItReturns() throws Exception {
-    Load load = new Load();
+    server.awaitLog("defaultHttpEndpoint-ssl has been started", Duration.ofSeconds(60));
+    NewConnectionLoad load = new NewConnectionLoad(clientTls, HTTPS_PORT);
     load.start();
 
     server.awaitLog("PRTC0540I: Key source token ", Duration.ofSeconds(60));
@@ -192,37 +190,6 @@ class RenewalEndpointIT {
       }
       assertThat(Instant.now()).as("a new certificate served").isBefore(deadline);
       Thread.sleep(100);
-    }
-  }
-
-  /** Two threads making requests on new connections until stopped; failures are kept. */
-  private static final class Load {
-    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    final AtomicInteger served = new AtomicInteger();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final List<Thread> threads =
-        List.of(new Thread(this::run, "load-1"), new Thread(this::run, "load-2"));
-
-    void start() {
-      threads.forEach(Thread::start);
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      for (Thread thread : threads) {
-        thread.join(20_000);
-      }
-    }
-
-    private void run() {
-      while (running.get()) {
-        try {
-          RenewalPki.requestOnANewConnection(clientTls, HTTPS_PORT);
-          served.incrementAndGet();
-        } catch (Exception e) {
-          failures.add(Instant.now() + " " + e);
-        }
-      }
     }
   }
 }

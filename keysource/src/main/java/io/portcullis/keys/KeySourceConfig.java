@@ -76,7 +76,7 @@ public final class KeySourceConfig {
       }
     }
     this.environment = Map.copyOf(kept);
-    this.renewal = RenewalSettings.fromMap(values);
+    this.renewal = RenewalSettings.fromMap(values, env);
     if (type == KeySourceType.PKCS12) {
       if (file.isEmpty()) {
         throw KeySourceMessage.CONFIG_INVALID.exception("type=pkcs12 needs file");
@@ -242,8 +242,11 @@ public final class KeySourceConfig {
     return OptionalInt.of((int) value.getAsLong());
   }
 
-  /** The secret from the value attribute or the environment variable attribute, not both. */
-  private static Optional<Secret> secret(
+  /**
+   * The secret from the value attribute or the environment variable attribute, not both; Liberty's
+   * password encodings are decoded.
+   */
+  public static Optional<Secret> secret(
       Map<String, String> values, Map<String, String> env, String valueKey, String envKey)
       throws PortcullisException {
     String direct = values.get(valueKey);

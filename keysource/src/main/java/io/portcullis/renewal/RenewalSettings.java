@@ -22,7 +22,9 @@ import java.util.Optional;
  *     IssuerKind#CA})
  * @param caUrl the Portcullis CA's {@code ca serve} endpoint, for the CA on another host (ending in
  *     {@code /}); exactly one of it and {@code caDirectory} is given for {@link IssuerKind#CA}
- * @param caRoot the CA's root certificate (PEM), the only anchor trusted for {@code caUrl}
+ * @param caRoot the CA's root certificate(s) (PEM), the only anchors trusted for {@code caUrl} and
+ *     for the chains an ACME server issues
+ * @param acme how to reach the ACME server ({@link IssuerKind#ACME})
  * @param lifetime the lifetime asked for, or empty for the issuer's maximum
  * @param renewAt the fraction of the lifetime gone when the renewal is due
  * @param jitter the most, as a fraction of the lifetime, taken at random off {@code renewAt}
@@ -35,6 +37,7 @@ public record RenewalSettings(
     Optional<Path> caDirectory,
     Optional<URI> caUrl,
     Optional<Path> caRoot,
+    Optional<AcmeSettings> acme,
     Optional<Duration> lifetime,
     double renewAt,
     double jitter,
@@ -50,13 +53,16 @@ public record RenewalSettings(
      * The Portcullis CA: opened in this process from its state directory, or over its {@code ca
      * serve} endpoint.
      */
-    CA
+    CA,
+    /** An ACME server (RFC 8555), with External Account Binding where it asks for one. */
+    ACME
   }
 
   /** Nothing renews: the settings of a key source without renewal attributes. */
   public static final RenewalSettings NONE =
       new RenewalSettings(
           IssuerKind.NONE,
+          Optional.empty(),
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
@@ -73,14 +79,26 @@ public record RenewalSettings(
    * @throws PortcullisException {@code PRTC0501E} naming the attribute and what it must be
    */
   public static RenewalSettings fromMap(Map<String, String> values) throws PortcullisException {
+    return fromMap(values, System.getenv());
+  }
+
+  /**
+   * Reads the renewal attributes of {@code values}; secrets named by an {@code ...Env} attribute
+   * come from {@code env}.
+   *
+   * @throws PortcullisException {@code PRTC0501E} naming the attribute and what it must be
+   */
+  public static RenewalSettings fromMap(Map<String, String> values, Map<String, String> env)
+      throws PortcullisException {
     IssuerKind issuer;
     String renew = values.getOrDefault("renew", "none").strip().toLowerCase(Locale.ROOT);
     switch (renew) {
       case "none", "" -> issuer = IssuerKind.NONE;
       case "ca" -> issuer = IssuerKind.CA;
+      case "acme" -> issuer = IssuerKind.ACME;
       default ->
           throw KeySourceMessage.CONFIG_INVALID.exception(
-              "renew=" + renew + " is not one of none, ca");
+              "renew=" + renew + " is not one of none, ca, acme");
     }
     Optional<Path> caDirectory = text(values, "caDirectory").map(Path::of);
     Optional<URI> caUrl = caUrl(values);
@@ -94,6 +112,19 @@ public record RenewalSettings(
     if (caUrl.isPresent() && caRoot.isEmpty()) {
       throw KeySourceMessage.CONFIG_INVALID.exception(
           "caUrl needs caRoot, the CA's root certificate (PEM), to know the endpoint by");
+    }
+    Optional<AcmeSettings> acme = Optional.empty();
+    if (issuer == IssuerKind.ACME) {
+      if (caRoot.isEmpty()) {
+        throw KeySourceMessage.CONFIG_INVALID.exception(
+            "renew=acme needs caRoot, the ACME CA's root certificate(s) (PEM), to check what it"
+                + " issues");
+      }
+      try {
+        acme = Optional.of(AcmeSettings.fromMap(values, env));
+      } catch (IllegalArgumentException e) {
+        throw KeySourceMessage.CONFIG_INVALID.causedBy(e, e.getMessage());
+      }
     }
     Optional<Duration> lifetime = optionalDuration(values, "lifetime");
     double renewAt = fraction(values, "renewAt", NONE.renewAt());
@@ -118,6 +149,7 @@ public record RenewalSettings(
         caDirectory,
         caUrl,
         caRoot,
+        acme,
         lifetime,
         renewAt,
         jitter,
@@ -131,7 +163,7 @@ public record RenewalSettings(
     return issuer != IssuerKind.NONE;
   }
 
-  private static Optional<String> text(Map<String, String> values, String key) {
+  static Optional<String> text(Map<String, String> values, String key) {
     return Optional.ofNullable(values.get(key)).map(String::strip).filter(v -> !v.isEmpty());
   }
 

@@ -52,7 +52,7 @@ class RenewalSettingsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "renew         | acme     | renew=acme is not one of none, ca",
+        "renew         | certbot  | renew=certbot is not one of none, ca, acme",
         "caDirectory   | ''       | renew=ca needs either caDirectory (the CA on this host) or caUrl",
         "caUrl         | https://ca.test/ | not both",
         "renewAt       | 0        | renewAt=0 must be over 0 and under 1",
@@ -104,5 +104,50 @@ class RenewalSettingsTest {
             () -> RenewalSettings.fromMap(Map.of("renew", "ca", "caUrl", url, "caRoot", root)))
         .hasMessageStartingWith("PRTC0501E")
         .hasMessageContaining(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "acmeDirectory  | ''                  | renew=acme needs acmeDirectory",
+        "acmeDirectory  | http://acme.test/d  | not an https URL",
+        "acmeAccountKey | ''                  | renew=acme needs acmeAccountKey",
+        "caRoot         | ''                  | renew=acme needs caRoot",
+        "acmeEabKid     | ''                  | needs both acmeEabKid and acmeEabKey",
+        "acmeHttpPort   | 0                   | acmeHttpPort=0 is not a port",
+        "acmeHttpPort   | 65536               | acmeHttpPort=65536 is not a port",
+        "acmeHttpPort   | eighty              | is not a port",
+      })
+  void eachAcmeValuePastItsLimitIsRefusedWithItsName(String key, String value, String message) {
+    Map<String, String> attributes = new HashMap<>(acme());
+    attributes.put(key, value);
+    assertThatThrownBy(() -> RenewalSettings.fromMap(attributes, Map.of("EAB", "c2VjcmV0")))
+        .hasMessageStartingWith("PRTC0501E")
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void anAcmeIssuerIsReadWithItsSecretFromTheEnvironmentAndNeverPrintsIt() throws Exception {
+    RenewalSettings renewal = RenewalSettings.fromMap(acme(), Map.of("EAB", "c2VjcmV0LWhtYWM"));
+    AcmeSettings acme = renewal.acme().orElseThrow();
+    assertThat(renewal.issuer()).isEqualTo(RenewalSettings.IssuerKind.ACME);
+    assertThat(acme.directory()).hasToString("https://acme.test/directory");
+    assertThat(acme.eabKid()).contains("kid-1");
+    assertThat(new String(acme.eabKey().orElseThrow().chars())).isEqualTo("c2VjcmV0LWhtYWM");
+    assertThat(acme.httpPort()).hasValue(8080);
+    assertThat(renewal.toString()).doesNotContain("c2VjcmV0LWhtYWM");
+    assertThatThrownBy(() -> RenewalSettings.fromMap(acme(), Map.of())).hasMessageContaining("EAB");
+  }
+
+  private static Map<String, String> acme() {
+    return Map.of(
+        "renew", "acme",
+        "acmeDirectory", "https://acme.test/directory",
+        "acmeAccountKey", "/srv/acme/account.pem",
+        "acmeEabKid", "kid-1",
+        "acmeEabKeyEnv", "EAB",
+        "caRoot", "/srv/acme/root.pem",
+        "acmeHttpPort", "8080");
   }
 }

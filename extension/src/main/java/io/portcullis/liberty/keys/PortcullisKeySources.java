@@ -2,6 +2,7 @@ package io.portcullis.liberty.keys;
 
 import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
+import io.portcullis.acme.AcmeIssuer;
 import io.portcullis.ca.RenewalIssuers;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
@@ -139,7 +140,10 @@ public final class PortcullisKeySources {
         continue;
       }
       try {
-        Issuer issuer = RenewalIssuers.of(renewal, CLOCK);
+        Issuer issuer =
+            renewal.issuer() == RenewalSettings.IssuerKind.ACME
+                ? AcmeIssuer.of(renewal)
+                : RenewalIssuers.of(renewal, CLOCK);
         created.put(
             entry.getKey(),
             RenewalAgent.create(
