@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.acme.testing.Pebble;
 import io.portcullis.testing.TestPki;
-import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,8 +127,12 @@ class RenewalAcmeIT {
     load.start();
 
     // start-up finds the bootstrap certificate long past 0.3 of its life: renewed at once
-    X509Certificate first = awaitServedOtherThan(bootstrap.getSerialNumber());
-    X509Certificate second = awaitServedOtherThan(first.getSerialNumber());
+    X509Certificate first =
+        RenewalPki.awaitServedOtherThan(
+            clientTls, HTTPS_PORT, bootstrap.getSerialNumber(), Duration.ofSeconds(90));
+    X509Certificate second =
+        RenewalPki.awaitServedOtherThan(
+            clientTls, HTTPS_PORT, first.getSerialNumber(), Duration.ofSeconds(90));
     for (X509Certificate renewed : List.of(first, second)) {
       assertThat(renewed.getIssuerX500Principal().getName()).contains("Pebble");
       assertThat(renewed.getPublicKey()).isNotEqualTo(bootstrap.getPublicKey());
@@ -155,7 +158,9 @@ class RenewalAcmeIT {
     pebble.writeRoot(root); // a new root at each start of pebble; caRoot is read per renewal
     anchors.addAll(TestPki.readCertificates(root));
     Instant back = Instant.now();
-    X509Certificate recovered = awaitServedOtherThan(during.getSerialNumber());
+    X509Certificate recovered =
+        RenewalPki.awaitServedOtherThan(
+            clientTls, HTTPS_PORT, during.getSerialNumber(), Duration.ofSeconds(90));
     System.out.printf(
         "renewed from ACME again %d ms after pebble returned%n",
         Duration.between(back, Instant.now()).toMillis());
@@ -171,18 +176,6 @@ class RenewalAcmeIT {
 
   private static int count(String fragment) throws Exception {
     return (int) server.log().stream().filter(line -> line.contains(fragment)).count();
-  }
-
-  private static X509Certificate awaitServedOtherThan(BigInteger serial) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(90);
-    while (true) {
-      X509Certificate served = RenewalPki.requestOnANewConnection(clientTls, HTTPS_PORT);
-      if (!served.getSerialNumber().equals(serial)) {
-        return served;
-      }
-      assertThat(Instant.now()).as("a new certificate served").isBefore(deadline);
-      Thread.sleep(100);
-    }
   }
 
   /** Trusts a chain that validates to a root the test has seen (pebble's change per start). */

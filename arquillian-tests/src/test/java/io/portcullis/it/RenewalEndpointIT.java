@@ -9,7 +9,6 @@ import io.portcullis.ca.LineageEntry;
 import io.portcullis.ca.Pem;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeyType;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,7 +111,9 @@ class RenewalEndpointIT {
     load.start();
 
     server.awaitLog("PRTC0540I: Key source token ", Duration.ofSeconds(60));
-    X509Certificate renewed = awaitServedOtherThan(first.certificate().getSerialNumber());
+    X509Certificate renewed =
+        RenewalPki.awaitServedOtherThan(
+            clientTls, HTTPS_PORT, first.certificate().getSerialNumber(), Duration.ofSeconds(60));
     assertThat(pki.reopened().successor(first.certificate()).orElseThrow().certificate())
         .as("the certificate the endpoint issued for the token key")
         .isEqualTo(renewed);
@@ -146,7 +147,9 @@ class RenewalEndpointIT {
 
     caServer = startCaServer();
     Instant back = Instant.now();
-    X509Certificate recovered = awaitServedOtherThan(renewed.getSerialNumber());
+    X509Certificate recovered =
+        RenewalPki.awaitServedOtherThan(
+            clientTls, HTTPS_PORT, renewed.getSerialNumber(), Duration.ofSeconds(60));
     System.out.printf(
         "endpoint away %d ms; a new certificate served %d ms after its return%n",
         Duration.between(outage, back).toMillis(),
@@ -179,17 +182,5 @@ class RenewalEndpointIT {
         .map(text -> text.endsWith(".") ? text.substring(0, text.length() - 1) : text)
         .map(text -> Duration.parse(text).toMillis())
         .toList();
-  }
-
-  private static X509Certificate awaitServedOtherThan(BigInteger serial) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (true) {
-      X509Certificate served = RenewalPki.requestOnANewConnection(clientTls, HTTPS_PORT);
-      if (!served.getSerialNumber().equals(serial)) {
-        return served;
-      }
-      assertThat(Instant.now()).as("a new certificate served").isBefore(deadline);
-      Thread.sleep(100);
-    }
   }
 }

@@ -14,6 +14,7 @@ import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -245,6 +247,27 @@ final class RenewalPki {
             "unexpected response: " + response.substring(0, Math.min(60, response.length())));
       }
       return served;
+    }
+  }
+
+  /**
+   * Requests on new connections to 127.0.0.1:{@code port} until one is served a certificate with
+   * another serial than {@code serial}, and returns it.
+   *
+   * @throws AssertionError when none is within {@code wait}
+   */
+  static X509Certificate awaitServedOtherThan(
+      SSLContext tls, int port, BigInteger serial, Duration wait) throws Exception {
+    Instant deadline = Instant.now().plus(wait);
+    while (true) {
+      X509Certificate served = requestOnANewConnection(tls, port);
+      if (!served.getSerialNumber().equals(serial)) {
+        return served;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("port " + port + " still serves serial " + serial.toString(16));
+      }
+      Thread.sleep(50);
     }
   }
 }

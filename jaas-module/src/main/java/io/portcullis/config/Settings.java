@@ -166,8 +166,9 @@ public final class Settings {
       DENY_LIST  | file                 | =                | TEXT             |          |              |                       | one `serial:<hex>` or `sha256:<hex>` per line; watched, changes apply within seconds
       DENY_LIST  | entries              | =                | LIST             |          |              |                       | entries given inline
       KEY_SOURCE | name                 | -                | NAME             | required |              |                       | the key source's name: the alias SSL configurations select
-      KEY_SOURCE | type                 | =                | CHOICE           | required |              | pkcs12,pkcs11,tpm     | where the key lives: a PKCS#12 file, a PKCS#11 token or a TPM 2.0
-      KEY_SOURCE | file                 | =                | TEXT             |          |              |                       | pkcs12: the PKCS#12 file
+      KEY_SOURCE | type                 | =                | CHOICE           | required |              | pkcs12,pkcs11,tpm,pem | where the key lives: a PKCS#12 file, a PKCS#11 token, a TPM 2.0, or PEM files an outside manager writes
+      KEY_SOURCE | file                 | =                | TEXT             |          |              |                       | pkcs12: the PKCS#12 file; pem: the certificate chain (PEM, leaf first)
+      KEY_SOURCE | keyFile              | =                | TEXT             |          |              |                       | pem: the private key (PEM: unencrypted PKCS#8, or a traditional RSA or EC key)
       KEY_SOURCE | password             | =                | PASSWORD         |          |              |                       | pkcs12: the file's password, plain or `securityUtility`-encoded
       KEY_SOURCE | passwordEnv          | =                | TEXT             |          |              |                       | pkcs12: the environment variable holding the password
       KEY_SOURCE | library              | =                | TEXT             |          |              |                       | pkcs11, tpm: the PKCS#11 module (tpm: Debian's tpm2-pkcs11 by default)
@@ -177,10 +178,10 @@ public final class Settings {
       KEY_SOURCE | alias                | =                | TEXT             |          |              |                       | the key's alias (PKCS#12 entry, token key label); default: the only one. A renewing token key source serves the newest of `alias`, `alias-rN` (N increasing) that holds a certificate
       KEY_SOURCE | pin                  | =                | PASSWORD         |          |              |                       | pkcs11, tpm: the user PIN, plain or `securityUtility`-encoded
       KEY_SOURCE | pinEnv               | =                | TEXT             |          |              |                       | pkcs11, tpm: the environment variable holding the PIN
-      KEY_SOURCE | renew                | =                | CHOICE           |          | none         | none,ca,acme          | who renews the certificate before it expires, with a fresh key where the key lives: `ca` the Portcullis CA, on this host (caDirectory) or over its endpoint (caUrl); `acme` an ACME server (acmeDirectory) ([renewal.md](renewal.md)); `none` (serve what is there)
+      KEY_SOURCE | renew                | =                | CHOICE           |          | none         | none,ca,acme,files    | who renews the certificate before it expires, with a fresh key where the key lives: `ca` the Portcullis CA, on this host (caDirectory) or over its endpoint (caUrl); `acme` an ACME server (acmeDirectory); `files` an outside manager writing a type=pem key source's files ([renewal.md](renewal.md)); `none` (serve what is there)
       KEY_SOURCE | caDirectory          | =                | TEXT             |          |              |                       | renew=ca, the CA on this host: its state directory (`portcullis ca init`); the area's key must be readable by the server
       KEY_SOURCE | caUrl                | =                | TEXT             |          |              |                       | renew=ca, the CA on another host: its `portcullis ca serve` endpoint (`https://ca.corp.example:8443/`); instead of caDirectory
-      KEY_SOURCE | caRoot               | =                | TEXT             |          |              |                       | with caUrl or acmeDirectory: the CA's root certificate(s) (PEM file), the only anchors renewed certificates are checked against (and, with caUrl, the endpoint)
+      KEY_SOURCE | caRoot               | =                | TEXT             |          |              |                       | with caUrl, acmeDirectory or renew=files: the CA's root certificate(s) (PEM file), the only anchors renewed certificates are checked against (and, with caUrl, the endpoint)
       KEY_SOURCE | acmeDirectory        | =                | TEXT             |          |              |                       | renew=acme: the ACME server's directory URL (`https://acme.corp.example/directory`)
       KEY_SOURCE | acmeAccountKey       | =                | TEXT             |          |              |                       | renew=acme: the ACME account's key (PEM file); made, 0600, at the first renewal when missing
       KEY_SOURCE | acmeEabKid           | =                | TEXT             |          |              |                       | renew=acme: the key ID of the External Account Binding the ACME server's operator gave
@@ -194,6 +195,7 @@ public final class Settings {
       KEY_SOURCE | retryDelay           | =                | DURATION         |          | 2s           |                       | wait after the first failed renewal, doubled after each further failure; also the least time between two renewals
       KEY_SOURCE | retryMaxDelay        | =                | DURATION         |          | 5m           |                       | longest wait between failed renewals
       KEY_SOURCE | retireAfter          | =                | DURATION         |          | 30s          |                       | token key sources: how long after a renewal the replaced key is deleted from the token
+      KEY_SOURCE | quietPeriod          | =                | DURATION         |          | 2s           |                       | renew=files: how long both files must stay unchanged before a new pair is checked and served
       """;
 
   private static final List<Setting> ALL = parse(TABLE);

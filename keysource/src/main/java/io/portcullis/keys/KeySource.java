@@ -16,6 +16,7 @@ public interface KeySource {
       case PKCS12 -> new Pkcs12KeySource(config);
       case PKCS11 -> new Pkcs11KeySource(config);
       case TPM -> new TpmKeySource(config);
+      case PEM -> new PemKeySource(config);
     };
   }
 }

@@ -39,6 +39,7 @@ public final class KeySourceConfig {
 
   private final KeySourceType type;
   private final Optional<Path> file;
+  private final Optional<Path> keyFile;
   private final Optional<Path> library;
   private final Optional<String> tokenLabel;
   private final OptionalLong slot;
@@ -58,6 +59,7 @@ public final class KeySourceConfig {
     }
     this.type = KeySourceType.parse(required(values, "type"));
     this.file = optional(values, "file").map(Path::of);
+    this.keyFile = optional(values, "keyFile").map(Path::of);
     this.library =
         optional(values, "library")
             .or(
@@ -77,7 +79,20 @@ public final class KeySourceConfig {
     }
     this.environment = Map.copyOf(kept);
     this.renewal = RenewalSettings.fromMap(values, env);
-    if (type == KeySourceType.PKCS12) {
+    if ((renewal.issuer() == RenewalSettings.IssuerKind.FILES) != (type == KeySourceType.PEM)
+        && renewal.renews()) {
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          type == KeySourceType.PEM
+              ? "type=pem is renewed by whoever writes its files: renew=files or none"
+              : "renew=files watches the files of a type=pem key source, not type=" + typeName());
+    }
+    if (type == KeySourceType.PEM) {
+      if (file.isEmpty() || keyFile.isEmpty()) {
+        throw KeySourceMessage.CONFIG_INVALID.exception(
+            "type=pem needs file (the certificate chain) and keyFile (the private key)");
+      }
+      this.secret = Optional.empty();
+    } else if (type == KeySourceType.PKCS12) {
       if (file.isEmpty()) {
         throw KeySourceMessage.CONFIG_INVALID.exception("type=pkcs12 needs file");
       }
@@ -136,6 +151,11 @@ public final class KeySourceConfig {
     return file;
   }
 
+  /** The private key's PEM file ({@code type=pem}). */
+  public Optional<Path> keyFile() {
+    return keyFile;
+  }
+
   public Optional<Path> library() {
     return library;
   }
@@ -179,6 +199,7 @@ public final class KeySourceConfig {
   private KeySourceConfig(KeySourceConfig source, String alias) {
     this.type = source.type;
     this.file = source.file;
+    this.keyFile = source.keyFile;
     this.library = source.library;
     this.tokenLabel = source.tokenLabel;
     this.renewal = source.renewal;

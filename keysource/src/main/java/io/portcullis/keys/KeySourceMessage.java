@@ -78,6 +78,8 @@ public enum KeySourceMessage implements MessageId {
   KEY_NO_LONGER_SIGNS("PRTC0532W"),
   /** The key type {0} is not one Portcullis uses; use one of {1}. */
   KEY_TYPE_UNSUPPORTED("PRTC0533E"),
+  /** The PEM file {0} cannot be used: {1} */
+  PEM_UNREADABLE("PRTC0534E"),
   /** Key source {0} renewed: serial {1} replaced by serial {2}, valid until {3}; next renewa... */
   RENEWED("PRTC0540I"),
   /** Key source {0} could not be renewed by {1}: {2} Still serving serial {3} (valid until {... */
@@ -97,7 +99,11 @@ public enum KeySourceMessage implements MessageId {
   /**
    * Key source {0}: the renewal a stop interrupted is finished: serial {1} replaced by serial...
    */
-  RENEWAL_RESUMED("PRTC0549I");
+  RENEWAL_RESUMED("PRTC0549I"),
+  /** Key source {0}: the files {1} hold a new credential, now served: serial {2} replaced by... */
+  FILES_LOADED("PRTC0550I"),
+  /** Key source {0}: the files {1} were not loaded: {2} Still serving serial {3} (valid until... */
+  FILES_REFUSED("PRTC0551W");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

@@ -9,6 +9,7 @@ import io.portcullis.keys.KeySourceType;
 import io.portcullis.keys.KeyType;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
+import io.portcullis.trust.TrustArea;
 import io.portcullis.trust.TrustDecision;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
  * (which makes the server load it). A failure swaps nothing: the server keeps the last good
  * credential, and the agent tries again after a delay that doubles up to {@code retryMaxDelay}.
  */
-public final class RenewalAgent implements AutoCloseable {
+public final class RenewalAgent implements CredentialAgent {
   private static final Logger LOG = Logger.getLogger(RenewalAgent.class.getName());
 
   private final String name;
@@ -252,14 +253,7 @@ public final class RenewalAgent implements AutoCloseable {
           name,
           leaf == null ? "the issuer returned no certificate" : "its public key is another");
     }
-    PkixTrustValidator validator = new PkixTrustValidator(issuer.trust(), clock);
-    for (Purpose purpose : purposes(leaf)) {
-      TrustDecision decision = validator.validate(chain, purpose);
-      if (!decision.accepted()) {
-        throw KeySourceMessage.RENEWAL_CHAIN_REFUSED.exception(
-            serial(leaf), name, decision.reason());
-      }
-    }
+    checkChain(name, chain, issuer.trust(), clock);
     SelfTest.handshake(name, keys.getPrivate(), chain);
     home.install(key, chain);
   }
@@ -352,6 +346,26 @@ public final class RenewalAgent implements AutoCloseable {
             serving == null ? "(unknown)" : serving.getNotAfter().toInstant(),
             delay));
     schedule(clock.instant().plus(delay));
+  }
+
+  /**
+   * Checks that {@code chain} validates against {@code trust} now, for each TLS purpose its leaf
+   * names.
+   *
+   * @throws PortcullisException {@code PRTC0543E} with the validator's reason
+   */
+  static void checkChain(
+      String name, List<X509Certificate> chain, List<TrustArea> trust, Clock clock)
+      throws PortcullisException {
+    X509Certificate leaf = chain.get(0);
+    PkixTrustValidator validator = new PkixTrustValidator(trust, clock);
+    for (Purpose purpose : purposes(leaf)) {
+      TrustDecision decision = validator.validate(chain, purpose);
+      if (!decision.accepted()) {
+        throw KeySourceMessage.RENEWAL_CHAIN_REFUSED.exception(
+            serial(leaf), name, decision.reason());
+      }
+    }
   }
 
   /** The TLS purposes the certificate's extended key usage names; client when it names none. */

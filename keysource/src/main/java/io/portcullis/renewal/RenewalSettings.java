@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param retryDelay the wait after the first failure, doubled after each further one
  * @param retryMaxDelay the longest wait between failures
  * @param retireAfter how long a token keeps the key a renewal replaced
+ * @param quietPeriod how long watched files must stay unchanged before they are read ({@link
+ *     IssuerKind#FILES})
  */
 public record RenewalSettings(
     IssuerKind issuer,
@@ -43,7 +45,8 @@ public record RenewalSettings(
     double jitter,
     Duration retryDelay,
     Duration retryMaxDelay,
-    Duration retireAfter) {
+    Duration retireAfter,
+    Duration quietPeriod) {
 
   /** Who renews a certificate. */
   public enum IssuerKind {
@@ -55,7 +58,9 @@ public record RenewalSettings(
      */
     CA,
     /** An ACME server (RFC 8555), with External Account Binding where it asks for one. */
-    ACME
+    ACME,
+    /** An outside manager that writes the files of a {@code type=pem} key source. */
+    FILES
   }
 
   /** Nothing renews: the settings of a key source without renewal attributes. */
@@ -71,7 +76,8 @@ public record RenewalSettings(
           0.05,
           Duration.ofSeconds(2),
           Duration.ofMinutes(5),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(2));
 
   /**
    * Reads the renewal attributes of {@code values} (a key source's attributes; others ignored).
@@ -96,9 +102,10 @@ public record RenewalSettings(
       case "none", "" -> issuer = IssuerKind.NONE;
       case "ca" -> issuer = IssuerKind.CA;
       case "acme" -> issuer = IssuerKind.ACME;
+      case "files" -> issuer = IssuerKind.FILES;
       default ->
           throw KeySourceMessage.CONFIG_INVALID.exception(
-              "renew=" + renew + " is not one of none, ca, acme");
+              "renew=" + renew + " is not one of none, ca, acme, files");
     }
     Optional<Path> caDirectory = text(values, "caDirectory").map(Path::of);
     Optional<URI> caUrl = caUrl(values);
@@ -112,6 +119,11 @@ public record RenewalSettings(
     if (caUrl.isPresent() && caRoot.isEmpty()) {
       throw KeySourceMessage.CONFIG_INVALID.exception(
           "caUrl needs caRoot, the CA's root certificate (PEM), to know the endpoint by");
+    }
+    if (issuer == IssuerKind.FILES && caRoot.isEmpty()) {
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "renew=files needs caRoot, the root certificate(s) (PEM) the written chains must"
+              + " validate to");
     }
     Optional<AcmeSettings> acme = Optional.empty();
     if (issuer == IssuerKind.ACME) {
@@ -144,6 +156,7 @@ public record RenewalSettings(
           "retryMaxDelay " + retryMaxDelay + " is shorter than retryDelay " + retryDelay);
     }
     Duration retireAfter = optionalDuration(values, "retireAfter").orElse(NONE.retireAfter());
+    Duration quietPeriod = optionalDuration(values, "quietPeriod").orElse(NONE.quietPeriod());
     return new RenewalSettings(
         issuer,
         caDirectory,
@@ -155,7 +168,8 @@ public record RenewalSettings(
         jitter,
         retryDelay,
         retryMaxDelay,
-        retireAfter);
+        retireAfter,
+        quietPeriod);
   }
 
   /** Whether anything renews the certificate. */

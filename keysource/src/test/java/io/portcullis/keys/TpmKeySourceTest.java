@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.keys.testing.ModuleTokens;
 import io.portcullis.keys.testing.SwTpm;
 import io.portcullis.keys.testing.TlsHandshake;
 import io.portcullis.testing.TestPki;
@@ -18,16 +19,15 @@ import org.junit.jupiter.api.Test;
 
 /** The TPM key source against swtpm behind tpm2-abrmd on a private D-Bus, started for this run. */
 class TpmKeySourceTest {
-  static final String LABEL = "portcullis-tpm";
-  static final String PIN = "tpm-pin-5521";
+  static final String LABEL = ModuleTokens.TPM;
+  static final String PIN = ModuleTokens.TPM_PIN;
 
   static SwTpm tpm;
   static TestPki.Ca ca;
 
   @BeforeAll
   static void tpmWithAToken() {
-    tpm = SwTpm.shared();
-    tpm.addToken(LABEL, PIN);
+    tpm = ModuleTokens.tpmReady();
     ca = TestPki.root("CN=TPM Test Root");
   }
 

@@ -8,6 +8,8 @@ import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.MicroProfileLookup;
+import io.portcullis.renewal.CredentialAgent;
+import io.portcullis.renewal.FileWatchAgent;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalAgent;
 import io.portcullis.renewal.RenewalSettings;
@@ -60,7 +62,7 @@ public final class PortcullisKeySources {
   private final ScheduledExecutorService renewals = Daemons.scheduler("portcullis-renewal");
 
   /** The renewal agent of each key source that renews, for the current configuration. */
-  private final Map<String, RenewalAgent> agents = new LinkedHashMap<>();
+  private final Map<String, CredentialAgent> agents = new LinkedHashMap<>();
 
   @Activate
   void activate(Map<String, Object> properties) {
@@ -117,7 +119,7 @@ public final class PortcullisKeySources {
       for (Map.Entry<String, KeySourceConfig> entry : configs.entrySet()) {
         sources.put(entry.getKey(), KeySource.of(entry.getValue()));
       }
-      Map<String, RenewalAgent> renewing = agents(configs, sources);
+      Map<String, CredentialAgent> renewing = agents(configs, sources);
       KeySourceState.announce(
           KeySourceRegistry.publish(new KeySourceRegistry.Published(sources, null)));
       replaceAgents(renewing);
@@ -130,16 +132,29 @@ public final class PortcullisKeySources {
    * An agent for each key source that renews, not started: a renewal setting this configuration
    * cannot honour refuses the whole configuration, like any other invalid setting.
    */
-  private Map<String, RenewalAgent> agents(
+  private Map<String, CredentialAgent> agents(
       Map<String, KeySourceConfig> configs, Map<String, KeySource> sources)
       throws PortcullisException {
-    Map<String, RenewalAgent> created = new LinkedHashMap<>();
+    Map<String, CredentialAgent> created = new LinkedHashMap<>();
     for (Map.Entry<String, KeySourceConfig> entry : configs.entrySet()) {
       RenewalSettings renewal = entry.getValue().renewal();
       if (!renewal.renews()) {
         continue;
       }
       try {
+        if (renewal.issuer() == RenewalSettings.IssuerKind.FILES) {
+          // The server is given only pairs the watcher accepted, never the files as they are.
+          FileWatchAgent watcher =
+              FileWatchAgent.create(
+                  entry.getKey(),
+                  entry.getValue(),
+                  renewed -> KeySourceState.announce(KeySourceRegistry.republish()),
+                  renewals,
+                  CLOCK);
+          sources.put(entry.getKey(), watcher.source());
+          created.put(entry.getKey(), watcher);
+          continue;
+        }
         Issuer issuer =
             renewal.issuer() == RenewalSettings.IssuerKind.ACME
                 ? AcmeIssuer.of(renewal)
@@ -155,7 +170,7 @@ public final class PortcullisKeySources {
                 renewals,
                 CLOCK));
       } catch (PortcullisException e) {
-        created.values().forEach(RenewalAgent::close);
+        created.values().forEach(CredentialAgent::close);
         throw e;
       }
     }
@@ -163,11 +178,11 @@ public final class PortcullisKeySources {
   }
 
   /** Stops the agents of the previous configuration and starts those of this one. */
-  private synchronized void replaceAgents(Map<String, RenewalAgent> renewing) {
-    agents.values().forEach(RenewalAgent::close);
+  private synchronized void replaceAgents(Map<String, CredentialAgent> renewing) {
+    agents.values().forEach(CredentialAgent::close);
     agents.clear();
     agents.putAll(renewing);
-    agents.values().forEach(RenewalAgent::start);
+    agents.values().forEach(CredentialAgent::start);
   }
 
   private static void refuse(Exception e) {

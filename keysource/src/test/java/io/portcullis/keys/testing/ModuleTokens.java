@@ -18,7 +18,14 @@ public final class ModuleTokens {
   /** The user PIN of every token here. */
   public static final String PIN = "pin-8263-secret";
 
+  /** The TPM token of the TPM key source and TPM renewal tests. */
+  public static final String TPM = "portcullis-tpm";
+
+  /** Its user PIN. */
+  public static final String TPM_PIN = "tpm-pin-5521";
+
   private static SoftHsm hsm;
+  private static SwTpm tpm;
 
   private ModuleTokens() {}
 
@@ -32,5 +39,18 @@ public final class ModuleTokens {
       hsm = shared;
     }
     return hsm;
+  }
+
+  /**
+   * The shared swtpm with the module's TPM token in it, added once: tpm2-pkcs11, like SoftHSM2,
+   * lists its tokens when a process first loads it.
+   */
+  public static synchronized SwTpm tpmReady() {
+    if (tpm == null) {
+      SwTpm shared = SwTpm.shared();
+      shared.addToken(TPM, TPM_PIN);
+      tpm = shared;
+    }
+    return tpm;
   }
 }
