@@ -230,6 +230,12 @@ final class RenewalPki {
    * @throws IllegalStateException when the answer is not 200
    */
   static X509Certificate requestOnANewConnection(SSLContext tls, int port) throws IOException {
+    return requestOnANewConnection(tls, port, "/");
+  }
+
+  /** {@link #requestOnANewConnection(SSLContext, int)} for {@code path}. */
+  static X509Certificate requestOnANewConnection(SSLContext tls, int port, String path)
+      throws IOException {
     try (SSLSocket socket =
         (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
       socket.setTcpNoDelay(true);
@@ -238,7 +244,9 @@ final class RenewalPki {
       X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
       socket
           .getOutputStream()
-          .write("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          .write(
+              ("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       String response =
           new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -399,6 +400,22 @@ public final class ConfigParser {
       result.addAll(CertificateFiles.read(baseDir.resolve(file)));
     }
     return result;
+  }
+
+  /**
+   * The files the trust areas of {@code properties} read certificates from (anchors and
+   * intermediates, resolved against {@code baseDir}), in a stable order: what to watch so that a
+   * root or intermediate rotated by replacing files takes effect without a configuration change.
+   */
+  public static List<Path> trustFiles(Map<String, String> properties, Path baseDir) {
+    Set<Path> files = new LinkedHashSet<>();
+    for (Map.Entry<String, String> entry : new TreeMap<>(properties).entrySet()) {
+      String key = entry.getKey();
+      if (key.startsWith(AREA) && (key.endsWith(".anchors") || key.endsWith(".intermediates"))) {
+        list(entry.getValue()).forEach(file -> files.add(baseDir.resolve(file)));
+      }
+    }
+    return List.copyOf(files);
   }
 
   static List<String> list(String text) {

@@ -153,6 +153,18 @@ public enum CoreMessage implements MessageId {
   SAM_NOT_REGISTERED("PRTC0312E"),
   /** The Portcullis JAAS login module refused the request to {0}: {1} */
   JAAS_REFUSED("PRTC0313E"),
+  /**
+   * The trust areas' certificate files changed ({0}) and are now in force: {1} trust anchor(s)...
+   */
+  TRUST_FILES_RELOADED("PRTC0314I"),
+  /**
+   * The trust areas' certificate files changed ({0}) but cannot be used: {1} The trust in for...
+   */
+  TRUST_FILES_REFUSED("PRTC0315W"),
+  /**
+   * The PortcullisTrust key store has no trust anchors to serve: no valid trust area configur...
+   */
+  TRUST_STORE_EMPTY("PRTC0316E"),
   /** The property {0} has an invalid value '{1}': {2} */
   PROPERTY_INVALID("PRTC0701E"),
   /** The property {0} is required {1}. */

@@ -302,4 +302,20 @@ class ConfigParserTest {
   void anAreaWithoutScopeIsOpen() throws Exception {
     assertThat(parse(base()).areas().get(0).scope().isOpen()).isTrue();
   }
+
+  @Test
+  void trustFilesAreEveryAreasAnchorsAndIntermediatesOnce() {
+    Map<String, String> properties = new HashMap<>();
+    properties.put("portcullis.area.b.anchors", "root.pem, next-root.pem");
+    properties.put("portcullis.area.b.intermediates", "b.pem");
+    properties.put("portcullis.area.a.anchors", "root.pem");
+    properties.put("portcullis.area.a.crl", "a.crl");
+    properties.put("portcullis.rule.r.anchors", "not-an-area.pem");
+
+    assertThat(ConfigParser.trustFiles(properties, Path.of("/etc/pki")))
+        .containsExactly(
+            Path.of("/etc/pki/root.pem"),
+            Path.of("/etc/pki/next-root.pem"),
+            Path.of("/etc/pki/b.pem"));
+  }
 }

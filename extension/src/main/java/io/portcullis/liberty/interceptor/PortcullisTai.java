@@ -12,6 +12,7 @@ import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.liberty.config.LibertyConfigMapper;
 import io.portcullis.liberty.config.MicroProfileLookup;
+import io.portcullis.liberty.keys.AreaTrustStore;
 import io.portcullis.messages.CoreMessage;
 import io.portcullis.messages.MessageId;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +20,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -49,6 +54,8 @@ import org.osgi.service.component.annotations.Modified;
     service = TrustAssociationInterceptor.class,
     configurationPid = "io.portcullis.liberty.portcullis",
     configurationPolicy = ConfigurationPolicy.OPTIONAL,
+    // At start, not at the first request: the PortcullisTrust key store waits for its anchors.
+    immediate = true,
     property = {"id=portcullis", "invokeBeforeSSO:Boolean=true", "disableLtpaCookie:Boolean=true"})
 public final class PortcullisTai implements TrustAssociationInterceptor {
   private static final Logger LOG = Logger.getLogger(PortcullisTai.class.getName());
@@ -74,39 +81,172 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     }
   }
 
+  /** How often the trust areas' certificate files are compared with those in force. */
+  static final Duration TRUST_FILE_CHECK = Duration.ofSeconds(1);
+
+  /** The configuration in force (server.xml's properties), rebuilt when its trust files change. */
+  private Map<String, Object> properties = Map.of();
+
+  /** What the trust files held when the configuration in force was built. */
+  private TrustFiles inForce = TrustFiles.NONE;
+
+  /** What they held when a rebuild from them last failed: reported once, not every second. */
+  private TrustFiles refused;
+
+  /** What one successful build produced. */
+  private record Built(Active active, PortcullisConfig config, TrustFiles files) {}
+
+  /** How long to wait for MicroProfile Config, which starts after this bundle. */
+  static final Duration CONFIG_WAIT = Duration.ofSeconds(60);
+
+  private static final Duration CONFIG_RETRY = Duration.ofMillis(250);
+
+  /** Counts configurations, so a retry for an older one gives way to a newer one. */
+  private long configurations;
+
   @Activate
   @Modified
   synchronized void configure(Map<String, Object> properties) {
-    backgroundTasks.forEach(task -> task.cancel(false));
-    backgroundTasks = List.of();
+    this.properties = new HashMap<>(properties);
+    // Liberty needs the trust store's state file to exist when it first loads the store, which
+    // then waits for the first anchors this component publishes.
+    AreaTrustStore.prepare();
+    configureOnceConfigIsUp(++configurations, Instant.now().plus(CONFIG_WAIT));
+  }
+
+  /**
+   * Builds and applies the configuration once MicroProfile Config is up: this component starts with
+   * the bundle (so the trust store gets its anchors early) and Liberty's mpConfig later. Until then
+   * every request is refused, as before any configuration.
+   */
+  private synchronized void configureOnceConfigIsUp(long configuration, Instant deadline) {
+    if (configuration != configurations) {
+      return; // a newer configuration arrived
+    }
     try {
-      String realm = String.valueOf(properties.getOrDefault("realm", "portcullis")).strip();
-      if (realm.isEmpty() || realm.contains("/")) {
-        throw CoreMessage.CONFIG_INVALID.exception(
-            "realm '" + realm + "' must be non-empty without '/'");
+      microProfileConfig();
+    } catch (IllegalStateException e) {
+      if (Instant.now().isBefore(deadline)) {
+        background.schedule(
+            () -> configureOnceConfigIsUp(configuration, deadline),
+            CONFIG_RETRY.toMillis(),
+            TimeUnit.MILLISECONDS);
+        return;
       }
-      Map<String, String> keys =
-          LibertyConfigMapper.withOverrides(
-              LibertyConfigMapper.fromServerXml(properties), microProfileConfig());
-      PortcullisConfig config = ConfigParser.parse(keys, Path.of(""), Clock.systemUTC());
-      CertificateAuthenticator authenticator = config.newAuthenticator(Clock.systemUTC());
-      Set<String> excluded =
-          LibertyConfigMapper.excludedContextRoots(properties.get("excludedContextRoots"));
-      backgroundTasks = config.startBackground(background);
-      active = new Active(authenticator, realm, GENERATION.incrementAndGet(), null, excluded);
-      if (!excluded.isEmpty()) {
-        LOG.info(CoreMessage.CONTEXT_ROOTS_EXCLUDED.format(String.join(", ", excluded)));
-      }
-      LOG.info(
-          CoreMessage.PROTECTING.format(
-              config.areas().size(),
-              config.rules().rules().size(),
-              config.refuseUnmatched() ? "refused" : "authenticated without groups"));
+    }
+    try {
+      apply(build(this.properties));
     } catch (PortcullisException | RuntimeException e) {
       // Fail closed: a configuration we cannot read protects nothing less, it refuses everything.
+      // Its files are still watched: writing a missing anchor file brings the server back.
+      cancelBackground();
       active = Active.refusing(CoreMessage.CONFIG_INVALID);
       LOG.severe(CoreMessage.CONFIG_INVALID.format(e.getMessage()));
+      inForce = TrustFiles.read(trustFilesOrNone(this.properties));
+      refused = inForce;
+      watchTrustFiles(new ArrayList<>());
     }
+  }
+
+  /** Builds the authenticator {@code properties} describe, reading their trust files. */
+  private static Built build(Map<String, Object> properties) throws PortcullisException {
+    String realm = String.valueOf(properties.getOrDefault("realm", "portcullis")).strip();
+    if (realm.isEmpty() || realm.contains("/")) {
+      throw CoreMessage.CONFIG_INVALID.exception(
+          "realm '" + realm + "' must be non-empty without '/'");
+    }
+    Map<String, String> keys = keys(properties);
+    // Read before the parse: a file replaced in between is seen at the next check.
+    TrustFiles files = TrustFiles.read(ConfigParser.trustFiles(keys, Path.of("")));
+    PortcullisConfig config = ConfigParser.parse(keys, Path.of(""), Clock.systemUTC());
+    CertificateAuthenticator authenticator = config.newAuthenticator(Clock.systemUTC());
+    Set<String> excluded =
+        LibertyConfigMapper.excludedContextRoots(properties.get("excludedContextRoots"));
+    return new Built(
+        new Active(authenticator, realm, GENERATION.incrementAndGet(), null, excluded),
+        config,
+        files);
+  }
+
+  private static Map<String, String> keys(Map<String, Object> properties) {
+    return LibertyConfigMapper.withOverrides(
+        LibertyConfigMapper.fromServerXml(properties), microProfileConfig());
+  }
+
+  private static List<Path> trustFilesOrNone(Map<String, Object> properties) {
+    try {
+      return ConfigParser.trustFiles(keys(properties), Path.of(""));
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Puts {@code built} in force: its areas for the requests and, through the PortcullisTrust key
+   * store, the same areas' anchors for the handshake.
+   */
+  private void apply(Built built) {
+    cancelBackground();
+    List<ScheduledFuture<?>> tasks = new ArrayList<>(built.config().startBackground(background));
+    inForce = built.files();
+    refused = null;
+    active = built.active();
+    List<X509Certificate> anchors = new ArrayList<>();
+    built.config().areas().forEach(area -> anchors.addAll(area.anchors()));
+    AreaTrustStore.publish(anchors);
+    watchTrustFiles(tasks);
+    if (!built.active().excludedContextRoots().isEmpty()) {
+      LOG.info(
+          CoreMessage.CONTEXT_ROOTS_EXCLUDED.format(
+              String.join(", ", built.active().excludedContextRoots())));
+    }
+    LOG.info(
+        CoreMessage.PROTECTING.format(
+            built.config().areas().size(),
+            built.config().rules().rules().size(),
+            built.config().refuseUnmatched() ? "refused" : "authenticated without groups"));
+  }
+
+  private void watchTrustFiles(List<ScheduledFuture<?>> tasks) {
+    tasks.add(
+        background.scheduleWithFixedDelay(
+            this::checkTrustFiles,
+            TRUST_FILE_CHECK.toMillis(),
+            TRUST_FILE_CHECK.toMillis(),
+            TimeUnit.MILLISECONDS));
+    backgroundTasks = List.copyOf(tasks);
+  }
+
+  private void cancelBackground() {
+    backgroundTasks.forEach(task -> task.cancel(false));
+    backgroundTasks = List.of();
+  }
+
+  /**
+   * Rebuilds the configuration in force when its trust files changed (a root rollover publishing
+   * the next root, an intermediate re-issued); when the new files do not make a valid
+   * configuration, what was in force stays, and the change is reported once.
+   */
+  synchronized void checkTrustFiles() {
+    TrustFiles now = TrustFiles.read(inForce.paths());
+    if (now.equals(inForce) || now.equals(refused)) {
+      return;
+    }
+    String changed =
+        String.join(", ", now.changedSince(inForce).stream().map(Path::toString).toList());
+    Built built;
+    try {
+      built = build(properties);
+    } catch (PortcullisException | RuntimeException e) {
+      refused = now;
+      LOG.warning(CoreMessage.TRUST_FILES_REFUSED.format(changed, e.getMessage()));
+      return;
+    }
+    apply(built);
+    long anchors =
+        built.config().areas().stream().flatMap(area -> area.anchors().stream()).distinct().count();
+    LOG.info(
+        CoreMessage.TRUST_FILES_RELOADED.format(changed, anchors, built.config().areas().size()));
   }
 
   /**
@@ -119,7 +259,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
 
   @Deactivate
   synchronized void deactivate() {
-    backgroundTasks.forEach(task -> task.cancel(false));
+    cancelBackground();
     background.shutdownNow();
   }
 

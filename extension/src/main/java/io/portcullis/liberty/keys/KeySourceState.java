@@ -32,8 +32,13 @@ final class KeySourceState {
 
   /** The file in this server, or empty outside Liberty. */
   static Optional<Path> file() {
+    return file(LOCATION);
+  }
+
+  /** The state file at {@code location} under the server's output directory, if in Liberty. */
+  static Optional<Path> file(String location) {
     String output = System.getProperty("server.output.dir");
-    return output == null ? Optional.empty() : Optional.of(Path.of(output).resolve(LOCATION));
+    return output == null ? Optional.empty() : Optional.of(Path.of(output).resolve(location));
   }
 
   /**
@@ -42,7 +47,12 @@ final class KeySourceState {
    * (PRTC0531W): key source changes then wait for a restart.
    */
   static void announce(long generation) {
-    Optional<Path> file = file();
+    announce(LOCATION, generation);
+  }
+
+  /** {@link #announce(long)} for the state file at {@code location} (the trust store's). */
+  static void announce(String location, long generation) {
+    Optional<Path> file = file(location);
     if (file.isEmpty()) {
       return;
     }
