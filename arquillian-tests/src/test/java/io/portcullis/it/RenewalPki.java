@@ -47,6 +47,7 @@ final class RenewalPki {
   final Path work;
   final Path caDir;
   final CertificateAuthority ca;
+  final RootKeySpec rootKey;
   final Map<String, String> serverEnv;
   private final String domain;
   private final SecureRandom random = new SecureRandom();
@@ -55,7 +56,7 @@ final class RenewalPki {
     this.work = work;
     this.caDir = work.resolve("ca");
     this.domain = domain;
-    RootKeySpec rootKey =
+    this.rootKey =
         new RootKeySpec.Pkcs12(
             work.resolve("usb/root.p12"), "the renewal test's ceremony".toCharArray());
     CertificateAuthority.init(

@@ -2,6 +2,12 @@ package io.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.ca.CertificateAuthority;
+import io.portcullis.ca.IssuedCertificate;
+import io.portcullis.ca.Pem;
+import io.portcullis.ca.RootKey;
+import io.portcullis.ca.RootKeySpec;
+import io.portcullis.keys.KeyType;
 import io.portcullis.testing.TestPki;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,42 +40,30 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A root rollover on a real Liberty server under load: the handshake's trust store is the feature's
- * {@code PortcullisTrust} (the trust areas' anchors), so one set of files drives both. The next
- * root and the area intermediate it re-certified (same key, same name) are published by replacing
- * the area's files; callers move to the new chain; the old root is removed. Eight clients (on new
- * connections and on kept-alive ones) see no failed request; a caller still on the old root is
- * refused once it is gone, and a half-written anchor file changes nothing.
+ * A root rollover on a real Liberty server under load, driven by the CA's own ceremony ({@code
+ * portcullis ca root next|activate|retire-previous}, in process): the server is configured once
+ * with what {@code ca area server-xml} prints (the bundle files anchors.pem, cas.pem, roots.pem,
+ * with chain-wide hard-fail revocation) and never touched again. The handshake's trust store is the
+ * feature's {@code PortcullisTrust}, fed from the same areas. Eight clients (on new connections and
+ * on kept-alive ones) see no failed request; a caller still on the old root is refused once it is
+ * retired, and a half-written anchor file changes nothing.
  */
 class TrustRotationIT {
   private static final int HTTP_PORT = 19089;
   private static final int HTTPS_PORT = 19454;
   private static final String WHOAMI = "/portcullis-sample/api/whoami";
 
-  private static Path anchors;
-  private static Path intermediates;
-  private static TestPki.Ca rootG1;
-  private static TestPki.Ca rootG2;
-  private static TestPki.Ca areaG1;
-  private static TestPki.Ca areaG2;
+  private static RenewalPki pki;
   private static TestPki.Ca serverRoot;
   private static SecondServer server;
 
   @BeforeAll
   static void serverTrustingTheAreas() throws Exception {
-    Path work = Files.createTempDirectory("portcullis-trust-it");
-    rootG1 = TestPki.root("CN=IT Root G1,O=Portcullis IT");
-    rootG2 = TestPki.root("CN=IT Root G2,O=Portcullis IT");
-    KeyPair areaKeys = TestPki.ecKeyPair();
-    areaG1 = rootG1.intermediate("CN=web area,O=Portcullis IT", areaKeys, b -> {});
-    areaG2 = rootG2.intermediate("CN=web area,O=Portcullis IT", areaKeys, b -> {});
-    anchors = work.resolve("anchors.pem");
-    intermediates = work.resolve("intermediates.pem");
-    replace(anchors, TestPki.pem(rootG1.certificate()));
-    replace(intermediates, TestPki.pem(areaG1.certificate()));
+    pki = RenewalPki.create("it.example");
+    CertificateAuthority ca = pki.ca;
     serverRoot = TestPki.root("CN=IT server root");
-    Path chain = work.resolve("tls.crt");
-    Path key = work.resolve("tls.key");
+    Path chain = pki.work.resolve("tls.crt");
+    Path key = pki.work.resolve("tls.key");
     serverRoot
         .issue("CN=localhost")
         .dnsSan("localhost")
@@ -91,7 +87,9 @@ class TrustRotationIT {
               <httpOptions id="defaultHttpOptions" maxKeepAliveRequests="-1"/>
               <usr_portcullis realm="portcullis" unmatched="authenticate">
                 <trustArea name="web" anchors="%s" intermediates="%s"
-                           spiffePrefixes="spiffe://it.example/web"/>
+                           spiffePrefixes="spiffe://it.example/web/" dnsSubtrees="localhost"
+                           crl="%s, %s"
+                           revocationScope="chain" crlRefresh="1s"/>
                 <keySource name="server" type="pem" file="%s" keyFile="%s"/>
               </usr_portcullis>
               <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
@@ -111,8 +109,10 @@ class TrustRotationIT {
                 .formatted(
                     HTTP_PORT,
                     HTTPS_PORT,
-                    anchors,
-                    intermediates,
+                    ca.anchorsFile(),
+                    ca.areaCertificatesFile("web"),
+                    ca.crlFile("web"),
+                    ca.rootCrlsFile(),
                     chain,
                     key,
                     System.getProperty("portcullis.it.sample.war")),
@@ -131,72 +131,89 @@ class TrustRotationIT {
 
   @Test
   void aRootRolloverUnderLoadFailsNoRequestAndTheOldRootIsGoneAfter() throws Exception {
-    SSLContext oldChain = caller(areaG1);
-    SSLContext newChain = caller(areaG2);
-    assertThat(status(oldChain)).as("a caller under G1").isEqualTo(200);
-    assertThat(status(newChain)).as("a caller under G2, not yet published").isNotEqualTo(200);
+    KeyPair clientKeys = KeyType.P256.generate(new SecureRandom());
+    IssuedCertificate first =
+        pki.ca.issue(pki.register("client"), clientKeys, Duration.ofMinutes(30), "it");
+    SSLContext oldChain = caller(first.chain(), clientKeys);
+    assertThat(status(oldChain)).as("a caller under the first root").isEqualTo(200);
+    TestPki.Ca stranger = TestPki.root("CN=IT Root,O=Portcullis IT");
+    assertThat(status(strangerCaller(stranger)))
+        .as("a caller under another root")
+        .isNotEqualTo(200);
 
     AtomicReference<SSLContext> callers = new AtomicReference<>(oldChain);
     Load load = new Load(callers);
     load.start();
     Thread.sleep(2_000);
 
-    // 1. The ceremony publishes the next root (and the area intermediate it re-certified).
+    // 1. The ceremony publishes the next root, with the area intermediate re-certified under it.
     int reloads = count("PRTC0314I");
-    replace(anchors, TestPki.pem(rootG1.certificate(), rootG2.certificate()));
-    replace(intermediates, TestPki.pem(areaG1.certificate(), areaG2.certificate()));
+    RootKeySpec nextKey =
+        new RootKeySpec.Pkcs12(
+            pki.work.resolve("usb/root-g2.p12"), "the next root's ceremony".toCharArray());
+    X509Certificate nextRoot =
+        pki.ca.publishNextRoot(
+            RootKey.open(pki.rootKey), nextKey, KeyType.P256, Duration.ofDays(30), "it");
     Instant published = Instant.now();
-    awaitStatus(newChain, true);
+    List<X509Certificate> intermediates =
+        Pem.certificates(Files.readString(pki.ca.areaCertificatesFile("web")));
+    assertThat(intermediates).hasSize(2);
+    // The same leaf through the re-certified intermediate ends at the next root.
+    SSLContext throughNext = caller(List.of(first.certificate(), intermediates.get(1)), clientKeys);
+    awaitStatus(throughNext, true);
     System.out.printf(
-        "the next root accepted %d ms after its files were written%n",
+        "the next root accepted %d ms after root next%n",
         Duration.between(published, Instant.now()).toMillis());
     assertThat(count("PRTC0314I")).isGreaterThan(reloads);
     assertThat(status(oldChain)).as("the old chain during the overlap").isEqualTo(200);
 
-    // 2. Callers renew under the new root (here: all at once), and keep going.
+    // 2. Activation; the caller renews and its chain now ends at the next root.
+    pki.ca.activateNextRoot(RootKey.open(nextKey), "it");
+    CertificateAuthority activated = pki.reopened();
+    assertThat(activated.rootCertificate()).isEqualTo(nextRoot);
+    KeyPair renewedKeys = KeyType.P256.generate(new SecureRandom());
+    IssuedCertificate renewed =
+        activated.renew(first.certificate(), clientKeys.getPrivate(), renewedKeys, null, "it");
+    assertThat(renewed.chain().get(1)).isEqualTo(intermediates.get(1));
+    SSLContext newChain = caller(renewed.chain(), renewedKeys);
     callers.set(newChain);
     Thread.sleep(2_000);
 
-    // 3. The old root goes.
-    replace(anchors, TestPki.pem(rootG2.certificate()));
-    replace(intermediates, TestPki.pem(areaG2.certificate()));
+    // 3. The previous root goes (forced: the area's leaves live 30 minutes, longer than a test).
+    activated.retirePreviousRoot(true, "it");
     Instant removed = Instant.now();
     awaitStatus(oldChain, false);
     System.out.printf(
-        "the old root refused %d ms after its removal was written%n",
+        "the old root refused %d ms after root retire-previous%n",
         Duration.between(removed, Instant.now()).toMillis());
     assertThat(status(newChain)).isEqualTo(200);
 
     // 4. A half-written anchor file changes nothing, and is reported.
-    Files.writeString(anchors, TestPki.pem(rootG2.certificate()).substring(0, 100));
+    String anchors = Files.readString(activated.anchorsFile());
+    Files.writeString(activated.anchorsFile(), anchors.substring(0, 100));
     server.awaitLog("PRTC0315W", Duration.ofSeconds(30));
     assertThat(status(newChain)).as("after a half-written anchor file").isEqualTo(200);
     assertThat(status(oldChain)).as("the old root, after a half-written file").isNotEqualTo(200);
-    replace(anchors, TestPki.pem(rootG2.certificate()));
+    replace(activated.anchorsFile(), anchors);
     Thread.sleep(2_000);
 
     load.stop();
     assertThat(load.failures).as("requests that failed").isEmpty();
     assertThat(load.requests.get()).as("requests served").isGreaterThan(100);
     assertThat(count("PRTC0304E")).as("configurations refused").isZero();
+    assertThat(count("PRTC0119E")).as("revocation undecided (a root CRL missing)").isZero();
     System.out.println("requests served: " + load.requests.get() + ", failed: 0");
   }
 
-  /** A caller of area web whose certificate chains through {@code area}. */
-  private static SSLContext caller(TestPki.Ca area) throws Exception {
-    TestPki.Leaf leaf =
-        area.issue("CN=client").uriSan("spiffe://it.example/web/client").clientAuth().issueLeaf();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
+  /** A caller presenting {@code chain}, trusting the server's own root. */
+  private static SSLContext caller(List<X509Certificate> chain, KeyPair keys) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
     char[] password = "in-memory".toCharArray();
-    keys.setKeyEntry(
-        "caller",
-        leaf.keys().getPrivate(),
-        password,
-        new Certificate[] {leaf.certificate(), area.certificate()});
+    store.setKeyEntry("caller", keys.getPrivate(), password, chain.toArray(new Certificate[0]));
     KeyManagerFactory keyManagers =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keyManagers.init(keys, password);
+    keyManagers.init(store, password);
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("server-root", serverRoot.certificate());
@@ -206,6 +223,13 @@ class TrustRotationIT {
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
     return tls;
+  }
+
+  /** A caller with the area's SPIFFE prefix under a root the CA never made. */
+  private static SSLContext strangerCaller(TestPki.Ca root) throws Exception {
+    TestPki.Leaf leaf =
+        root.issue("CN=client").uriSan("spiffe://it.example/web/client").clientAuth().issueLeaf();
+    return caller(List.of(leaf.certificate()), leaf.keys());
   }
 
   /** The status of whoami on a new connection; -1 when the handshake fails. */

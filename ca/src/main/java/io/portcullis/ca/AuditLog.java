@@ -59,6 +59,15 @@ final class AuditLog {
           time, "area-retire", operator, null, area, serial, sha256, null, null, detail);
     }
 
+    /**
+     * A root rollover step ({@code root-next}, {@code root-activate}, {@code root-retire}): serial
+     * and fingerprint are the root certificate the step is about.
+     */
+    static Entry rootRollover(
+        Instant time, String event, String operator, String serial, String sha256, String detail) {
+      return new Entry(time, event, operator, null, null, serial, sha256, null, null, detail);
+    }
+
     /** A CRL re-signed: an area's, or the root's ({@code area} "root"). */
     static Entry crl(Instant time, String operator, String area, String detail) {
       return new Entry(time, "crl", operator, null, area, null, null, null, null, detail);

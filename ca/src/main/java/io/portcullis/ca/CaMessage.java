@@ -120,7 +120,19 @@ public enum CaMessage implements MessageId {
   /** The CA server is busy: all {0} issuance slots are taken. CRLs are still served. */
   SERVER_BUSY("PRTC0461W"),
   /** The CA server at {0} cannot be reached: {1}. Nothing was issued. */
-  SERVER_UNREACHABLE("PRTC0462E");
+  SERVER_UNREACHABLE("PRTC0462E"),
+  /** A root rollover is under way ({0}); {1} must wait until it is finished. */
+  ROLLOVER_UNDER_WAY("PRTC0463E"),
+  /** There is no next root to {0}: run portcullis ca root next first. */
+  NO_NEXT_ROOT("PRTC0464E"),
+  /** The previous root {0} may still anchor certificates in use until {1}; retire it after... */
+  PREVIOUS_ROOT_IN_USE("PRTC0465E"),
+  /** Next root {0} published in {1}, with the intermediates of {2} re-certified under it... */
+  ROOT_NEXT_PUBLISHED("PRTC0466I"),
+  /** Root {0} is active: new certificates chain to it. The previous root stays trusted until... */
+  ROOT_ACTIVATED("PRTC0467I"),
+  /** The previous root {0} was removed from {1}: servers reading the bundle stop trusting it. */
+  ROOT_RETIRED("PRTC0468I");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog("io.portcullis.ca.CaMessages", CaMessage.class, "PRTC04\\d{2}[IWE]");

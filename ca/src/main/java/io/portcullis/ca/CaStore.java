@@ -32,6 +32,12 @@ import java.util.regex.Pattern;
  * portcullis-ca.json              what the CA is, where the root key lives (layoutVersion)
  * root/root.pem                   the root certificate (the anchor workloads trust)
  * root/revocations.json           revoked area intermediates, CRL number
+ * root/anchors.pem                the roots servers trust: the active one, and during a root
+ *                                 rollover the next or the previous one too (the published bundle)
+ * root/rollover.json              which root generation is active, next, previous (absent: 1 only)
+ * root/gN.pem, root/gN-revocations.json   root generation N (N at least 2) and its revocations
+ * areas/NAME/cas.pem              the area's intermediates under the roots of anchors.pem (bundle)
+ * areas/NAME/ca-gN.pem            the area's intermediate under root generation N (same key)
  * areas/NAME/area.json            the area's policy: URI prefix, DNS subtrees, max lifetime, retired
  * areas/NAME/ca.pem               the area's intermediate certificate
  * areas/NAME/ca-key.pem           the intermediate's key (PKCS#8, 0600)
@@ -39,6 +45,8 @@ import java.util.regex.Pattern;
  * workloads/KEY.json              one registration (KEY = SHA-256 of the SPIFFE ID, 32 hex)
  * certs/SHA256.pem                every certificate issued, by fingerprint
  * crl/NAME.crl, crl/root.crl      the published CRLs (DER), served at the CRL distribution point
+ * crl/root-gN.crl                 root generation N's CRL (DER), named by its intermediates' CDP
+ * crl/roots.pem                   the CRLs of every root in anchors.pem (PEM, the bundle)
  * audit.jsonl                     the append-only audit log
  * </pre>
  *
@@ -85,6 +93,44 @@ final class CaStore {
 
   Path rootRevocationsFile() {
     return dir.resolve("root/revocations.json");
+  }
+
+  Path anchorsFile() {
+    return dir.resolve("root/anchors.pem");
+  }
+
+  Path rolloverFile() {
+    return dir.resolve("root/rollover.json");
+  }
+
+  /** Root generation {@code generation}'s certificate (written from the first rollover on). */
+  Path rootCertFile(int generation) {
+    return dir.resolve("root/g" + generation + ".pem");
+  }
+
+  /** Root generation {@code generation}'s revocations; the first root's are the legacy file. */
+  Path rootRevocationsFile(int generation) {
+    return generation == 1
+        ? rootRevocationsFile()
+        : dir.resolve("root/g" + generation + "-revocations.json");
+  }
+
+  /** The CRL name of root generation {@code generation}: "root" for the first, as before. */
+  static String rootCrlName(int generation) {
+    return generation == 1 ? "root" : "root-g" + generation;
+  }
+
+  Path rootCrlsFile() {
+    return dir.resolve("crl/roots.pem");
+  }
+
+  Path areaCertsFile(String area) {
+    return areaDir(area).resolve("cas.pem");
+  }
+
+  /** Area {@code area}'s intermediate under root generation {@code generation}. */
+  Path areaCertFile(String area, int generation) {
+    return areaDir(area).resolve("ca-g" + generation + ".pem");
   }
 
   Path areaDir(String area) {
@@ -212,6 +258,14 @@ final class CaStore {
       throw CaMessage.STATE_UNREADABLE.causedBy(e, root, e.getMessage());
     }
     return all;
+  }
+
+  /** Which root generations are live; generation 1 alone when no rollover ever started. */
+  StateRecords.RootGenerations rootGenerations() throws PortcullisException {
+    if (!Files.exists(rolloverFile())) {
+      return StateRecords.RootGenerations.first();
+    }
+    return read(rolloverFile(), StateRecords.RootGenerations.class);
   }
 
   RevocationList revocations(Path file) throws PortcullisException {

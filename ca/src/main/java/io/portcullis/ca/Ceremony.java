@@ -87,43 +87,18 @@ final class Ceremony {
     }
     Instant now = clock.instant();
     KeyPair keys = RootKey.generate(rootKey, spec.rootKeyType(), random);
-    X509Certificate rootCertificate;
-    try {
-      X500Name subject =
-          new X500NameBuilder(BCStyle.INSTANCE)
-              .addRDN(BCStyle.O, spec.name())
-              .addRDN(BCStyle.CN, spec.name() + " Root CA")
-              .build();
-      Instant notBefore = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(60);
-      X509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-              subject,
-              LeafIssuer.serial(random),
-              Date.from(notBefore),
-              Date.from(notBefore.plus(spec.rootValidity())),
-              subject,
-              keys.getPublic());
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
-      builder.addExtension(
-          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      builder.addExtension(
-          Extension.subjectKeyIdentifier,
-          false,
-          new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
-      rootCertificate =
-          new JcaX509CertificateConverter()
-              .getCertificate(
-                  builder.build(
-                      Signers.signer(
-                          spec.rootKeyType().signatureAlgorithm(),
-                          keys.getPrivate(),
-                          SigningProvider.JDK,
-                          random)));
-    } catch (IOException | CertificateException | NoSuchAlgorithmException e) {
-      throw new IllegalStateException("building the root certificate failed", e);
-    }
+    X509Certificate rootCertificate =
+        rootCertificate(
+            spec.name(),
+            spec.name() + " Root CA",
+            keys,
+            spec.rootKeyType(),
+            now,
+            spec.rootValidity(),
+            random);
     RootKey.store(rootKey, keys.getPrivate(), rootCertificate);
     store.writeText(store.rootCertFile(), Pem.encode(rootCertificate), false);
+    store.writeText(store.anchorsFile(), Pem.encode(rootCertificate), false);
     store.write(store.rootRevocationsFile(), RevocationList.empty());
     String kind = rootKey instanceof RootKeySpec.Pkcs11 ? "pkcs11" : "pkcs12";
     String location =
@@ -161,6 +136,48 @@ final class Ceremony {
     return ca;
   }
 
+  /** A self-signed root certificate: pathLen 1 (areas below, leaves below them). */
+  static X509Certificate rootCertificate(
+      String organisation,
+      String commonName,
+      KeyPair keys,
+      KeyType type,
+      Instant now,
+      Duration validity,
+      SecureRandom random)
+      throws PortcullisException {
+    try {
+      X500Name subject =
+          new X500NameBuilder(BCStyle.INSTANCE)
+              .addRDN(BCStyle.O, organisation)
+              .addRDN(BCStyle.CN, commonName)
+              .build();
+      Instant notBefore = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(60);
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              subject,
+              LeafIssuer.serial(random),
+              Date.from(notBefore),
+              Date.from(notBefore.plus(validity)),
+              subject,
+              keys.getPublic());
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier,
+          false,
+          new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  Signers.signer(
+                      type.signatureAlgorithm(), keys.getPrivate(), SigningProvider.JDK, random)));
+    } catch (IOException | CertificateException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("building the root certificate failed", e);
+    }
+  }
+
   /**
    * Ceremony step: creates area {@code spec.name()}, its intermediate (pathLen 0, name constraints:
    * the trust domain's URIs and the DNS subtrees) signed by the root key, and its first (empty)
@@ -174,6 +191,10 @@ final class Ceremony {
         spec.name(),
         () -> {
           checkRootKey(rootKey);
+          if (store.rootGenerations().next() != null) {
+            throw CaMessage.ROLLOVER_UNDER_WAY.exception(
+                "next root published", "creating area " + spec.name());
+          }
           if (store.area(spec.name()).isPresent()) {
             throw CaMessage.AREA_EXISTS.exception(spec.name());
           }
@@ -186,6 +207,7 @@ final class Ceremony {
           X509Certificate certificate = intermediate(spec, keys, rootKey, now);
           store.writeText(store.areaKeyFile(spec.name()), Pem.encode(keys.getPrivate()), true);
           store.writeText(store.areaCertFile(spec.name()), Pem.encode(certificate), false);
+          store.writeText(store.areaCertsFile(spec.name()), Pem.encode(certificate), false);
           store.write(store.areaRevocationsFile(spec.name()), RevocationList.empty());
           AreaRecord record =
               new AreaRecord(
@@ -282,7 +304,10 @@ final class Ceremony {
       builder.addExtension(
           Extension.cRLDistributionPoints,
           false,
-          LeafIssuer.crlDistributionPoint(config.crlBaseUrl() + "root.crl"));
+          LeafIssuer.crlDistributionPoint(
+              config.crlBaseUrl()
+                  + CaStore.rootCrlName(store.rootGenerations().active())
+                  + ".crl"));
       return new JcaX509CertificateConverter()
           .getCertificate(
               builder.build(
@@ -309,6 +334,10 @@ final class Ceremony {
         name,
         () -> {
           checkRootKey(rootKey);
+          if (store.rootGenerations().underWay()) {
+            throw CaMessage.ROLLOVER_UNDER_WAY.exception(
+                RootRollover.describe(store.rootGenerations()), "retiring area " + name);
+          }
           AreaRecord area =
               store.area(name).orElseThrow(() -> CaMessage.AREA_UNKNOWN.exception(name));
           if (area.retired()) {
@@ -316,9 +345,10 @@ final class Ceremony {
           }
           Instant now = clock.instant();
           X509Certificate intermediate = store.certificate(store.areaCertFile(name));
+          int active = store.rootGenerations().active();
           RevocationList list =
               store
-                  .revocations(store.rootRevocationsFile())
+                  .revocations(store.rootRevocationsFile(active))
                   .with(
                       new RevokedEntry(
                           intermediate.getSerialNumber().toString(16),
@@ -335,8 +365,9 @@ final class Ceremony {
                   SigningProvider.JDK,
                   list,
                   CertificateAuthority.DEFAULT_ROOT_CRL_VALIDITY);
-          store.write(store.rootRevocationsFile(), list);
-          store.writeBytes(store.crlFile("root"), Revocations.encoded(crl));
+          store.write(store.rootRevocationsFile(active), list);
+          store.writeBytes(store.crlFile(CaStore.rootCrlName(active)), Revocations.encoded(crl));
+          RootRollover.publishRootCrls(store, store.rootGenerations());
           store.write(store.areaFile(name), area.retire(now.toString()));
           audit.append(
               Entry.areaRetired(
@@ -350,7 +381,10 @@ final class Ceremony {
         });
   }
 
-  /** Ceremony step: re-signs the root CRL (revoked intermediates) with a fresh nextUpdate. */
+  /**
+   * Ceremony step: re-signs the CRL of the root whose key is given (revoked intermediates) with a
+   * fresh nextUpdate: the active root's, or during a rollover the next or previous root's.
+   */
   X509CRL publishRootCrl(RootKey rootKey, Duration validity, String operator)
       throws PortcullisException {
     return ctx.locked(
@@ -359,18 +393,29 @@ final class Ceremony {
         null,
         "root",
         () -> {
-          checkRootKey(rootKey);
-          RevocationList list = store.revocations(store.rootRevocationsFile()).nextCrl();
+          if (rootKey == null) {
+            throw CaMessage.ROOT_KEY_NEEDED.exception(ctx.rootKeyLocation());
+          }
+          StateRecords.RootGenerations generations = store.rootGenerations();
+          int generation = RootRollover.generationOf(store, generations, rootKey);
+          X509Certificate issuer = RootRollover.rootCertificate(store, generations, generation);
+          Path file = store.rootRevocationsFile(generation);
+          RevocationList list = store.revocations(file).nextCrl();
           X509CRL crl =
-              revocations.buildCrl(root, rootKey.privateKey(), SigningProvider.JDK, list, validity);
-          store.write(store.rootRevocationsFile(), list);
-          store.writeBytes(store.crlFile("root"), Revocations.encoded(crl));
+              revocations.buildCrl(
+                  issuer, rootKey.privateKey(), SigningProvider.JDK, list, validity);
+          store.write(file, list);
+          store.writeBytes(
+              store.crlFile(CaStore.rootCrlName(generation)), Revocations.encoded(crl));
+          RootRollover.publishRootCrls(store, generations);
           audit.append(
               Entry.crl(
                   clock.instant(),
                   operator,
                   "root",
                   "root CRL "
+                      + CaStore.rootCrlName(generation)
+                      + " "
                       + list.crlNumber()
                       + ", nextUpdate "
                       + crl.getNextUpdate().toInstant()));

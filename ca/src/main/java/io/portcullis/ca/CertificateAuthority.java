@@ -13,6 +13,7 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +46,7 @@ public final class CertificateAuthority {
   private final CaContext ctx;
   private final Revocations revocations;
   private final Ceremony ceremony;
+  private final RootRollover rollover;
   private final Registrar registrar;
   private final Issuance issuance;
   private final LineageReader lineage;
@@ -53,6 +55,7 @@ public final class CertificateAuthority {
     this.ctx = ctx;
     this.revocations = new Revocations(ctx);
     this.ceremony = new Ceremony(ctx, revocations);
+    this.rollover = new RootRollover(ctx);
     this.registrar = new Registrar(ctx);
     this.issuance = new Issuance(ctx);
     this.lineage = new LineageReader(ctx);
@@ -141,6 +144,59 @@ public final class CertificateAuthority {
   public synchronized X509CRL retireArea(String name, RootKey rootKey, String operator)
       throws PortcullisException {
     return ceremony.retireArea(name, rootKey, operator);
+  }
+
+  /**
+   * Root rollover, step 1 (ceremony): with the current root key, makes the next root (its key at
+   * {@code nextKey}), certifies every live area's intermediate again under it (same key, same name)
+   * and publishes both roots in the bundle files servers read ({@link #anchorsFile}, {@link
+   * #areaCertificatesFile}, {@link #rootCrlsFile}). Nothing is signed under it yet.
+   */
+  public synchronized X509Certificate publishNextRoot(
+      RootKey currentRootKey,
+      RootKeySpec nextKey,
+      KeyType keyType,
+      Duration validity,
+      String operator)
+      throws PortcullisException {
+    return rollover.next(currentRootKey, nextKey, keyType, validity, operator).root();
+  }
+
+  /**
+   * Root rollover, step 2 (ceremony, with the next root key): the next root becomes the active one;
+   * the areas' chains end at it from now on. Returns the earliest time the previous root may be
+   * retired. The state on disk is the new one; open the CA again to see it through this API (a
+   * running {@code ca serve} issues new chains at once, and answers with the new root after a
+   * restart).
+   */
+  public synchronized Instant activateNextRoot(RootKey nextRootKey, String operator)
+      throws PortcullisException {
+    return rollover.activate(nextRootKey, operator);
+  }
+
+  /**
+   * Root rollover, step 3: the previous root, its intermediates and its CRL leave the bundle files.
+   * Refused ({@code PRTC0465E}) while certificates issued under it may still be in use, unless
+   * {@code force}. Returns the retired root.
+   */
+  public synchronized X509Certificate retirePreviousRoot(boolean force, String operator)
+      throws PortcullisException {
+    return rollover.retirePrevious(force, operator);
+  }
+
+  /** The roots servers should trust now (the bundle): one, or two during a rollover. */
+  public Path anchorsFile() {
+    return ctx.store.anchorsFile();
+  }
+
+  /** Area {@code area}'s intermediates under the roots of {@link #anchorsFile} (the bundle). */
+  public Path areaCertificatesFile(String area) {
+    return ctx.store.areaCertsFile(area);
+  }
+
+  /** The CRLs of the roots in {@link #anchorsFile}, in one PEM file (the bundle). */
+  public Path rootCrlsFile() {
+    return ctx.store.rootCrlsFile();
   }
 
   /** Ceremony step: re-signs the root CRL (revoked intermediates) with a fresh nextUpdate. */

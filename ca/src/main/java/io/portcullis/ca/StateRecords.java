@@ -46,6 +46,51 @@ final class StateRecords {
     }
   }
 
+  /**
+   * {@code root/rollover.json}: the active root generation, the next one (published, not yet
+   * signing) and the previous one (still trusted, no longer signing); at most one of the two.
+   * {@code nextKeyKind} and {@code nextKeyLocation} say where the next root's key was made.
+   */
+  record RootGenerations(
+      int layoutVersion,
+      int active,
+      Integer next,
+      Integer previous,
+      String activatedAt,
+      String nextKeyKind,
+      String nextKeyLocation) {
+    RootGenerations {
+      version(layoutVersion);
+      require(active >= 1, "active must be a generation");
+      require(next == null || next == active + 1, "next must follow active");
+      require(previous == null || previous == active - 1, "previous must precede active");
+      require(next == null || previous == null, "a rollover at a time");
+      require(next == null || nextKeyKind != null && nextKeyLocation != null, "next key");
+      require(previous == null || activatedAt != null, "previous needs activatedAt");
+    }
+
+    static RootGenerations first() {
+      return new RootGenerations(LAYOUT_VERSION, 1, null, null, null, null, null);
+    }
+
+    /** The generations servers should trust now, oldest first. */
+    List<Integer> live() {
+      List<Integer> live = new java.util.ArrayList<>();
+      if (previous != null) {
+        live.add(previous);
+      }
+      live.add(active);
+      if (next != null) {
+        live.add(next);
+      }
+      return List.copyOf(live);
+    }
+
+    boolean underWay() {
+      return next != null || previous != null;
+    }
+  }
+
   /** {@code areas/NAME/area.json}. */
   record AreaRecord(
       int layoutVersion,

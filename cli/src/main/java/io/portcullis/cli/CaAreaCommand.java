@@ -140,7 +140,8 @@ final class CaAreaCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Print the <trustArea> elements that trust the live areas (all, or those named): the"
-              + " root, the area's intermediate, its scope and its CRLs, as files of this CA.")
+              + " roots, the area's intermediates, its scope and its CRLs, as the bundle files of"
+              + " this CA that follow a root rollover.")
   static final class ServerXml extends CaSupport {
     @CommandLine.Parameters(arity = "0..*", description = "Areas to print (default: all live).")
     List<String> names = new ArrayList<>();
@@ -153,7 +154,9 @@ final class CaAreaCommand implements Runnable {
     @Override
     int run() throws PortcullisException {
       CertificateAuthority ca = open();
-      Path rootCrl = ca.crlFile("root").toAbsolutePath();
+      // The bundle files: they hold both roots (and both intermediates, both root CRLs) during a
+      // root rollover, so a server configured with them follows it without a change.
+      Path rootCrl = ca.rootCrlsFile().toAbsolutePath();
       boolean hasRootCrl = Files.exists(rootCrl);
       for (Area area : ca.areas()) {
         if (area.retired() || !(names.isEmpty() || names.contains(area.name()))) {
@@ -161,9 +164,9 @@ final class CaAreaCommand implements Runnable {
         }
         StringBuilder xml = new StringBuilder("<trustArea");
         attribute(xml, "name", area.name());
-        attribute(xml, "anchors", ca.rootCertificateFile().toAbsolutePath().toString());
+        attribute(xml, "anchors", ca.anchorsFile().toAbsolutePath().toString());
         attribute(
-            xml, "intermediates", ca.areaCertificateFile(area.name()).toAbsolutePath().toString());
+            xml, "intermediates", ca.areaCertificatesFile(area.name()).toAbsolutePath().toString());
         attribute(xml, "spiffePrefixes", area.uriPrefix());
         if (!area.dnsSubtrees().isEmpty()) {
           attribute(xml, "dnsSubtrees", String.join(", ", area.dnsSubtrees()));

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "The Portcullis private CA: offline root, per-area intermediates, vetted workloads.",
-      "Only 'init', 'area create', 'area retire' and 'crl --root' need the root key."
+      "Only 'init', 'area create', 'area retire', 'crl --root', 'root next' and 'root activate'"
+          + " need a root key."
     },
     subcommands = {
       CaInitCommand.class,
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       CaRenewCommand.class,
       CaRevokeCommand.class,
       CaCrlCommand.class,
+      CaRootCommand.class,
       CaLineageCommand.class,
       CaStatusCommand.class,
       CaServeCommand.class

@@ -39,7 +39,11 @@ final class CaCrlCommand extends CaSupport {
                   ? CertificateAuthority.DEFAULT_ROOT_CRL_VALIDITY
                   : duration("validity", validity),
               operator);
-      info(CaMessage.CRL_PUBLISHED, "root", ca.crlFile("root"), crl.getNextUpdate().toInstant());
+      info(
+          CaMessage.CRL_PUBLISHED,
+          crl.getIssuerX500Principal().getName(),
+          ca.rootCrlsFile(),
+          crl.getNextUpdate().toInstant());
       return 0;
     }
     for (var each : ca.areas()) {

@@ -39,8 +39,9 @@ class CaCommandTest {
     all.add(args[0]);
     all.addAll(List.of("--dir", temp.resolve("ca").toString(), "--operator", "alice"));
     all.addAll(List.of(args).subList(1, args.length));
-    if (args[0].equals("area")) {
-      all = new ArrayList<>(List.of("ca", "area", args[1], "--dir", temp.resolve("ca").toString()));
+    if (args[0].equals("area") || args[0].equals("root")) {
+      all =
+          new ArrayList<>(List.of("ca", args[0], args[1], "--dir", temp.resolve("ca").toString()));
       all.addAll(List.of("--operator", "alice"));
       all.addAll(List.of(args).subList(2, args.length));
     }
@@ -314,6 +315,71 @@ class CaCommandTest {
     assertThat(run(concat(new String[] {"serve", "--refusals-per-minute", "0"}, tls))).isEqualTo(1);
     assertThat(err.toString()).contains("PRTC0441E", "--refusals-per-minute");
     assertThat(temp.resolve("ca")).doesNotExist();
+  }
+
+  @Test
+  void aRootRolloverFromTheCliMovesThePrintedTrustWithoutChangingIt() throws Exception {
+    String[] rootKey = initCa();
+    assertThat(
+            run(
+                concat(
+                    new String[] {
+                      "area",
+                      "create",
+                      "payments",
+                      "--uri-prefix",
+                      "spiffe://corp.example/payments/",
+                      "--max-lifetime",
+                      "1d"
+                    },
+                    rootKey)))
+        .as(err.toString())
+        .isZero();
+    TrustArea before = printedArea();
+    assertThat(before.anchors()).hasSize(1);
+    String printed = out.toString();
+
+    Path passphrase = temp.resolve("usb/next-passphrase");
+    Files.writeString(passphrase, "another long ceremony passphrase\n");
+    String[] nextKey = {
+      "--root-key", temp.resolve("usb/root-g2.p12").toString(),
+      "--root-passphrase-file", passphrase.toString()
+    };
+    String[] createNextKey = {
+      "--next-root-key", temp.resolve("usb/root-g2.p12").toString(),
+      "--next-root-passphrase-file", passphrase.toString()
+    };
+    // Without the current root key, or without a place for the next one: nothing happens.
+    assertThat(run(concat(new String[] {"root", "next"}, createNextKey))).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0405E");
+    assertThat(run(concat(new String[] {"root", "next"}, rootKey))).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0441E", "--next-root-key");
+    assertThat(temp.resolve("usb/root-g2.p12")).doesNotExist();
+
+    assertThat(run(concat(concat(new String[] {"root", "next"}, rootKey), createNextKey)))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("PRTC0466I", "Root CA G2", "[payments]");
+    TrustArea overlap = printedArea();
+    // The same server.xml, now trusting both roots and both intermediates.
+    assertThat(out.toString()).isEqualTo(printed);
+    assertThat(overlap.anchors()).hasSize(2).contains(before.anchors().get(0));
+    assertThat(overlap.intermediates()).hasSize(2);
+
+    assertThat(run(concat(new String[] {"root", "activate"}, rootKey))).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0406E");
+    assertThat(run(concat(new String[] {"root", "activate"}, nextKey))).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("PRTC0467I", "Root CA G2");
+    assertThat(run("root", "retire-previous")).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0465E");
+    assertThat(run("root", "retire-previous", "--force")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("PRTC0468I", "CN=Corp Root CA,");
+    TrustArea after = printedArea();
+    assertThat(out.toString()).isEqualTo(printed);
+    assertThat(after.anchors()).containsExactly(overlap.anchors().get(1));
+    assertThat(after.intermediates()).containsExactly(overlap.intermediates().get(1));
+    assertThat(Files.readString(temp.resolve("ca/audit.jsonl")))
+        .contains("root-next", "root-activate", "root-retire", "forced before");
   }
 
   private TrustArea printedArea() throws Exception {
