@@ -7,6 +7,7 @@ import io.portcullis.renewal.AcmeSettings;
 import io.portcullis.renewal.CaCertificateFiles;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalSettings;
+import io.portcullis.renewal.RenewalWindow;
 import io.portcullis.trust.TrustArea;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -17,9 +18,11 @@ import java.security.KeyStore;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -28,6 +31,7 @@ import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.OrderBuilder;
+import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
@@ -44,7 +48,8 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
  * proves pending names with http-01 on {@code acmeHttpPort} when one is set, and finalizes with a
  * CSR signed by the new key wherever the key source keeps it: the key is never exported, and acme4j
  * never sees it. acme4j retries {@code badNonce} answers itself. Where the server offers ACME
- * Renewal Information (RFC 9773), the order names the certificate it replaces.
+ * Renewal Information (RFC 9773), the order names the certificate it replaces, and the agent renews
+ * inside the window the server suggests ({@link #window}).
  *
  * <p>Fails closed on identity: a certificate with URI names (a SPIFFE ID) is not renewed from ACME,
  * which issues DNS names only, and a certificate whose DNS names differ from those ordered is
@@ -52,6 +57,9 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
  */
 public final class AcmeIssuer implements Issuer {
   private static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** How soon the renewal window is asked for again when the server sends no Retry-After. */
+  static final Duration WINDOW_RECHECK = Duration.ofHours(6);
 
   private final AcmeSettings settings;
   private final Path roots;
@@ -133,6 +141,35 @@ public final class AcmeIssuer implements Issuer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw AcmeMessage.SERVER_FAILED.causedBy(e, settings.directory(), serial, "interrupted");
+    }
+  }
+
+  /**
+   * The server's suggested renewal window for {@code certificate} (RFC 9773), when its directory
+   * offers renewal information; asked for again at its Retry-After, or after {@link
+   * #WINDOW_RECHECK} when it sends none.
+   */
+  @Override
+  public Optional<RenewalWindow> window(X509Certificate certificate) throws PortcullisException {
+    String serial = certificate.getSerialNumber().toString(16);
+    try {
+      Session session = session();
+      if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
+        return Optional.empty();
+      }
+      RenewalInfo info = login(session).bindRenewalInfo(certificate);
+      Optional<Instant> retryAfter = info.fetch();
+      return Optional.of(
+          new RenewalWindow(
+              info.getSuggestedWindowStart(),
+              info.getSuggestedWindowEnd(),
+              retryAfter.orElse(Instant.now().plus(WINDOW_RECHECK))));
+    } catch (AcmeException | RuntimeException e) {
+      throw AcmeMessage.SERVER_FAILED.causedBy(
+          e,
+          settings.directory(),
+          serial,
+          "renewal information: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 

@@ -5,21 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.testing.TestPki;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -47,7 +42,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AreasIT {
   private static final String WHOAMI = "/portcullis-sample/api/whoami";
   private static final String DOMAIN = "spiffe://areas.it.example";
-  private static final String TRUST_ALIAS = "it-areas-root";
   private static final Path CONFIG = ItServer.serverDir().resolve("portcullis-it-areas.xml");
 
   private static Path work;
@@ -109,7 +103,6 @@ class AreasIT {
               },
               rootKey));
     }
-    trustRoot(true);
     // The feature reads its configuration when it first protects a request: wake it first, so
     // that the areas below are a configuration change it reports.
     assertThat(MtlsClient.devClient("reader").get(ItServer.https(WHOAMI)).statusCode())
@@ -119,6 +112,22 @@ class AreasIT {
     assertThat(ItServer.awaitLogLine(Duration.ofSeconds(60), mark, "PRTC0303I", "4 trust area(s)"))
         .as("the server read the three new areas")
         .isPresent();
+    // The handshake trusts the areas' root from the same configuration (mtls.xml's
+    // PortcullisTrust store): nothing else to change. Liberty loads it a moment later.
+    TestPki.Leaf probe = leaf("alpha", "api");
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (!accepted(probe)) {
+      assertThat(Instant.now()).as("the handshake trusts the areas' root").isBefore(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private static boolean accepted(TestPki.Leaf leaf) throws InterruptedException {
+    try {
+      return client(leaf).get(ItServer.https(WHOAMI)).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @AfterAll
@@ -126,7 +135,6 @@ class AreasIT {
     int mark = ItServer.logMark();
     Files.writeString(CONFIG, "<server/>\n");
     ItServer.awaitLogLine(Duration.ofSeconds(60), mark, "PRTC0303I", "1 trust area(s)");
-    trustRoot(false);
   }
 
   @Test
@@ -290,31 +298,6 @@ class AreasIT {
     Path temp = CONFIG.resolveSibling(CONFIG.getFileName() + ".tmp");
     Files.writeString(temp, xml);
     Files.move(temp, CONFIG, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Adds the CA's root to, or removes it from, the server's TLS trust store. */
-  private static void trustRoot(boolean add) throws Exception {
-    Path store = ItServer.pkiDir().resolve("trust.p12");
-    Matcher password =
-        Pattern.compile("portcullis.dev.keystore.password\" value=\"([^\"]+)\"")
-            .matcher(Files.readString(ItServer.pkiDir().resolve("dev-pki.xml")));
-    assertThat(password.find()).isTrue();
-    char[] secret = password.group(1).toCharArray();
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      trust.load(in, secret);
-    }
-    if (add) {
-      trust.setCertificateEntry(
-          TRUST_ALIAS, MtlsClient.readCertificates(ca.resolve("root/root.pem")).get(0));
-    } else {
-      trust.deleteEntry(TRUST_ALIAS);
-    }
-    Path temp = store.resolveSibling("trust.p12.tmp");
-    try (OutputStream out = Files.newOutputStream(temp)) {
-      trust.store(out, secret);
-    }
-    Files.move(temp, store, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Runs the {@code portcullis} jar; returns what it printed on standard output. */

@@ -9,6 +9,7 @@ import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalAgent;
+import io.portcullis.renewal.RenewalWindow;
 import io.portcullis.trust.TrustArea;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -293,6 +294,73 @@ class RenewalAgentTest {
     KeySourceConfig config = KeySourceConfig.fromMap(attributes);
     return RenewalAgent.create(
         "server", config, KeySource.of(config), issuer, swapped::add, scheduler, f.clock);
+  }
+
+  @Test
+  void theIssuersRenewalWindowMovesTheRenewalAndIsFollowedWhenItMovesAgain() throws Exception {
+    CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    Instant notBefore = first.certificate().getNotBefore().toInstant();
+    // First answer: renew between 20 s and 30 s into the life; ask again one second later. Then:
+    // the window moved into the past (an incident at the CA): renew at once.
+    List<RenewalWindow> answers =
+        new CopyOnWriteArrayList<>(
+            List.of(
+                new RenewalWindow(
+                    notBefore.plusSeconds(20),
+                    notBefore.plusSeconds(30),
+                    f.clock.instant().plusSeconds(1)),
+                new RenewalWindow(
+                    notBefore.minusSeconds(10), notBefore, f.clock.instant().plusSeconds(3600))));
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    RenewalAgent agent =
+        agent(
+            new Wrapped(real) {
+              @Override
+              public java.util.Optional<RenewalWindow> window(X509Certificate certificate) {
+                int i = asked.getAndIncrement();
+                return i < answers.size()
+                    ? java.util.Optional.of(answers.get(i))
+                    : java.util.Optional.empty();
+              }
+            });
+    agent.start();
+    await(() -> asked.get() >= 1, "a window asked for");
+    await(
+        () ->
+            agent.nextAttempt() != null
+                && !agent.nextAttempt().isBefore(notBefore.plusSeconds(20))
+                && agent.nextAttempt().isBefore(notBefore.plusSeconds(30)),
+        "the renewal moved into the window (own schedule: 40 s)");
+    assertThat(swapped).isEmpty();
+    await(() -> !swapped.isEmpty(), "a renewal at once after the window moved into the past");
+    assertThat(asked.get()).isGreaterThanOrEqualTo(2);
+    agent.close();
+  }
+
+  @Test
+  void anIssuerThatCannotSayItsWindowLeavesTheOwnSchedule() throws Exception {
+    CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    RenewalAgent agent =
+        agent(
+            new Wrapped(real) {
+              @Override
+              public java.util.Optional<RenewalWindow> window(X509Certificate certificate)
+                  throws PortcullisException {
+                asked.incrementAndGet();
+                throw io.portcullis.keys.KeySourceMessage.CONFIG_INVALID.exception("down");
+              }
+            });
+    agent.start();
+    await(() -> asked.get() >= 1, "a window asked for");
+    Thread.sleep(200);
+    assertThat(agent.nextAttempt())
+        .isEqualTo(first.certificate().getNotBefore().toInstant().plusSeconds(40));
+    assertThat(agent.failures()).isZero();
+    assertThat(swapped).isEmpty();
+    agent.close();
   }
 
   private static void await(java.util.function.BooleanSupplier condition, String what)

@@ -103,7 +103,11 @@ public enum KeySourceMessage implements MessageId {
   /** Key source {0}: the files {1} hold a new credential, now served: serial {2} replaced by... */
   FILES_LOADED("PRTC0550I"),
   /** Key source {0}: the files {1} were not loaded: {2} Still serving serial {3} (valid until... */
-  FILES_REFUSED("PRTC0551W");
+  FILES_REFUSED("PRTC0551W"),
+  /** Key source {0}: the issuer suggests renewing serial {1} between {2} and {3}; renewal due... */
+  RENEWAL_WINDOW("PRTC0552I"),
+  /** Key source {0}: {1} did not say when to renew ({2}); the renewal stays due at {3}. */
+  RENEWAL_WINDOW_UNKNOWN("PRTC0553W");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

@@ -33,6 +33,18 @@ public interface Issuer {
     return Optional.empty();
   }
 
+  /**
+   * The window in which the issuer suggests renewing {@code certificate} (ACME Renewal
+   * Information), when it offers one; the agent then renews at a random time inside it instead of
+   * at {@code renewAt}. Empty for issuers that offer none.
+   *
+   * @throws PortcullisException when the issuer cannot be reached (the agent keeps its own
+   *     schedule)
+   */
+  default Optional<RenewalWindow> window(X509Certificate certificate) throws PortcullisException {
+    return Optional.empty();
+  }
+
   /** The trust areas peers validate this issuer's certificates with; a new chain must pass. */
   List<TrustArea> trust() throws PortcullisException;
 

@@ -52,6 +52,7 @@ public final class RenewalAgent implements CredentialAgent {
   private final DoubleSupplier random;
 
   private ScheduledFuture<?> next;
+  private ScheduledFuture<?> windowCheck;
   private Instant nextAttempt;
   private int failures;
   private boolean closed;
@@ -139,6 +140,8 @@ public final class RenewalAgent implements CredentialAgent {
       Instant due = scheduleFor(current.certificate(), true);
       if (home.pending(current).isPresent() && due.isAfter(clock.instant())) {
         schedule(clock.instant());
+      } else {
+        checkWindowAt(clock.instant());
       }
       known = true;
     } catch (PortcullisException e) {
@@ -239,6 +242,7 @@ public final class RenewalAgent implements CredentialAgent {
           () -> home.retire(replaced), settings.retireAfter().toMillis(), TimeUnit.MILLISECONDS);
     }
     scheduleFor(leaf, false);
+    checkWindowAt(clock.instant());
     return renewed;
   }
 
@@ -274,6 +278,9 @@ public final class RenewalAgent implements CredentialAgent {
     if (next != null) {
       next.cancel(false);
     }
+    if (windowCheck != null) {
+      windowCheck.cancel(false);
+    }
   }
 
   /**
@@ -299,6 +306,58 @@ public final class RenewalAgent implements CredentialAgent {
     }
     schedule(due);
     return due;
+  }
+
+  /**
+   * Asks the issuer for its renewal window at {@code at}, on the scheduler's thread (never at
+   * start-up on the server's): an issuer that is slow to answer delays nothing but the answer.
+   */
+  private void checkWindowAt(Instant at) {
+    if (closed) {
+      return;
+    }
+    if (windowCheck != null) {
+      windowCheck.cancel(false);
+    }
+    long millis = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+    windowCheck = scheduler.schedule(this::checkWindow, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Follows the issuer's suggested window (RFC 9773) for the certificate served, when it offers
+   * one: the renewal moves to a random time inside it, and the window is asked for again when the
+   * issuer says. After a failed attempt the back-off keeps the schedule; an issuer that cannot say
+   * leaves the agent's own schedule in place.
+   */
+  private synchronized void checkWindow() {
+    if (closed || !known) {
+      return;
+    }
+    try {
+      X509Certificate serving = source.load().certificate();
+      Optional<RenewalWindow> window = issuer.window(serving);
+      if (window.isEmpty()) {
+        return;
+      }
+      Optional<Instant> due =
+          RenewalSchedule.within(window.get(), serving, clock.instant(), random.getAsDouble());
+      if (due.isPresent() && failures == 0) {
+        schedule(due.get());
+      }
+      LOG.info(
+          KeySourceMessage.RENEWAL_WINDOW.format(
+              name,
+              serial(serving),
+              window.get().start(),
+              window.get().end(),
+              nextAttempt,
+              window.get().checkAgain()));
+      checkWindowAt(window.get().checkAgain());
+    } catch (PortcullisException | RuntimeException e) {
+      LOG.warning(
+          KeySourceMessage.RENEWAL_WINDOW_UNKNOWN.format(
+              name, issuer.describe(), e.getMessage(), nextAttempt));
+    }
   }
 
   private void schedule(Instant at) {

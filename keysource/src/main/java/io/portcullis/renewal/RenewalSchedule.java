@@ -3,6 +3,7 @@ package io.portcullis.renewal;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /** When a renewal is due and how long to wait after failures: pure functions of the settings. */
 public final class RenewalSchedule {
@@ -20,6 +21,26 @@ public final class RenewalSchedule {
         Duration.between(notBefore, certificate.getNotAfter().toInstant()).toMillis();
     double fraction = settings.renewAt() - settings.jitter() * Math.min(Math.max(random, 0), 1);
     return notBefore.plusMillis((long) (lifetimeMillis * fraction));
+  }
+
+  /**
+   * When to renew {@code certificate} inside the issuer's suggested {@code window} (RFC 9773): at a
+   * random time in it, not before {@code now}; at once when the window has passed. Empty when that
+   * time would not come before the certificate expires: then the agent's own schedule holds.
+   *
+   * @param random a value in [0, 1) choosing the time in the window
+   */
+  public static Optional<Instant> within(
+      RenewalWindow window, X509Certificate certificate, Instant now, double random) {
+    long spanMillis = Duration.between(window.start(), window.end()).toMillis();
+    Instant chosen =
+        window.start().plusMillis((long) (spanMillis * Math.min(Math.max(random, 0), 1)));
+    if (chosen.isBefore(now)) {
+      chosen = now;
+    }
+    return chosen.isBefore(certificate.getNotAfter().toInstant())
+        ? Optional.of(chosen)
+        : Optional.empty();
   }
 
   /**

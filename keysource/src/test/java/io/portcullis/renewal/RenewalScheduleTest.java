@@ -51,4 +51,30 @@ class RenewalScheduleTest {
     assertThat(RenewalSchedule.retry(settings, 4)).isEqualTo(Duration.ofSeconds(15));
     assertThat(RenewalSchedule.retry(settings, 1_000_000)).isEqualTo(Duration.ofSeconds(15));
   }
+
+  @Test
+  void insideTheIssuersWindowAtARandomTimeNeverBeforeNowNorAtExpiry() throws Exception {
+    X509Certificate day = lasting(Duration.ofHours(24));
+    RenewalWindow window =
+        new RenewalWindow(
+            NOT_BEFORE.plus(Duration.ofHours(10)),
+            NOT_BEFORE.plus(Duration.ofHours(12)),
+            NOT_BEFORE.plus(Duration.ofHours(6)));
+    assertThat(RenewalSchedule.within(window, day, NOT_BEFORE, 0))
+        .contains(NOT_BEFORE.plus(Duration.ofHours(10)));
+    assertThat(RenewalSchedule.within(window, day, NOT_BEFORE, 0.5))
+        .contains(NOT_BEFORE.plus(Duration.ofHours(11)));
+    // Inside the window already: not earlier than now. Past it: at once.
+    Instant inside = NOT_BEFORE.plus(Duration.ofMinutes(11 * 60 + 30));
+    assertThat(RenewalSchedule.within(window, day, inside, 0)).contains(inside);
+    Instant after = NOT_BEFORE.plus(Duration.ofHours(13));
+    assertThat(RenewalSchedule.within(window, day, after, 0.9)).contains(after);
+    // A window that reaches past the expiry is only followed for the part before it.
+    RenewalWindow late =
+        new RenewalWindow(
+            NOT_BEFORE.plus(Duration.ofHours(23)), NOT_BEFORE.plus(Duration.ofHours(25)), after);
+    assertThat(RenewalSchedule.within(late, day, NOT_BEFORE, 0.25))
+        .contains(NOT_BEFORE.plus(Duration.ofMinutes(23 * 60 + 30)));
+    assertThat(RenewalSchedule.within(late, day, NOT_BEFORE, 0.5)).isEmpty();
+  }
 }

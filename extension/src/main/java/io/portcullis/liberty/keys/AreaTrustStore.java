@@ -1,13 +1,9 @@
 package io.portcullis.liberty.keys;
 
-import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.messages.CoreMessage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.Key;
-import java.security.KeyStoreException;
-import java.security.KeyStoreSpi;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -35,7 +31,7 @@ import java.util.logging.Logger;
  * check); trusting an intermediate in the handshake would let its leaves past a root removed from
  * the areas.
  */
-public final class AreaTrustStore extends KeyStoreSpi {
+public final class AreaTrustStore extends ReadOnlyKeyStoreSpi {
   private static final Logger LOG = Logger.getLogger(AreaTrustStore.class.getName());
 
   /** Where the state file is: {@code ${server.output.dir}/portcullis/trust-areas}. */
@@ -58,16 +54,24 @@ public final class AreaTrustStore extends KeyStoreSpi {
 
   /**
    * Makes {@code anchors} what the store serves from its next load, and tells Liberty to load it
-   * (outside Liberty: only the former).
+   * (outside Liberty: only the former). The same anchors as before, in any order, change nothing: a
+   * rebuild of the areas for a new intermediate or rule does not make Liberty reload its trust.
+   *
+   * @return whether the anchors changed (and Liberty was told)
    */
-  public static void publish(List<X509Certificate> anchors) {
+  public static boolean publish(List<X509Certificate> anchors) {
     long next;
     synchronized (LOCK) {
-      published = List.copyOf(new LinkedHashSet<>(anchors));
+      List<X509Certificate> distinct = List.copyOf(new LinkedHashSet<>(anchors));
+      if (generation > 0 && Set.copyOf(distinct).equals(Set.copyOf(published))) {
+        return false;
+      }
+      published = distinct;
       next = ++generation;
       LOCK.notifyAll();
     }
     KeySourceState.announce(LOCATION, next);
+    return true;
   }
 
   /**
@@ -181,36 +185,5 @@ public final class AreaTrustStore extends KeyStoreSpi {
       }
     }
     return null;
-  }
-
-  @Override
-  public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
-      throws KeyStoreException {
-    throw readOnly("setting a key entry");
-  }
-
-  @Override
-  public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain)
-      throws KeyStoreException {
-    throw readOnly("setting a key entry");
-  }
-
-  @Override
-  public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
-    throw readOnly("adding a certificate");
-  }
-
-  @Override
-  public void engineDeleteEntry(String alias) throws KeyStoreException {
-    throw readOnly("deleting an entry");
-  }
-
-  @Override
-  public void engineStore(OutputStream stream, char[] password) throws IOException {
-    throw new IOException(KeySourceMessage.KEYSTORE_READ_ONLY.format("storing"));
-  }
-
-  private static KeyStoreException readOnly(String operation) {
-    return new KeyStoreException(KeySourceMessage.KEYSTORE_READ_ONLY.format(operation));
   }
 }

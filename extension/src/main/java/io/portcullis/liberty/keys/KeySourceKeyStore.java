@@ -6,10 +6,7 @@ import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceMessage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.Key;
-import java.security.KeyStoreException;
-import java.security.KeyStoreSpi;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -36,7 +33,7 @@ import java.util.logging.Logger;
  * Liberty itself would otherwise stop the HTTPS port. The stream and password Liberty passes are
  * not used: the key sources have their own.
  */
-final class KeySourceKeyStore extends KeyStoreSpi {
+final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
   private static final Logger LOG = Logger.getLogger(KeySourceKeyStore.class.getName());
 
   /** How long a load waits for the first {@code <usr_portcullis>} configuration. */
@@ -189,36 +186,5 @@ final class KeySourceKeyStore extends KeyStoreSpi {
       }
     }
     return null;
-  }
-
-  @Override
-  public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
-      throws KeyStoreException {
-    throw readOnly("setting a key entry");
-  }
-
-  @Override
-  public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain)
-      throws KeyStoreException {
-    throw readOnly("setting a key entry");
-  }
-
-  @Override
-  public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
-    throw readOnly("adding a certificate");
-  }
-
-  @Override
-  public void engineDeleteEntry(String alias) throws KeyStoreException {
-    throw readOnly("deleting an entry");
-  }
-
-  @Override
-  public void engineStore(OutputStream stream, char[] password) throws IOException {
-    throw new IOException(KeySourceMessage.KEYSTORE_READ_ONLY.format("storing"));
-  }
-
-  private static KeyStoreException readOnly(String what) {
-    return new KeyStoreException(KeySourceMessage.KEYSTORE_READ_ONLY.format(what));
   }
 }

@@ -56,6 +56,17 @@ class AreaTrustStoreTest {
   }
 
   @Test
+  void theSameAnchorsInAnotherOrderAreNotPublishedAgain() throws Exception {
+    assertThat(AreaTrustStore.publish(List.of(OLD_ROOT.certificate(), NEW_ROOT.certificate())))
+        .isTrue();
+    assertThat(AreaTrustStore.publish(List.of(NEW_ROOT.certificate(), OLD_ROOT.certificate())))
+        .as("an area rebuilt for another reason: Liberty need not reload its trust")
+        .isFalse();
+    assertThat(AreaTrustStore.publish(List.of(NEW_ROOT.certificate()))).isTrue();
+    assertThat(loaded().size()).isEqualTo(1);
+  }
+
+  @Test
   void theJdksTrustManagerTrustsWhatTheAreasTrustAndNothingRemoved() throws Exception {
     X509Certificate[] oldCaller = OLD_ROOT.issue("CN=old").clientAuth().issueLeaf().chainArray();
     X509Certificate[] newCaller = NEW_ROOT.issue("CN=new").clientAuth().issueLeaf().chainArray();
