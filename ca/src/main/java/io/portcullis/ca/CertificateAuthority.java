@@ -184,6 +184,21 @@ public final class CertificateAuthority {
     return rollover.retirePrevious(force, operator);
   }
 
+  /** The roots in {@link #anchorsFile}: the active one, and during a rollover the other. */
+  public List<X509Certificate> trustedRoots() throws PortcullisException {
+    List<X509Certificate> roots = new ArrayList<>();
+    var generations = ctx.store.rootGenerations();
+    for (int generation : generations.live()) {
+      roots.add(RootRollover.rootCertificate(ctx.store, generations, generation));
+    }
+    return roots;
+  }
+
+  /** Where a root rollover stands, for people ({@code root generation 2 is published, ...}). */
+  public String rootRollover() throws PortcullisException {
+    return RootRollover.describe(ctx.store.rootGenerations());
+  }
+
   /** The roots servers should trust now (the bundle): one, or two during a rollover. */
   public Path anchorsFile() {
     return ctx.store.anchorsFile();

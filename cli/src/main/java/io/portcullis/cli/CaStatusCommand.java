@@ -20,6 +20,13 @@ final class CaStatusCommand extends CaSupport {
     out().printf("CA          %s%n", ca.rootCertificate().getSubjectX500Principal().getName());
     out().printf("trust domain %s%n", ca.trustDomain());
     out().printf("root until  %s%n", ca.rootCertificate().getNotAfter().toInstant());
+    out().printf("rollover    %s%n", ca.rootRollover());
+    for (var root : ca.trustedRoots()) {
+      out()
+          .printf(
+              "trusted     %s (until %s)%n",
+              root.getSubjectX500Principal().getName(), root.getNotAfter().toInstant());
+    }
     String location = ca.rootKeyLocation();
     int colon = location.indexOf(':');
     String path = location.substring(colon + 1).replaceFirst("#.*$", "");

@@ -360,6 +360,11 @@ class CaCommandTest {
         .as(err.toString())
         .isZero();
     assertThat(out.toString()).contains("PRTC0466I", "Root CA G2", "[payments]");
+    assertThat(run("status")).isZero();
+    assertThat(out.toString())
+        .contains("root generation 2 is published, not yet active")
+        .containsPattern("trusted +CN=Corp Root CA,")
+        .containsPattern("trusted +CN=Corp Root CA G2,");
     TrustArea overlap = printedArea();
     // The same server.xml, now trusting both roots and both intermediates.
     assertThat(out.toString()).isEqualTo(printed);

@@ -63,7 +63,8 @@ final class Pkcs11Token {
       description =
           "token at slot list index " + config.slotListIndex().getAsInt() + " (" + library + ")";
     }
-    Provider provider = provider(library, slotLine, description);
+    Provider provider =
+        provider(library, slotLine, description, config.type() == KeySourceType.TPM);
     KeyStore keyStore;
     try {
       keyStore = KeyStore.getInstance("PKCS11", provider);
@@ -76,7 +77,8 @@ final class Pkcs11Token {
     return token;
   }
 
-  private static Provider provider(Path library, String slotLine, String description)
+  private static Provider provider(
+      Path library, String slotLine, String description, boolean publicKeyOnToken)
       throws PortcullisException {
     String name = "Portcullis-" + shortHash(library + "|" + slotLine);
     Provider existing = Security.getProvider("SunPKCS11-" + name);
@@ -100,8 +102,12 @@ final class Pkcs11Token {
             "  CKA_SENSITIVE = true",
             "  CKA_EXTRACTABLE = false",
             "}",
+            // The public key is a session object: the certificate carries it, and a token object
+            // would outlive the private key (the key store deletes only the private key and its
+            // certificate), one orphan per renewal until the token is full. tpm2-pkcs11 refuses a
+            // key pair whose halves differ in CKA_TOKEN, so there it stays on the token.
             "attributes(generate, CKO_PUBLIC_KEY, *) = {",
-            "  CKA_TOKEN = true",
+            "  CKA_TOKEN = " + publicKeyOnToken,
             "}",
             "");
     Provider configured;

@@ -79,6 +79,7 @@ class TokenRenewalTest {
     RenewalAgent agent = agent(config, source, new TestIssuer());
     Set<PublicKey> keys = new HashSet<>();
     keys.add(source.load().certificate().getPublicKey());
+    int publicKeys = hsm.publicKeyObjects(LABEL, PIN);
 
     List<String> served = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -94,6 +95,11 @@ class TokenRenewalTest {
         .containsExactlyElementsOf(served);
     assertThat(swapped).hasSize(3);
     awaitGenerations(List.of(served.get(2)));
+    // Nothing else of the replaced keys stays in the token either: a renewal every hour would
+    // otherwise leave 8,760 objects a year, until the token is full.
+    assertThat(hsm.publicKeyObjects(LABEL, PIN))
+        .as("public key objects after three renewals")
+        .isLessThanOrEqualTo(publicKeys);
     // a key source opened afresh (a restart) serves the newest generation
     assertThat(KeySource.of(config).load().alias()).isEqualTo(served.get(2));
     agent.close();

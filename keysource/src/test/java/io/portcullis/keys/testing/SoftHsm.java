@@ -125,6 +125,27 @@ public final class SoftHsm implements AutoCloseable {
         null);
   }
 
+  /** How many public key objects token {@code label} holds (pkcs11-tool, a second process). */
+  public int publicKeyObjects(String label, String pin) {
+    String listing =
+        NativeTools.run(
+            List.of(
+                "pkcs11-tool",
+                "--module",
+                LIBRARY.toString(),
+                "--token-label",
+                label,
+                "--login",
+                "--pin",
+                pin,
+                "--list-objects",
+                "--type",
+                "pubkey"),
+            environment(),
+            null);
+    return (int) listing.lines().filter(line -> line.startsWith("Public Key Object")).count();
+  }
+
   /** The environment a process needs to see these tokens. */
   public Map<String, String> environment() {
     return Map.of("SOFTHSM2_CONF", configFile.toString());
