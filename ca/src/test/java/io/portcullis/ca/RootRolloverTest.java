@@ -3,6 +3,7 @@ package io.portcullis.ca;
 import static io.portcullis.ca.IssuanceTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyType;
 import io.portcullis.trust.CrlSource;
 import io.portcullis.trust.CrlStore;
@@ -33,6 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  * missing or wrong root CRL shows as a refusal.
  */
 class RootRolloverTest {
+  static AreaSpec orders() throws PortcullisException {
+    return AreaSpec.of(
+        "orders",
+        "spiffe://corp.example/orders/",
+        List.of(),
+        Duration.ofDays(1),
+        KeyType.P256,
+        Duration.ofDays(365));
+  }
+
   @TempDir Path temp;
   CaFixture f;
   RootKeySpec nextKeySpec;
@@ -169,32 +180,10 @@ class RootRolloverTest {
   void anAreaCreatedAfterActivationChainsOnlyToTheNewRoot() throws Exception {
     f.ca.publishNextRoot(
         RootKey.open(f.rootKeySpec), nextKeySpec, KeyType.P256, Duration.ofDays(3650), "cer");
-    assertRefused(
-        () ->
-            f.ca.createArea(
-                AreaSpec.of(
-                    "orders",
-                    "spiffe://corp.example/orders/",
-                    List.of(),
-                    Duration.ofDays(1),
-                    KeyType.P256,
-                    Duration.ofDays(365)),
-                RootKey.open(f.rootKeySpec),
-                "cer"),
-        "PRTC0463E");
+    assertRefused(() -> f.ca.createArea(orders(), RootKey.open(f.rootKeySpec), "cer"), "PRTC0463E");
     f.ca.activateNextRoot(RootKey.open(nextKeySpec), "cer");
     CertificateAuthority ca = CertificateAuthority.open(f.dir, f.clock, CaFixture.RANDOM);
-    Area orders =
-        ca.createArea(
-            AreaSpec.of(
-                "orders",
-                "spiffe://corp.example/orders/",
-                List.of(),
-                Duration.ofDays(1),
-                KeyType.P256,
-                Duration.ofDays(365)),
-            RootKey.open(nextKeySpec),
-            "cer");
+    Area orders = ca.createArea(orders(), RootKey.open(nextKeySpec), "cer");
     orders.certificate().verify(ca.rootCertificate().getPublicKey());
     assertThat(new String(orders.certificate().getExtensionValue("2.5.29.31"), "ISO-8859-1"))
         .contains("root-g2.crl");

@@ -103,32 +103,28 @@ public final class SoftHsm implements AutoCloseable {
    * leaves behind (the Java KeyStore API does not list such a key).
    */
   public void orphanKey(String label, String pin, String id) {
-    NativeTools.run(
-        List.of(
-            "pkcs11-tool",
-            "--module",
-            LIBRARY.toString(),
-            "--token-label",
-            label,
-            "--login",
-            "--pin",
-            pin,
-            "--keypairgen",
-            "--key-type",
-            "EC:prime256v1",
-            "--id",
-            java.util.HexFormat.of()
-                .formatHex(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-            "--label",
-            id),
-        environment(),
-        null);
+    pkcs11Tool(
+        label,
+        pin,
+        "--keypairgen",
+        "--key-type",
+        "EC:prime256v1",
+        "--id",
+        java.util.HexFormat.of().formatHex(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        "--label",
+        id);
   }
 
   /** How many public key objects token {@code label} holds (pkcs11-tool, a second process). */
   public int publicKeyObjects(String label, String pin) {
-    String listing =
-        NativeTools.run(
+    String listing = pkcs11Tool(label, pin, "--list-objects", "--type", "pubkey");
+    return (int) listing.lines().filter(line -> line.startsWith("Public Key Object")).count();
+  }
+
+  /** Runs OpenSC's pkcs11-tool logged in to token {@code label}; returns what it printed. */
+  private String pkcs11Tool(String label, String pin, String... arguments) {
+    List<String> command =
+        new java.util.ArrayList<>(
             List.of(
                 "pkcs11-tool",
                 "--module",
@@ -137,13 +133,9 @@ public final class SoftHsm implements AutoCloseable {
                 label,
                 "--login",
                 "--pin",
-                pin,
-                "--list-objects",
-                "--type",
-                "pubkey"),
-            environment(),
-            null);
-    return (int) listing.lines().filter(line -> line.startsWith("Public Key Object")).count();
+                pin));
+    command.addAll(List.of(arguments));
+    return NativeTools.run(command, environment(), null);
   }
 
   /** The environment a process needs to see these tokens. */
