@@ -53,6 +53,10 @@ public final class RenewalAgent implements CredentialAgent {
 
   private ScheduledFuture<?> next;
   private ScheduledFuture<?> windowCheck;
+
+  /** The certificate the pending window check is for: the one served since the last swap. */
+  private X509Certificate windowFor;
+
   private Instant nextAttempt;
   private int failures;
   private boolean closed;
@@ -141,7 +145,7 @@ public final class RenewalAgent implements CredentialAgent {
       if (home.pending(current).isPresent() && due.isAfter(clock.instant())) {
         schedule(clock.instant());
       } else {
-        checkWindowAt(clock.instant());
+        checkWindowAt(current.certificate(), clock.instant());
       }
       known = true;
     } catch (PortcullisException e) {
@@ -242,7 +246,7 @@ public final class RenewalAgent implements CredentialAgent {
           () -> home.retire(replaced), settings.retireAfter().toMillis(), TimeUnit.MILLISECONDS);
     }
     scheduleFor(leaf, false);
-    checkWindowAt(clock.instant());
+    checkWindowAt(leaf, clock.instant());
     return renewed;
   }
 
@@ -309,10 +313,12 @@ public final class RenewalAgent implements CredentialAgent {
   }
 
   /**
-   * Asks the issuer for its renewal window at {@code at}, on the scheduler's thread (never at
-   * start-up on the server's): an issuer that is slow to answer delays nothing but the answer.
+   * Asks the issuer for its renewal window of {@code serving} (the certificate just read or
+   * installed) at {@code at}, on the scheduler's thread (never at start-up on the server's): an
+   * issuer that is slow to answer delays nothing but the answer. A renewal replaces the pending
+   * check with one for its own certificate.
    */
-  private void checkWindowAt(Instant at) {
+  private void checkWindowAt(X509Certificate serving, Instant at) {
     if (closed) {
       return;
     }
@@ -320,7 +326,8 @@ public final class RenewalAgent implements CredentialAgent {
       windowCheck.cancel(false);
     }
     long millis = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-    windowCheck = scheduler.schedule(this::checkWindow, millis, TimeUnit.MILLISECONDS);
+    windowFor = serving;
+    windowCheck = scheduler.schedule(() -> checkWindow(serving), millis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -329,12 +336,11 @@ public final class RenewalAgent implements CredentialAgent {
    * issuer says. After a failed attempt the back-off keeps the schedule; an issuer that cannot say
    * leaves the agent's own schedule in place.
    */
-  private synchronized void checkWindow() {
-    if (closed || !known) {
-      return;
+  private synchronized void checkWindow(X509Certificate serving) {
+    if (closed || !known || serving != windowFor) {
+      return; // a renewal replaced the certificate (and its check) meanwhile
     }
     try {
-      X509Certificate serving = source.load().certificate();
       Optional<RenewalWindow> window = issuer.window(serving);
       if (window.isEmpty()) {
         return;
@@ -352,7 +358,7 @@ public final class RenewalAgent implements CredentialAgent {
               window.get().end(),
               nextAttempt,
               window.get().checkAgain()));
-      checkWindowAt(window.get().checkAgain());
+      checkWindowAt(serving, window.get().checkAgain());
     } catch (PortcullisException | RuntimeException e) {
       LOG.warning(
           KeySourceMessage.RENEWAL_WINDOW_UNKNOWN.format(
