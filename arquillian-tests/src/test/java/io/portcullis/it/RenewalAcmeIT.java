@@ -73,38 +73,26 @@ class RenewalAcmeIT {
     server =
         SecondServer.create(
             "portcullis-it-renewal-acme",
-            """
-            <server>
-              <featureManager>
-                <feature>transportSecurity-1.0</feature>
-                <feature>appSecurity-5.0</feature>
-                <feature>usr:portcullis-1.0</feature>
-              </featureManager>
-              <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d"
-                            httpsPort="%d"/>
-              <usr_portcullis>
+            SecondServer.renewingServerXml(
+                HTTP_PORT,
+                HTTPS_PORT,
+                """
                 <keySource name="server" type="pkcs12" file="%s" passwordEnv="ACME_IT_P12"
                            renew="acme" acmeDirectory="%s" acmeAccountKey="%s"
                            acmeEabKid="%s" acmeEabKeyEnv="ACME_IT_EAB_KEY" acmeTrust="%s"
                            acmeHttpPort="%d" caRoot="%s"
                            renewAt="0.3" renewJitter="0" retryDelay="500ms" retryMaxDelay="4s"/>
-              </usr_portcullis>
-              <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
-                        location="${server.output.dir}/portcullis/key-sources" password="unused"
-                        updateTrigger="mbean"/>
-              <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="server"/>
-            </server>
-            """
-                .formatted(
-                    HTTP_PORT,
-                    HTTPS_PORT,
-                    p12,
-                    pebble.directory(),
-                    work.resolve("acme/account.pem"),
-                    Pebble.EAB_KID,
-                    pebble.listenerTrust(),
-                    pebble.httpPort(),
-                    root),
+                """
+                    .formatted(
+                        p12,
+                        pebble.directory(),
+                        work.resolve("acme/account.pem"),
+                        Pebble.EAB_KID,
+                        pebble.listenerTrust(),
+                        pebble.httpPort(),
+                        root),
+                "server",
+                ""),
             Map.of("ACME_IT_P12", PASSWORD, "ACME_IT_EAB_KEY", pebble.eabKey()));
     server.start();
   }

@@ -67,29 +67,19 @@ class RenewalEndpointIT {
     server =
         SecondServer.create(
             "portcullis-it-renewal-endpoint",
-            """
-            <server>
-              <featureManager>
-                <feature>transportSecurity-1.0</feature>
-                <feature>appSecurity-5.0</feature>
-                <feature>usr:portcullis-1.0</feature>
-              </featureManager>
-              <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d"
-                            httpsPort="%d"/>
-              <usr_portcullis>
+            SecondServer.renewingServerXml(
+                HTTP_PORT,
+                HTTPS_PORT,
+                """
                 <keySource name="token" type="pkcs11" library="/usr/lib/softhsm/libsofthsm2.so"
                            tokenLabel="%s" alias="%s" pinEnv="PORTCULLIS_IT_TOKEN_PIN"
                            renew="ca" caUrl="https://localhost:%d" caRoot="%s"
                            lifetime="60s" renewAt="0.25" renewJitter="0" retryDelay="500ms"
                            retryMaxDelay="4s" retireAfter="2s"/>
-              </usr_portcullis>
-              <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
-                        location="${server.output.dir}/portcullis/key-sources" password="unused"
-                        updateTrigger="mbean"/>
-              <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="token"/>
-            </server>
-            """
-                .formatted(HTTP_PORT, HTTPS_PORT, TokenSetup.LABEL, TOKEN_BASE, CA_PORT, root),
+                """
+                    .formatted(TokenSetup.LABEL, TOKEN_BASE, CA_PORT, root),
+                "token",
+                ""),
             pki.tokenEnvironment());
     server.start();
   }

@@ -54,26 +54,16 @@ class RenewalFilesIT {
     server =
         SecondServer.create(
             "portcullis-it-renewal-files",
-            """
-            <server>
-              <featureManager>
-                <feature>transportSecurity-1.0</feature>
-                <feature>appSecurity-5.0</feature>
-                <feature>usr:portcullis-1.0</feature>
-              </featureManager>
-              <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d"
-                            httpsPort="%d"/>
-              <usr_portcullis>
+            SecondServer.renewingServerXml(
+                HTTP_PORT,
+                HTTPS_PORT,
+                """
                 <keySource name="server" type="pem" file="%s" keyFile="%s"
                            renew="files" caRoot="%s" quietPeriod="1s"/>
-              </usr_portcullis>
-              <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
-                        location="${server.output.dir}/portcullis/key-sources" password="unused"
-                        updateTrigger="mbean"/>
-              <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="server"/>
-            </server>
-            """
-                .formatted(HTTP_PORT, HTTPS_PORT, chain, key, root),
+                """
+                    .formatted(chain, key, root),
+                "server",
+                ""),
             Map.of());
     server.start();
   }

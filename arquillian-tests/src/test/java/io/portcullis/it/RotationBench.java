@@ -111,26 +111,12 @@ class RotationBench {
     SecondServer server =
         SecondServer.create(
             "portcullis-bench-rotation",
-            """
-            <server>
-              <featureManager>
-                <feature>transportSecurity-1.0</feature>
-                <feature>appSecurity-5.0</feature>
-                <feature>usr:portcullis-1.0</feature>
-              </featureManager>
-              <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d"
-                            httpsPort="%d"/>
-              <httpOptions id="defaultHttpOptions" maxKeepAliveRequests="-1"/>
-              <usr_portcullis>
-                %s
-              </usr_portcullis>
-              <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
-                        location="${server.output.dir}/portcullis/key-sources" password="unused"
-                        updateTrigger="mbean"/>
-              <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="server"/>
-            </server>
-            """
-                .formatted(HTTP_PORT, HTTPS_PORT, keySource),
+            SecondServer.renewingServerXml(
+                HTTP_PORT,
+                HTTPS_PORT,
+                keySource,
+                "server",
+                "<httpOptions id=\"defaultHttpOptions\" maxKeepAliveRequests=\"-1\"/>"),
             env);
     server.start();
     try {

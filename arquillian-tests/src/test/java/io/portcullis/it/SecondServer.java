@@ -34,6 +34,16 @@ final class SecondServer implements AutoCloseable {
     Path wlp = ItServer.serverDir().getParent().getParent().getParent();
     SecondServer server = new SecondServer(wlp, name);
     Files.createDirectories(server.dir);
+    // A run's log checks ("never logged", "no secret in a log") see this run only, not the logs an
+    // earlier run of the same server left in a reused build directory.
+    Path logs = server.dir.resolve("logs");
+    if (Files.isDirectory(logs)) {
+      try (var old = Files.walk(logs)) {
+        for (Path file : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
     Files.writeString(server.dir.resolve("server.xml"), serverXml);
     Path env = server.dir.resolve("server.env");
     Files.writeString(
@@ -70,6 +80,35 @@ final class SecondServer implements AutoCloseable {
         </server>
         """
         .formatted(httpPort, httpsPort, keySource, sslAttributes);
+  }
+
+  /**
+   * A server whose HTTPS identity is one renewing key source, {@code keySource} (its {@code
+   * <keySource>} element, named {@code alias}), served through the feature's key store, which
+   * Liberty reloads when a renewal is stored; {@code extra} is added as it is (e.g. {@code
+   * <httpOptions>}), or empty.
+   */
+  static String renewingServerXml(
+      int httpPort, int httpsPort, String keySource, String alias, String extra) {
+    return """
+        <server>
+          <featureManager>
+            <feature>transportSecurity-1.0</feature>
+            <feature>appSecurity-5.0</feature>
+            <feature>usr:portcullis-1.0</feature>
+          </featureManager>
+          <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="%d"/>
+          %s
+          <usr_portcullis>
+            %s
+          </usr_portcullis>
+          <keyStore id="defaultKeyStore" type="PortcullisKeySource" provider="Portcullis"
+                    location="${server.output.dir}/portcullis/key-sources" password="unused"
+                    updateTrigger="mbean"/>
+          <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" serverKeyAlias="%s"/>
+        </server>
+        """
+        .formatted(httpPort, httpsPort, extra, keySource, alias);
   }
 
   /** Starts the server and waits until Liberty says it is ready. */
