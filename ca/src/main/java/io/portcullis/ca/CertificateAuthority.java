@@ -186,12 +186,7 @@ public final class CertificateAuthority {
 
   /** The roots in {@link #anchorsFile}: the active one, and during a rollover the other. */
   public List<X509Certificate> trustedRoots() throws PortcullisException {
-    List<X509Certificate> roots = new ArrayList<>();
-    var generations = ctx.store.rootGenerations();
-    for (int generation : generations.live()) {
-      roots.add(RootRollover.rootCertificate(ctx.store, generations, generation));
-    }
-    return roots;
+    return RootRollover.liveRoots(ctx.store, ctx.store.rootGenerations());
   }
 
   /** Where a root rollover stands, for people ({@code root generation 2 is published, ...}). */

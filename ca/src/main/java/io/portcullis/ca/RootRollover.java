@@ -397,13 +397,20 @@ final class RootRollover {
         key.description(), "it is not the key of a root of this CA");
   }
 
-  static void publishAnchors(CaStore store, RootGenerations generations)
+  /** The root certificates of the live generations, oldest first: what anchors.pem holds. */
+  static List<X509Certificate> liveRoots(CaStore store, RootGenerations generations)
       throws PortcullisException {
-    List<Object> roots = new ArrayList<>();
+    List<X509Certificate> roots = new ArrayList<>();
     for (int generation : generations.live()) {
       roots.add(rootCertificate(store, generations, generation));
     }
-    store.writeText(store.anchorsFile(), Pem.encode(roots.toArray()), false);
+    return roots;
+  }
+
+  static void publishAnchors(CaStore store, RootGenerations generations)
+      throws PortcullisException {
+    store.writeText(
+        store.anchorsFile(), Pem.encode(liveRoots(store, generations).toArray()), false);
   }
 
   static void publishIntermediates(CaStore store, RootGenerations generations)
