@@ -72,6 +72,7 @@ public final class WhoisCommand implements Callable<Integer> {
         baseDir = VerifyCommand.baseDir(config);
       }
       PortcullisConfig config = ConfigParser.parse(properties, baseDir, Clock.systemUTC());
+      config.warnings().forEach(err::println);
       List<X509Certificate> chain = CertificateFiles.read(certificate);
       TrustDecision decision =
           config.areas().isEmpty()

@@ -125,6 +125,10 @@ public final class ConfigParser {
       }
     }
     rules.sort(Comparator.comparingInt(Rule::order).thenComparing(r -> r.rule().name()));
+    List<String> warnings = new ArrayList<>();
+    for (Rule rule : rules) {
+      ruleAreasExist(rule.rule(), areas).ifPresent(warnings::add);
+    }
     boolean refuseUnmatched = unmatched(properties.get(PREFIX + "unmatched"));
     int cacheSize =
         properties.containsKey(PREFIX + "cache.size")
@@ -156,7 +160,49 @@ public final class ConfigParser {
         refuseUnmatched,
         denyList,
         denyFile,
-        cacheSize);
+        cacheSize,
+        warnings);
+  }
+
+  /**
+   * Checks that the areas {@code rule} names (its {@code area}, or the value of an exact rule on
+   * the attribute {@code area}) are configured and enabled. Area names compare exactly, as the
+   * rules compare them: a deny rule naming another area would deny no one, so it is refused; a
+   * grant rule would grant nothing, which is reported.
+   *
+   * @return the warning for a grant rule naming an unknown area
+   * @throws PortcullisException {@code PRTC0709E} for a deny rule naming an unknown area
+   */
+  private static Optional<String> ruleAreasExist(RoleRule rule, List<TrustArea> areas)
+      throws PortcullisException {
+    Set<String> known = new TreeSet<>();
+    areas.forEach(area -> known.add(area.name()));
+    List<String> named = new ArrayList<>();
+    rule.area().ifPresent(named::add);
+    if (rule.attribute() == Attribute.AREA && rule.match() == RoleRule.Match.EXACT) {
+      named.add(rule.value());
+    }
+    for (String area : named) {
+      if (known.contains(area)) {
+        continue;
+      }
+      StringBuilder listed =
+          new StringBuilder(
+              known.isEmpty() ? "no area is configured" : "areas: " + String.join(", ", known));
+      known.stream()
+          .filter(candidate -> candidate.equalsIgnoreCase(area))
+          .forEach(
+              candidate ->
+                  listed
+                      .append("; area names are compared exactly: did you mean '")
+                      .append(candidate)
+                      .append("'?"));
+      if (rule.effect() == RoleRule.Effect.DENY) {
+        throw CoreMessage.RULE_AREA_UNKNOWN.exception(rule.name(), area, listed);
+      }
+      return Optional.of(CoreMessage.RULE_AREA_UNKNOWN_GRANT.format(rule.name(), area, listed));
+    }
+    return Optional.empty();
   }
 
   /**

@@ -25,6 +25,9 @@ import java.util.concurrent.ScheduledFuture;
  * @param denyList the deny-list (inline entries, or loaded from {@code denyListFile})
  * @param denyListFile a deny-list file watched for changes, if configured
  * @param cacheSize how many accepted chains the validator remembers
+ * @param warnings what the configuration holds that it works without but that is likely wrong (a
+ *     grant rule naming an area that does not exist, {@code PRTC0710W}), formatted with their IDs
+ *     for the adapter to log
  */
 public record PortcullisConfig(
     List<TrustArea> areas,
@@ -32,7 +35,8 @@ public record PortcullisConfig(
     boolean refuseUnmatched,
     DenyList denyList,
     Optional<Path> denyListFile,
-    int cacheSize) {
+    int cacheSize,
+    List<String> warnings) {
 
   /** How often background work looks for due CRL refreshes and deny-list file changes. */
   public static final Duration BACKGROUND_TICK = Duration.ofSeconds(5);
@@ -42,6 +46,7 @@ public record PortcullisConfig(
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(denyList, "denyList");
     Objects.requireNonNull(denyListFile, "denyListFile");
+    warnings = List.copyOf(warnings);
   }
 
   /** A validator over this configuration's areas, deny-list and cache size. */

@@ -55,6 +55,8 @@ public final class PortcullisLoginModule implements LoginModule {
 
   private static final Map<String, CertificateAuthenticator> FROM_FILES = new HashMap<>();
 
+  private static final System.Logger LOG = System.getLogger(PortcullisLoginModule.class.getName());
+
   private static final ScheduledExecutorService BACKGROUND =
       Daemons.scheduler("portcullis-jaas-refresh");
 
@@ -97,6 +99,7 @@ public final class PortcullisLoginModule implements LoginModule {
               PortcullisConfig config =
                   ConfigParser.parse(map, parent == null ? Path.of("") : parent, Clock.systemUTC());
               CertificateAuthenticator authenticator = config.newAuthenticator(Clock.systemUTC());
+              config.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
               // JAAS gives a module no lifecycle: the file's CRLs and deny-list are kept current
               // on one daemon thread for the life of the process, as the feature keeps its own.
               config.startBackground(BACKGROUND);

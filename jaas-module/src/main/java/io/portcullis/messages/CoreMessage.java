@@ -135,6 +135,12 @@ public enum CoreMessage implements MessageId {
   RULE_UNDECIDABLE("PRTC0207E"),
   /** The request cannot be decided and is refused: {0} */
   UNDECIDED("PRTC0208E"),
+  /** The certificate holds the SPIFFE ID {0} beside other URI names ({1}). */
+  SPIFFE_ID_BESIDE_URIS("PRTC0209E"),
+  /** The certificate's SPIFFE ID {0} is a trust domain's own ID, which names no workload. */
+  SPIFFE_ID_TRUST_DOMAIN_ONLY("PRTC0210E"),
+  /** The certificate's subject {0} holds a control or line-separator character ({1}). */
+  SUBJECT_UNPRINTABLE("PRTC0211E"),
   /** The request carries no TLS client certificate, so it is refused. */
   NO_CLIENT_CERTIFICATE("PRTC0301E"),
   /** The request from {0} to {1} is refused: {2} */
@@ -177,6 +183,10 @@ public enum CoreMessage implements MessageId {
   SERVER_XML_UNREADABLE("PRTC0706E"),
   /** The trust areas cannot be told apart: {0}. */
   AREAS_AMBIGUOUS("PRTC0708E"),
+  /** The deny rule {0} names the trust area ''{1}'', which is not a configured, enabled area... */
+  RULE_AREA_UNKNOWN("PRTC0709E"),
+  /** The grant rule {0} names the trust area ''{1}'', which is not a configured, enabled are... */
+  RULE_AREA_UNKNOWN_GRANT("PRTC0710W"),
   /** The Portcullis authentication module cannot work: {0} */
   MODULE_UNUSABLE("PRTC0707E"),
   /** The batch input line {0} is not a JSON object: {1} */

@@ -5,7 +5,11 @@ import io.portcullis.identity.WorkloadIdentity;
 import java.util.List;
 import java.util.Locale;
 
-/** The identity attribute a {@link RoleRule} looks at. */
+/**
+ * The identity attribute a {@link RoleRule} looks at. DNS names, subject DNs and their attributes,
+ * fingerprints and serials compare case-insensitively (X.500 matches directory strings ignoring
+ * case, as DNS does names); URIs, SPIFFE IDs and area names compare exactly.
+ */
 public enum Attribute {
   /** Any URI SAN (the SPIFFE ID among them). Glob separator {@code /}. */
   URI_SAN('/', false),
@@ -13,24 +17,27 @@ public enum Attribute {
   SPIFFE_ID('/', false),
   /** Any DNS SAN, compared case-insensitively. Glob separator {@code .}. */
   DNS_SAN('.', true),
-  /** The whole subject DN in RFC 2253 form; exact matches compare as X.500 names. */
-  SUBJECT_DN((char) 0, false),
+  /**
+   * The whole subject DN in RFC 2253 form; exact matches compare as X.500 names, every match
+   * ignores case (X.500 matches directory strings case-insensitively).
+   */
+  SUBJECT_DN((char) 0, true),
   /** Subject DN attribute CN. */
-  DN_CN((char) 0, false),
+  DN_CN((char) 0, true),
   /** Subject DN attribute OU (any of them). */
-  DN_OU((char) 0, false),
+  DN_OU((char) 0, true),
   /** Subject DN attribute O. */
-  DN_O((char) 0, false),
+  DN_O((char) 0, true),
   /** Subject DN attribute L. */
-  DN_L((char) 0, false),
+  DN_L((char) 0, true),
   /** Subject DN attribute ST. */
-  DN_ST((char) 0, false),
+  DN_ST((char) 0, true),
   /** Subject DN attribute C. */
-  DN_C((char) 0, false),
+  DN_C((char) 0, true),
   /** Subject DN attribute DC (any of them). */
-  DN_DC((char) 0, false),
+  DN_DC((char) 0, true),
   /** Subject DN attribute UID. */
-  DN_UID((char) 0, false),
+  DN_UID((char) 0, true),
   /** The trust area that validated the chain. */
   AREA((char) 0, false),
   /** The SHA-256 fingerprint of the certificate, lower-case hex without colons. */

@@ -18,8 +18,9 @@ import javax.security.auth.x500.X500Principal;
  * <p>Glob syntax: {@code *} matches one or more characters other than the attribute's separator
  * ({@code /} for URIs, {@code .} for DNS names, none otherwise), {@code **} matches one or more of
  * any character, {@code ?} matches one non-separator character; everything else is literal. Regular
- * expressions must match the whole value. DNS names, fingerprints and serials compare
- * case-insensitively; exact subject DN rules compare as X.500 names.
+ * expressions must match the whole value; in both, every wildcard and {@code .} matches any
+ * character, line terminators included. DNS names, subject DNs and their attributes, fingerprints
+ * and serials compare case-insensitively; exact subject DN rules compare as X.500 names.
  */
 public final class RoleRule {
   /**
@@ -174,7 +175,7 @@ public final class RoleRule {
         return candidate -> glob.matcher(normalise(attribute, candidate)).matches();
       case REGEX:
         try {
-          Pattern regex = Pattern.compile(value, fold ? Pattern.CASE_INSENSITIVE : 0);
+          Pattern regex = Pattern.compile(value, flags(fold));
           return candidate -> regex.matcher(new BoundedText(candidate)).matches();
         } catch (PatternSyntaxException e) {
           throw new IllegalArgumentException("invalid regular expression: " + e.getMessage(), e);
@@ -215,7 +216,15 @@ public final class RoleRule {
     if (literal.length() > 0) {
       regex.append(Pattern.quote(literal.toString()));
     }
-    return Pattern.compile(regex.toString(), fold ? Pattern.CASE_INSENSITIVE : 0);
+    return Pattern.compile(regex.toString(), flags(fold));
+  }
+
+  /**
+   * Patterns match across every character: {@code .} takes line terminators too (a value with a
+   * line break must not slip past a deny rule), and folding covers all of Unicode.
+   */
+  private static int flags(boolean fold) {
+    return Pattern.DOTALL | (fold ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
   }
 
   /** True when any value of this rule's attribute in {@code identity} surely matches. */

@@ -19,8 +19,10 @@ import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
  * The names a trust area may vouch for, whatever its CA signs: SPIFFE IDs under the area's prefixes
  * (a trust domain and path) and DNS names in its subtrees. A declared scope lists every name the
  * area may vouch for: a URI SAN outside the prefixes, or a DNS SAN outside the subtrees (any DNS
- * SAN when the area lists none), puts the certificate outside the area. An area that declares
- * nothing is {@link #open() open}: its CA's signature is the only bound (and its name constraints).
+ * SAN when the area lists none), puts the certificate outside the area, and so does a leaf with no
+ * SPIFFE ID or DNS name at all (its subject DN, which any CA can write, is no name a scope covers).
+ * An area that declares nothing is {@link #open() open}: its CA's signature is the only bound (and
+ * its name constraints).
  *
  * @param spiffePrefixes SPIFFE IDs the area's IDs must equal or lie under, e.g. {@code
  *     spiffe://corp.example/payments} (a trust domain alone covers the whole domain)
@@ -77,8 +79,9 @@ public record NameScope(List<SpiffeId> spiffePrefixes, List<String> dnsSubtrees)
 
   /**
    * The first subject alternative name of {@code leaf} that lies outside this scope ({@code the URI
-   * ...} or {@code the DNS name ...}, as the certificate spells it), or {@code an unreadable
-   * subjectAltName}; empty when every name is inside or the scope is open.
+   * ...} or {@code the DNS name ...}, as the certificate spells it), {@code an unreadable
+   * subjectAltName}, or {@code no SPIFFE ID or DNS name ...} for a leaf with neither; empty when
+   * every name is inside and there is one, or the scope is open.
    */
   public Optional<String> outside(X509Certificate leaf) {
     if (isOpen()) {
@@ -91,11 +94,16 @@ public record NameScope(List<SpiffeId> spiffePrefixes, List<String> dnsSubtrees)
       return Optional.of("an unreadable subjectAltName");
     }
     PKIXNameConstraintValidator dns = null;
+    boolean named = false;
     for (SubjectAltNames.Name name : names) {
-      if (name.type() == GeneralName.uniformResourceIdentifier && !inSpiffePrefixes(name.value())) {
-        return Optional.of("the URI " + name.value());
+      if (name.type() == GeneralName.uniformResourceIdentifier) {
+        if (!inSpiffePrefixes(name.value())) {
+          return Optional.of("the URI " + name.value());
+        }
+        named = true;
       }
       if (name.type() == GeneralName.dNSName) {
+        named = true;
         if (dns == null) {
           dns = dnsValidator();
         }
@@ -104,7 +112,9 @@ public record NameScope(List<SpiffeId> spiffePrefixes, List<String> dnsSubtrees)
         }
       }
     }
-    return Optional.empty();
+    // Without a SPIFFE ID or DNS name the caller's principal is its subject DN, which any CA can
+    // write: a scoped area vouches only for names in its scope, so it needs one of them.
+    return named ? Optional.empty() : Optional.of("no SPIFFE ID or DNS name, only its subject DN,");
   }
 
   private boolean inSpiffePrefixes(String uri) {

@@ -133,7 +133,9 @@ final class PathChecks {
       if (validity.isPresent()) {
         return validity;
       }
-      return memo.answer(anchorCert, false, null, null, () -> anchor(anchorCert, policy, purpose));
+      // The anchor's EKU is checked for the purpose: the purpose is part of the key.
+      return memo.answer(
+          anchorCert, false, purpose, null, () -> anchor(anchorCert, policy, purpose));
     }
     return Optional.empty();
   }

@@ -44,9 +44,13 @@ import org.bouncycastle.asn1.x509.NameConstraints;
  * constraints and the area's policy. Revocation uses the area's CRLs through the JDK's {@link
  * PKIXRevocationChecker}; the {@link DenyList} is checked first.
  *
- * <p>An area accepts only a path that runs through one of its own CAs ({@link TrustArea#ownCas()}),
- * so a leaf of one area sent with its own intermediate is never taken for a caller of another area
- * under the same root, and the order of the areas decides nothing: areas that could not be told
+ * <p>An area that lists intermediates accepts only a leaf one of them issued (the certificate right
+ * above the leaf, never a CA higher up); an area that lists only anchors accepts the leaves below
+ * its anchor that no other area's CA is nearer to ({@link TrustArea#ownCas()}). So a leaf of one
+ * area sent with its own intermediate is never taken for a caller of another area under the same
+ * root, an area whose CA sits above another area's (nested areas) does not take the lower area's
+ * leaves, whatever chain the caller sends, and the order of the areas decides nothing (every area
+ * is asked; two that accept through different paths refuse the chain): areas that could not be told
  * apart are refused when the validator is made ({@link TrustArea#ambiguity}). When no area accepts,
  * the reason is the first area-specific rejection (an area whose CA issued the chain but which
  * refused it, for instance as expired or revoked); only when no area recognises the chain is it
@@ -116,6 +120,7 @@ public final class PkixTrustValidator implements TrustValidator {
               throw new IllegalArgumentException(why);
             });
     this.areas = areas.stream().map(area -> new AreaState(area, memoSize)).toList();
+    this.areas.forEach(state -> state.peers = this.areas);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.denyList = Objects.requireNonNull(denyList, "denyList");
     this.cache = new ChainCache(cacheSize);
@@ -203,21 +208,36 @@ public final class PkixTrustValidator implements TrustValidator {
           CoreMessage.NOT_YET_VALID, PathChecks.subject(leaf), leaf.getNotBefore().toInstant());
     }
     TrustDecision firstSpecific = null;
+    AreaOutcome accepted = null;
     List<String> unrecognised = new ArrayList<>();
     for (AreaState area : areas) {
       AreaOutcome outcome =
           area.validate(chain, purpose, now, denyList, names, presentedConstrainUris);
       if (outcome.decision().accepted()) {
-        cache.put(key, outcome.decision(), outcome.validUntil(), version, now);
-        return outcome.decision();
-      }
-      if (outcome.specific()) {
+        if (accepted != null) {
+          // Each area takes only leaves its CA is nearest to, so two can accept only through
+          // different paths (a cross-certified CA): the order of the areas must not choose.
+          return TrustDecision.reject(
+              CoreMessage.UNTRUSTED,
+              PathChecks.subject(leaf),
+              "areas "
+                  + accepted.decision().area()
+                  + " and "
+                  + outcome.decision().area()
+                  + " both vouch for it through different paths, so neither does");
+        }
+        accepted = outcome;
+      } else if (outcome.specific()) {
         if (firstSpecific == null) {
           firstSpecific = outcome.decision();
         }
       } else {
         unrecognised.add(area.area().name() + ": " + outcome.decision().reason());
       }
+    }
+    if (accepted != null) {
+      cache.put(key, accepted.decision(), accepted.validUntil(), version, now);
+      return accepted.decision();
     }
     if (firstSpecific != null) {
       return firstSpecific;
@@ -296,6 +316,9 @@ public final class PkixTrustValidator implements TrustValidator {
     private final CertificateMemo<Boolean> ownership;
 
     private final boolean constrainsUris;
+
+    /** Every area of the validator, this one included; set once, right after construction. */
+    private List<AreaState> peers = List.of();
 
     /**
      * The area's own CAs by key, each with its subject ({@link TrustArea#ownCas()}): whether a path
@@ -438,9 +461,9 @@ public final class PkixTrustValidator implements TrustValidator {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
       }
       X509Certificate anchorCert = anchor.getTrustedCert();
-      if (!throughOwnCa(path, anchorCert)) {
+      if (!vouchesFor(path, anchorCert)) {
         return AreaOutcome.unrecognised(
-            "the path does not run through a CA of area " + area.name() + " (it is another's)");
+            "no CA of area " + area.name() + " issued the leaf (it is another's)");
       }
       Optional<TrustDecision> checks =
           PathChecks.check(
@@ -508,14 +531,41 @@ public final class PkixTrustValidator implements TrustValidator {
       return false;
     }
 
-    /** Whether a CA certificate of {@code path} (the leaf excepted) or its anchor is the area's. */
-    private boolean throughOwnCa(List<X509Certificate> path, X509Certificate anchorCert) {
-      for (int i = 1; i < path.size(); i++) {
-        if (owns(path.get(i))) {
+    /**
+     * Whether this area vouches for the leaf of {@code path}. An area that lists intermediates
+     * vouches for the leaves one of them issued (the certificate right above the leaf), never for
+     * those of a CA below it: with nested area CAs (corp above payments) the payments leaf is
+     * payments', whatever chain it is sent with and whatever the order of the areas, and no area's
+     * when payments is not configured. An area that lists only anchors vouches for the leaves below
+     * its anchor that no other area's CA stands nearer to (an outside CA's unlisted intermediates).
+     */
+    private boolean vouchesFor(List<X509Certificate> path, X509Certificate anchorCert) {
+      List<X509Certificate> above = new ArrayList<>(path.subList(1, path.size()));
+      if (anchorCert != null) {
+        above.add(anchorCert);
+      }
+      if (!area.intermediates().isEmpty()) {
+        return !above.isEmpty() && owns(above.get(0));
+      }
+      for (X509Certificate ca : above) {
+        if (owns(ca)) {
+          return true;
+        }
+        if (ownedByAnotherArea(ca)) {
+          return false;
+        }
+      }
+      return false;
+    }
+
+    /** Whether another area owns {@code ca} ({@link TrustArea#ambiguity}: at most one does). */
+    private boolean ownedByAnotherArea(X509Certificate ca) {
+      for (AreaState peer : peers) {
+        if (peer != this && peer.owns(ca)) {
           return true;
         }
       }
-      return anchorCert != null && owns(anchorCert);
+      return false;
     }
 
     /** One of the area's own CAs: the same key and subject (a re-issued intermediate counts). */

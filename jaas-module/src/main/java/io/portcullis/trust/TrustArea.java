@@ -12,10 +12,12 @@ import java.util.Optional;
  * an anchor certificate are honoured (the JDK ignores them; Portcullis applies them with Bouncy
  * Castle's name-constraint validator).
  *
- * <p>An area is its issuing CA: a caller belongs to it only when the validated path runs through
- * one of its {@link #ownCas() own CA certificates} (its intermediates, or its anchors when it has
- * none). Several areas may share a root, each vouching only for the leaves of its own intermediate;
- * {@link #ambiguity} finds configurations where that cannot tell areas apart.
+ * <p>An area is its issuing CA: a caller belongs to it only when one of its {@link #ownCas() own CA
+ * certificates} (its intermediates, or its anchors when it has none) issued the caller's leaf, the
+ * certificate right above the leaf in the validated path. A CA of the area higher up in the path
+ * does not make the leaf the area's, so areas may nest (a corp CA above a payments CA). Several
+ * areas may share a root, each vouching only for the leaves of its own intermediate; {@link
+ * #ambiguity} finds configurations where that cannot tell areas apart.
  *
  * @param name the area's name; becomes part of the caller's identity
  * @param anchors the area's root certificates
@@ -86,6 +88,12 @@ public record TrustArea(
         TrustArea b = areas.get(j);
         if (a.name().equals(b.name())) {
           return Optional.of("two areas are named " + a.name());
+        }
+        if (a.name().equalsIgnoreCase(b.name())) {
+          // Area names compare exactly everywhere; two that differ only in case invite a rule
+          // written for one to be read as the other.
+          return Optional.of(
+              "areas " + a.name() + " and " + b.name() + " differ only in case; rename one");
         }
         for (X509Certificate own : a.ownCas()) {
           if (b.ownCas().stream().anyMatch(other -> sameCa(own, other))) {

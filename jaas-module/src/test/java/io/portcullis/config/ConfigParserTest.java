@@ -299,6 +299,52 @@ class ConfigParserTest {
   }
 
   @Test
+  void aDenyRuleNamingNoConfiguredAreaIsRefusedAndAGrantRuleReported() throws Exception {
+    Map<String, String> p = base();
+    p.put("portcullis.rule.quarantine.area", "Payments"); // a capital P: no such area
+    p.put("portcullis.rule.quarantine.attribute", "dn.OU");
+    p.put("portcullis.rule.quarantine.pattern", "quarantine");
+    p.put("portcullis.rule.quarantine.effect", "deny");
+    assertError(p, "PRTC0709E", "did you mean 'payments'");
+
+    // Disabling the area while its deny rule stays leaves the rule denying no one: refused too.
+    p.put("portcullis.rule.quarantine.area", "payments");
+    assertThat(parse(p).warnings()).isEmpty();
+    TestPki.Ca other = ROOT.intermediate("CN=Orders Area");
+    Files.writeString(dir.resolve("orders.pem"), TestPki.pem(other.certificate()));
+    p.put("portcullis.area.orders.anchors", "root.pem");
+    p.put("portcullis.area.orders.intermediates", "orders.pem");
+    p.put("portcullis.area.payments.enabled", "false");
+    assertError(p, "PRTC0709E", "areas: orders");
+
+    // An exact rule on the attribute area names an area too.
+    p.remove("portcullis.rule.quarantine.area");
+    p.put("portcullis.rule.quarantine.attribute", "area");
+    p.put("portcullis.rule.quarantine.pattern", "payments");
+    assertError(p, "PRTC0709E", "quarantine");
+
+    // A grant rule naming no area grants nothing: the configuration stands, with a warning.
+    p.put("portcullis.rule.quarantine.effect", "grant");
+    p.put("portcullis.rule.quarantine.groups", "reader");
+    PortcullisConfig config = parse(p);
+    assertThat(config.warnings())
+        .singleElement()
+        .asString()
+        .startsWith("PRTC0710W")
+        .contains("quarantine", "'payments'");
+  }
+
+  @Test
+  void areaNamesThatDifferOnlyInCaseAreRefused() throws Exception {
+    Map<String, String> p = base();
+    TestPki.Ca other = ROOT.intermediate("CN=Other Payments Area");
+    Files.writeString(dir.resolve("other.pem"), TestPki.pem(other.certificate()));
+    p.put("portcullis.area.Payments.anchors", "root.pem");
+    p.put("portcullis.area.Payments.intermediates", "other.pem");
+    assertError(p, "PRTC0708E", "differ only in case");
+  }
+
+  @Test
   void anAreaWithoutScopeIsOpen() throws Exception {
     assertThat(parse(base()).areas().get(0).scope().isOpen()).isTrue();
   }

@@ -79,7 +79,9 @@ class RuleMatchingTest {
     assertThat(grant(Attribute.DN_OU, Match.GLOB, "team-*").matches(id)).isTrue();
     assertThat(grant(Attribute.DN_O, Match.EXACT, "Corp").matches(id)).isTrue();
     assertThat(grant(Attribute.DN_C, Match.EXACT, "DE").matches(id)).isTrue();
-    assertThat(grant(Attribute.DN_O, Match.EXACT, "corp").matches(id)).isFalse();
+    // X.500 matches directory strings ignoring case.
+    assertThat(grant(Attribute.DN_O, Match.EXACT, "corp").matches(id)).isTrue();
+    assertThat(grant(Attribute.DN_O, Match.EXACT, "Corp Inc").matches(id)).isFalse();
     assertThat(grant(Attribute.SUBJECT_DN, Match.GLOB, "CN=orders,**").matches(id)).isTrue();
   }
 

@@ -108,6 +108,29 @@ class AreaScopeTest {
   }
 
   @Test
+  void aScopedAreaDoesNotVouchForALeafWithoutNamesWhatEverItsSubject() throws PortcullisException {
+    // The payments service's DNS-only certificate, and a forgery by zeta's CA with the same
+    // subject and no SAN: without a SAN the leaf was inside every scope, and its principal (the
+    // subject DN) the payments service's.
+    String subject = "CN=api.alpha.corp.example,O=Corp";
+    TrustDecision real =
+        validate(
+            scopedAreas(),
+            ALPHA.issue(subject).dnsSan("api.alpha.corp.example").clientAuth().issueLeaf().chain());
+    TrustDecision forged =
+        validate(scopedAreas(), ZETA.issue(subject).clientAuth().issueLeaf().chain());
+    TrustDecision unnamedOwn =
+        validate(scopedAreas(), ALPHA.issue(subject).clientAuth().issueLeaf().chain());
+
+    assertThat(real.accepted()).as(real.reason()).isTrue();
+    for (TrustDecision refused : List.of(forged, unnamedOwn)) {
+      assertThat(refused.accepted()).isFalse();
+      assertThat(refused.messageId()).as(refused.reason()).isEqualTo("PRTC0145E");
+      assertThat(refused.reason()).contains("no SPIFFE ID or DNS name");
+    }
+  }
+
+  @Test
   void anOpenAreaIsBoundOnlyByItsCa() {
     TrustArea open =
         new TrustArea("zeta", List.of(ROOT.certificate()), List.of(ZETA.certificate()));

@@ -113,4 +113,30 @@ class CertificateMemoTest {
       }
     }
   }
+
+  @Test
+  void anAnchorAcceptedForOnePurposeIsCheckedAgainForAnother() {
+    // A root whose EKU allows serverAuth only vouches for servers, never for callers. One
+    // validator asked for a server first must still refuse the same root for a client.
+    TestPki.Ca serverRoot =
+        TestPki.root("CN=Server Root", TestPki.ecKeyPair(), b -> b.serverAuth());
+    TestPki.Ca area = serverRoot.intermediate("CN=Server Area");
+    TrustArea servers =
+        new TrustArea("servers", List.of(serverRoot.certificate()), List.of(area.certificate()));
+    PkixTrustValidator shared = new PkixTrustValidator(List.of(servers), Clock.systemUTC());
+    List<X509Certificate> both =
+        area.issue("CN=both")
+            .serverAuth()
+            .clientAuth()
+            .uriSan("spiffe://corp/both")
+            .issueLeaf()
+            .chain();
+
+    TrustDecision asServer = shared.validate(both, Purpose.SERVER);
+    TrustDecision asClient = shared.validate(both, Purpose.CLIENT);
+
+    assertThat(asServer.accepted()).as(asServer.reason()).isTrue();
+    assertThat(asClient.accepted()).isFalse();
+    assertThat(asClient.messageId()).as(asClient.reason()).isEqualTo("PRTC0151E");
+  }
 }

@@ -150,9 +150,17 @@ class PkixTrustValidatorTest {
     assertThat(client(area(), reordered).accepted()).isTrue();
     List<X509Certificate> missing = List.of(deep.certificate(), lower.certificate());
     assertRejected(client(area(), missing), "PRTC0105E");
-    TrustArea knowing =
+    // The area's intermediates complete the path; a leaf is the area's when one of them issued
+    // it, so the area lists the issuing CA too (listing only upper vouches for upper's leaves).
+    TrustArea upperOnly =
         new TrustArea("payments", List.of(ROOT.certificate()), List.of(upper.certificate()));
-    assertThat(client(knowing, missing).accepted()).isTrue();
+    assertRejected(client(upperOnly, missing), "PRTC0105E");
+    TrustArea knowing =
+        new TrustArea(
+            "payments",
+            List.of(ROOT.certificate()),
+            List.of(upper.certificate(), lower.certificate()));
+    assertThat(client(knowing, List.of(deep.certificate())).accepted()).isTrue();
   }
 
   @Test

@@ -195,6 +195,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     built.config().areas().forEach(area -> anchors.addAll(area.anchors()));
     AreaTrustStore.publish(anchors);
     watchTrustFiles(tasks);
+    built.config().warnings().forEach(LOG::warning);
     if (!built.active().excludedContextRoots().isEmpty()) {
       LOG.info(
           CoreMessage.CONTEXT_ROOTS_EXCLUDED.format(
