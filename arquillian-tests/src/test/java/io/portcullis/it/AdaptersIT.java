@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.portcullis.testing.TestPki;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +20,7 @@ import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,9 +59,25 @@ class AdaptersIT {
   }
 
   @Deployment(name = "jaspic", testable = false, order = 2)
-  static WebArchive jaspicApp() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("portcullis.it.jaspic.war")));
+  static WebArchive jaspicApp() throws IOException {
+    WebArchive war =
+        ShrinkWrap.createFromZipFile(
+            WebArchive.class, new File(System.getProperty("portcullis.it.jaspic.war")));
+    // The application reads its areas from its own microprofile-config.properties: add the twin
+    // area the interceptor and the JAAS module have (portcullis-it-adapters.xml).
+    String config = "/WEB-INF/classes/META-INF/microprofile-config.properties";
+    String properties;
+    try (InputStream in = war.get(config).getAsset().openStream()) {
+      properties = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    war.delete(config);
+    war.add(
+        new StringAsset(
+            properties
+                + "\nportcullis.area.twin.anchors=${portcullis.pki.dir}/twin/root.pem\n"
+                + "portcullis.area.twin.intermediates=${portcullis.pki.dir}/twin/area.pem\n"),
+        config);
+    return war;
   }
 
   @Deployment(name = "jaas", testable = false, order = 3)
@@ -237,6 +256,46 @@ class AdaptersIT {
           MtlsClient.devClient("reader")
               .post(ItServer.https(path + "/api/orders"), "stolen", "Cookie", cookieHeader);
       assertThat(write.statusCode()).as(path + " write with the writer's cookies").isEqualTo(403);
+    }
+  }
+
+  @Test
+  void theSameSpiffeIdFromTwoAreasIsTwoCallersOnEveryPath() throws Exception {
+    // The twin area has no scope: its CA may vouch for the dev writer's SPIFFE ID too. On every
+    // path that is the same principal name, but another caller: Liberty keys callers by unique
+    // ID, and a session made by one is refused to the other.
+    MtlsClient dev = MtlsClient.devClient("writer");
+    TestPki.Leaf twinLeaf =
+        TwinAreaSetup.twinArea().issue("CN=twin").uriSan(WRITER).clientAuth().issueLeaf();
+    MtlsClient twin = client(twinLeaf);
+    Map<String, String> twins = whoamiEverywhere(twin, PATHS);
+    assertThat(twins.get(TAI)).startsWith("200 ").contains("\"principal\":\"" + WRITER + "\"");
+    assertThat(twins).allSatisfy((path, answer) -> assertThat(answer).isEqualTo(twins.get(TAI)));
+    for (String path : PATHS) {
+      String whoami = ItServer.https(path + "/api/whoami");
+      HttpResponse<String> first = dev.get(whoami);
+      assertThat(first.statusCode()).as(path).isEqualTo(200);
+      String session =
+          first.headers().allValues("Set-Cookie").stream()
+              .map(c -> c.split(";", 2)[0])
+              .filter(c -> c.startsWith("JSESSIONID="))
+              .findFirst()
+              .orElseThrow();
+      assertThat(dev.get(whoami, "Cookie", session).statusCode())
+          .as(path + ", the session's owner")
+          .isEqualTo(200);
+      int mark = ItServer.logMark();
+      assertThat(twin.get(whoami, "Cookie", session).statusCode())
+          .as(path + ", the same name from area twin")
+          .isNotEqualTo(200);
+      assertThat(
+              ItServer.awaitLogLine(
+                  mark,
+                  "SESN0008E",
+                  "user:portcullis/twin/" + WRITER,
+                  "user:portcullis/dev/" + WRITER))
+          .as(path + ": Liberty names both area-qualified callers")
+          .isPresent();
     }
   }
 

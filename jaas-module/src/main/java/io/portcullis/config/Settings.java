@@ -130,7 +130,7 @@ public final class Settings {
    */
   private static final String TABLE =
       """
-      ROOT       | realm                | =                | TEXT             | liberty  | portcullis   |                       | realm of the access IDs: `user:<realm>/<principal>`, `group:<realm>/<group>`; no `/`
+      ROOT       | realm                | =                | TEXT             | liberty  | portcullis   |                       | realm of the access IDs: `user:<realm>/<area>/<principal>`, `group:<realm>/<group>`; no `/`
       ROOT       | unmatched            | =                | CHOICE           |          | authenticate | authenticate,refuse   | a trusted caller no rule grants a group: `authenticate` (no roles) or `refuse` (403, `PRTC0204E`)
       ROOT       | cacheSize            | cache.size       | INTEGER          |          | 10000        |                       | validated-chain cache entries; 0 turns it off
       ROOT       | excludedContextRoots | =                | LIST             | liberty  |              |                       | context roots (`/orders-jaspic, /orders-jaas`) the interceptor leaves to the application's own Jakarta Authentication module or JAAS login module ([adapters.md](adapters.md)); a server decision, so not read from MicroProfile Config

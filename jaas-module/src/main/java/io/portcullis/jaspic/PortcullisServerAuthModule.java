@@ -2,6 +2,9 @@ package io.portcullis.jaspic;
 
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
+import io.portcullis.identity.WorkloadIdentity;
+import io.portcullis.jaas.PortcullisPrincipal;
+import io.portcullis.jaas.PortcullisPrincipal.Kind;
 import io.portcullis.messages.CoreMessage;
 import jakarta.security.auth.message.AuthException;
 import jakarta.security.auth.message.AuthStatus;
@@ -14,6 +17,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
@@ -27,10 +33,12 @@ import javax.security.auth.callback.UnsupportedCallbackException;
  * <p>It reads {@code jakarta.servlet.request.X509Certificate} from the request, authenticates it
  * with the shared {@link CertificateAuthenticator} (option {@value #OPTION_AUTHENTICATOR}), and on
  * success hands the principal and groups to the container with {@link CallerPrincipalCallback} and
- * {@link GroupPrincipalCallback}. A refusal answers 401 (no or untrusted certificate) or 403
- * (trusted but denied by a rule, or unmatched and refused) and returns {@link
- * AuthStatus#SEND_FAILURE}. It never establishes a default identity: a request without a
- * certificate to a resource that does not require authentication proceeds unauthenticated.
+ * {@link GroupPrincipalCallback}, adds the caller's trust area as a {@link PortcullisPrincipal} of
+ * kind AREA, and on Liberty ({@link #forLiberty}) makes the caller's unique ID area-qualified. A
+ * refusal answers 401 (no or untrusted certificate) or 403 (trusted but denied by a rule, or
+ * unmatched and refused) and returns {@link AuthStatus#SEND_FAILURE}. It never establishes a
+ * default identity: a request without a certificate to a resource that does not require
+ * authentication proceeds unauthenticated.
  */
 public final class PortcullisServerAuthModule implements ServerAuthModule {
   /** Option naming a ready {@link CertificateAuthenticator}. */
@@ -39,30 +47,57 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
   static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
   static final String MANDATORY = "jakarta.security.auth.message.MessagePolicy.isMandatory";
 
+  /** Option naming the Liberty realm; with it the module works {@link #forLiberty as there}. */
+  public static final String OPTION_REALM = "io.portcullis.realm";
+
+  /** Liberty's credential hashtable keys ({@code AttributeNameConstants}), published API. */
+  static final String UNIQUE_ID = "com.ibm.wsspi.security.cred.uniqueId";
+
+  static final String SECURITY_NAME = "com.ibm.wsspi.security.cred.securityName";
+  static final String REALM = "com.ibm.wsspi.security.cred.realm";
+  static final String CACHE_KEY = "com.ibm.wsspi.security.cred.cacheKey";
+
   private final CertificateAuthenticator given;
-  private final String groupPrefix;
+  private String realm;
   private CallbackHandler handler;
   private CertificateAuthenticator authenticator;
 
   /** A module that takes its authenticator from the {@value #OPTION_AUTHENTICATOR} option. */
   public PortcullisServerAuthModule() {
-    this(null, "");
+    this(null, null);
   }
 
   /**
-   * A module with its authenticator fixed, for {@code AuthConfigFactory.registerServerAuthModule}:
-   * that registration hands the module no options.
-   *
-   * @param authenticator the shared identity path
-   * @param groupPrefix put before every group name handed to {@link GroupPrincipalCallback}; empty
-   *     for containers that map plain group names to roles. Liberty without a user registry keeps
-   *     the names as they come and matches them against the binding's access IDs, so there it is
-   *     {@code group:<realm>/}.
+   * A module with its authenticator fixed, for {@code AuthConfigFactory.registerServerAuthModule}
+   * (that registration hands the module no options), for containers that map plain group names to
+   * roles. The caller's area is added to the client subject as a {@link PortcullisPrincipal} of
+   * kind AREA.
    */
-  public PortcullisServerAuthModule(CertificateAuthenticator authenticator, String groupPrefix) {
+  public PortcullisServerAuthModule(CertificateAuthenticator authenticator) {
+    this(authenticator, null);
+  }
+
+  private PortcullisServerAuthModule(CertificateAuthenticator authenticator, String realm) {
     this.given = authenticator;
     this.authenticator = authenticator;
-    this.groupPrefix = groupPrefix == null ? "" : groupPrefix;
+    this.realm = realm;
+  }
+
+  /**
+   * A module with its authenticator fixed, for Liberty without a user registry: it keeps group
+   * names as they come and matches them against the binding's access IDs, so groups are handed over
+   * as {@code group:<realm>/<group>}; and the caller's unique ID is {@code
+   * user:<realm>/<area>/<principal>}, as the interceptor and the JAAS module make it, so the same
+   * SPIFFE ID from two areas is two callers on this path too.
+   *
+   * @param realm the realm of the access IDs the application's binding names
+   */
+  public static PortcullisServerAuthModule forLiberty(
+      CertificateAuthenticator authenticator, String realm) {
+    if (realm == null || realm.isBlank() || realm.contains("/")) {
+      throw new IllegalArgumentException("a realm is a non-empty name without '/'");
+    }
+    return new PortcullisServerAuthModule(authenticator, realm.strip());
   }
 
   @Override
@@ -73,6 +108,9 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
       @SuppressWarnings("rawtypes") Map options)
       throws AuthException {
     this.handler = handler;
+    if (options != null && options.get(OPTION_REALM) instanceof String named && !named.isBlank()) {
+      this.realm = named.strip();
+    }
     Object option = options == null ? null : options.get(OPTION_AUTHENTICATOR);
     if (option instanceof CertificateAuthenticator ready) {
       this.authenticator = ready;
@@ -106,10 +144,15 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
     }
     Authentication result = authenticator.authenticate(chain);
     if (result instanceof Authentication.Authenticated ok) {
+      String groupPrefix = realm == null ? "" : "group:" + realm + "/";
       handle(
           new CallerPrincipalCallback(client, ok.identity().principalName()),
           new GroupPrincipalCallback(
               client, ok.groups().stream().map(g -> groupPrefix + g).toArray(String[]::new)));
+      client.getPrincipals().add(new PortcullisPrincipal(ok.identity().area(), Kind.AREA));
+      if (realm != null) {
+        areaQualified(client, ok.identity());
+      }
       return AuthStatus.SUCCESS;
     }
     Authentication.Refused refused = (Authentication.Refused) result;
@@ -125,6 +168,37 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
       throw failure;
     }
     return AuthStatus.SEND_FAILURE;
+  }
+
+  /**
+   * Makes the caller Liberty builds from {@code client} area-qualified. Liberty's callback handler
+   * writes the caller into a credential hashtable of the subject, with the unique ID {@code
+   * user:<realm>/<principal>}; Liberty builds the caller from that hashtable once the module
+   * returns, so the module sets the unique ID, realm and cache key there after the callbacks
+   * (setting them before, the handler would overwrite them). A container without such a hashtable
+   * gets one with the same entries, which Liberty's custom-credential contract reads.
+   */
+  private void areaQualified(Subject client, WorkloadIdentity identity) {
+    Hashtable<String, Object> credential = null;
+    List<Object> credentials = new ArrayList<>(client.getPrivateCredentials());
+    credentials.addAll(client.getPublicCredentials());
+    for (Object candidate : credentials) {
+      if (credential == null
+          && candidate instanceof Hashtable<?, ?> table
+          && table.containsKey(SECURITY_NAME)) {
+        @SuppressWarnings("unchecked")
+        Hashtable<String, Object> found = (Hashtable<String, Object>) table;
+        credential = found;
+      }
+    }
+    if (credential == null) {
+      credential = new Hashtable<>();
+      credential.put(SECURITY_NAME, identity.principalName());
+      client.getPrivateCredentials().add(credential);
+    }
+    credential.put(UNIQUE_ID, "user:" + realm + "/" + identity.uniqueName());
+    credential.put(REALM, realm);
+    credential.put(CACHE_KEY, "portcullis-jaspic:" + identity.area() + ":" + identity.sha256());
   }
 
   private void handle(Callback... callbacks) throws AuthException {

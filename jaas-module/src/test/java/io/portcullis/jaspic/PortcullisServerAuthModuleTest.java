@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.auth.CertificateAuthenticator;
+import io.portcullis.jaas.PortcullisPrincipal;
 import io.portcullis.rules.Attribute;
 import io.portcullis.rules.RoleRule;
 import io.portcullis.rules.RoleRules;
@@ -21,6 +22,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import javax.security.auth.Subject;
@@ -121,6 +123,44 @@ class PortcullisServerAuthModuleTest {
     assertThat(((CallerPrincipalCallback) handled.get(0)).getName())
         .isEqualTo("spiffe://corp/reader");
     assertThat(((GroupPrincipalCallback) handled.get(1)).getGroups()).containsExactly("reader");
+    assertThat(client.getPrincipals(PortcullisPrincipal.class))
+        .containsExactly(new PortcullisPrincipal("payments", PortcullisPrincipal.Kind.AREA));
+  }
+
+  @Test
+  void libertysHashtableGetsTheAreaQualifiedUniqueIdAfterItsCallbacks() throws Exception {
+    // Liberty's handler writes user:<realm>/<principal> into a hashtable of the subject when it
+    // handles the caller callback; the module makes it area-qualified after that.
+    Subject client = new Subject();
+    PortcullisServerAuthModule module =
+        PortcullisServerAuthModule.forLiberty(AUTHENTICATOR, "portcullis");
+    module.initialize(
+        null,
+        null,
+        callbacks -> {
+          for (Callback callback : callbacks) {
+            if (callback instanceof CallerPrincipalCallback caller) {
+              Hashtable<String, Object> table = new Hashtable<>();
+              table.put(PortcullisServerAuthModule.SECURITY_NAME, caller.getName());
+              table.put(
+                  PortcullisServerAuthModule.UNIQUE_ID, "user:defaultRealm/" + caller.getName());
+              caller.getSubject().getPrivateCredentials().add(table);
+            }
+          }
+        },
+        Map.of());
+    X509Certificate[] chain = AREA.clientLeaf("CN=r", "spiffe://corp/reader").chainArray();
+    assertThat(module.validateRequest(info(chain, true), client, null))
+        .isEqualTo(AuthStatus.SUCCESS);
+    assertThat(client.getPrivateCredentials(Hashtable.class))
+        .singleElement()
+        .satisfies(
+            table -> {
+              assertThat(table.get(PortcullisServerAuthModule.UNIQUE_ID))
+                  .isEqualTo("user:portcullis/payments/spiffe://corp/reader");
+              assertThat((String) table.get(PortcullisServerAuthModule.CACHE_KEY))
+                  .startsWith("portcullis-jaspic:payments:");
+            });
   }
 
   @Test
@@ -170,14 +210,20 @@ class PortcullisServerAuthModuleTest {
   void registeredModuleNeedsNoOptionsAndPrefixesGroups() throws Exception {
     // AuthConfigFactory.registerServerAuthModule hands the module no options.
     PortcullisServerAuthModule module =
-        new PortcullisServerAuthModule(AUTHENTICATOR, "group:portcullis/");
+        PortcullisServerAuthModule.forLiberty(AUTHENTICATOR, "portcullis");
     module.initialize(null, null, callbacks -> handled.addAll(List.of(callbacks)), Map.of());
+    Subject client = new Subject();
     AuthStatus result =
         module.validateRequest(
-            info(AREA.clientLeaf("CN=r", "spiffe://corp/reader").chainArray(), true),
-            new Subject(),
-            null);
+            info(AREA.clientLeaf("CN=r", "spiffe://corp/reader").chainArray(), true), client, null);
     assertThat(result).isEqualTo(AuthStatus.SUCCESS);
+    // The caller Liberty builds carries the area, as on the interceptor and JAAS paths.
+    assertThat(client.getPrivateCredentials(Hashtable.class))
+        .singleElement()
+        .satisfies(
+            table ->
+                assertThat(table.get(PortcullisServerAuthModule.UNIQUE_ID))
+                    .isEqualTo("user:portcullis/payments/spiffe://corp/reader"));
     assertThat(handled)
         .filteredOn(GroupPrincipalCallback.class::isInstance)
         .singleElement()

@@ -320,15 +320,20 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     credential.put("com.ibm.wsspi.security.cred.securityName", principal);
     credential.put("com.ibm.wsspi.security.cred.realm", realm);
     credential.put("com.ibm.wsspi.security.cred.groups", groups);
-    // The cache key names this certificate and this configuration (groups are a function of
-    // the two): new rules or a reload are never answered from a subject Liberty cached before.
-    // Revocation needs no key: the interceptor runs, and refuses, on every request.
-    credential.put(
-        "com.ibm.wsspi.security.cred.cacheKey",
-        "portcullis:" + current.generation() + ":" + ok.identity().sha256());
+    credential.put("com.ibm.wsspi.security.cred.cacheKey", cacheKey(current.generation(), ok));
     Subject subject = new Subject();
     subject.getPublicCredentials().add(credential);
     return subject;
+  }
+
+  /**
+   * The key of Liberty's authentication cache for a caller: this configuration, the caller's area
+   * and its certificate (groups are a function of the three), so new rules or a reload are never
+   * answered from a subject Liberty cached before, and a subject made for one area is never handed
+   * to another. Revocation needs no key: the interceptor runs, and refuses, on every request.
+   */
+  static String cacheKey(long generation, Authentication.Authenticated ok) {
+    return "portcullis:" + generation + ":" + ok.identity().area() + ":" + ok.identity().sha256();
   }
 
   @Override

@@ -211,7 +211,8 @@ public final class LibertyCertificateLoginModule implements LoginModule {
     credential.put(SECURITY_NAME, principal);
     credential.put(REALM, realm);
     credential.put(GROUPS, groups);
-    credential.put(CACHE_KEY, "portcullis-jaas:" + fingerprint(leaf));
+    // The cache key names the area too: a subject cached for one area is never another's.
+    credential.put(CACHE_KEY, "portcullis-jaas:" + area + ":" + fingerprint(leaf));
     // Every request is identified by its own certificate: no cookie may stand in for one.
     credential.put(NO_SSO_COOKIE, Boolean.TRUE);
     return credential;

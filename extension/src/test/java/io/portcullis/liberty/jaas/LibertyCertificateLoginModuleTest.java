@@ -63,6 +63,9 @@ class LibertyCertificateLoginModuleTest {
     assertThat(credential.get(LibertyCertificateLoginModule.REALM)).isEqualTo("corp");
     assertThat(credential.get(LibertyCertificateLoginModule.GROUPS))
         .isEqualTo(List.of("group:corp/reader"));
+    // Liberty's authentication cache is keyed by this: it names the area as the unique ID does.
+    assertThat((String) credential.get(LibertyCertificateLoginModule.CACHE_KEY))
+        .startsWith("portcullis-jaas:payments:");
     // Without this flag Liberty answers the certificate login with an LtpaToken2 cookie.
     assertThat(credential.get(LibertyCertificateLoginModule.NO_SSO_COOKIE)).isEqualTo(Boolean.TRUE);
   }

@@ -36,7 +36,10 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 public class PortcullisModuleRegistration implements ServletContextListener {
   private static final Logger LOG = Logger.getLogger(PortcullisModuleRegistration.class.getName());
 
-  /** The realm of the group access IDs the binding names ({@code group:<realm>/<group>}). */
+  /**
+   * The realm of the access IDs the binding names ({@code group:<realm>/<group>}) and of the
+   * caller's unique ID ({@code user:<realm>/<area>/<principal>}).
+   */
   static final String REALM_KEY = "portcullis.realm";
 
   private ScheduledExecutorService background;
@@ -59,7 +62,7 @@ public class PortcullisModuleRegistration implements ServletContextListener {
       String realm = keys.getOrDefault(REALM_KEY, "portcullis").strip();
       AuthConfigFactory.getFactory()
           .registerServerAuthModule(
-              new PortcullisServerAuthModule(authenticator, "group:" + realm + "/"), context);
+              PortcullisServerAuthModule.forLiberty(authenticator, realm), context);
       LOG.info(CoreMessage.SAM_REGISTERED.format(contextPath));
     } catch (PortcullisException | RuntimeException e) {
       LOG.severe(CoreMessage.SAM_NOT_REGISTERED.format(contextPath, e.getMessage()));
