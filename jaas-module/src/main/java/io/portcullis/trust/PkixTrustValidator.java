@@ -385,7 +385,7 @@ public final class PkixTrustValidator implements TrustValidator {
       if (anchorCertificates.contains(chain.get(0))) {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
       }
-      if (!namesAnOwnCaAsIssuer(chain)) {
+      if (!recognises(chain)) {
         // A path through one of the area's CAs has a certificate that CA issued, and that one is
         // presented. Without one the chain is another area's: it must not get this area's
         // revocation or policy verdict (a hard-fail area would report another's leaf as of
@@ -515,6 +515,17 @@ public final class PkixTrustValidator implements TrustValidator {
         validUntil = crls.nextRefresh();
       }
       return new AreaOutcome(TrustDecision.accept(area.name()), false, validUntil);
+    }
+
+    /**
+     * Whether the area could have issued the presented chain: its leaf names one of the area's
+     * intermediates as issuer (an area that lists intermediates vouches only for their leaves), or,
+     * for an area that lists only anchors, any presented certificate names one of them.
+     */
+    private boolean recognises(List<X509Certificate> chain) {
+      return area.intermediates().isEmpty()
+          ? namesAnOwnCaAsIssuer(chain)
+          : namesAnOwnCaAsIssuer(chain.subList(0, 1));
     }
 
     private boolean namesAnOwnCaAsIssuer(List<X509Certificate> chain) {

@@ -71,4 +71,31 @@ class NestedAreasTest {
     assertThat(decision.accepted()).as(decision.reason()).isFalse();
     assertThat(decision.messageId()).isEqualTo("PRTC0105E");
   }
+
+  @Test
+  void aLowerAreasRefusalIsItsOwnWhateverTheOrder() {
+    // Each area checks the whole chain against its own CRLs and fails hard. The upper area has
+    // no CRL of the payments CA: had it judged the payments leaf, it would have reported the
+    // status as unknown (PRTC0119E) instead of payments' own answer, revoked, depending on order.
+    TestPki.Leaf revoked = PAYMENTS.clientLeaf("CN=gone", "spiffe://corp.example/payments/gone");
+    TrustArea corp =
+        CORP_AREA.withRevocation(
+            new Revocation(
+                RevocationMode.HARD_FAIL, false, CrlStore.of(List.of(CORP.crl(), ROOT.crl()))));
+    TrustArea payments =
+        PAYMENTS_AREA.withRevocation(
+            new Revocation(
+                RevocationMode.HARD_FAIL,
+                false,
+                CrlStore.of(
+                    List.of(
+                        PAYMENTS.crl(revoked.certificate().getSerialNumber()),
+                        CORP.crl(),
+                        ROOT.crl()))));
+    for (List<TrustArea> areas : List.of(List.of(corp, payments), List.of(payments, corp))) {
+      TrustDecision decision = validate(areas, revoked.chain());
+      assertThat(decision.accepted()).isFalse();
+      assertThat(decision.messageId()).as(decision.reason()).isEqualTo("PRTC0118E");
+    }
+  }
 }
