@@ -275,12 +275,7 @@ class AdaptersIT {
       String whoami = ItServer.https(path + "/api/whoami");
       HttpResponse<String> first = dev.get(whoami);
       assertThat(first.statusCode()).as(path).isEqualTo(200);
-      String session =
-          first.headers().allValues("Set-Cookie").stream()
-              .map(c -> c.split(";", 2)[0])
-              .filter(c -> c.startsWith("JSESSIONID="))
-              .findFirst()
-              .orElseThrow();
+      String session = MtlsClient.sessionCookie(first);
       assertThat(dev.get(whoami, "Cookie", session).statusCode())
           .as(path + ", the session's owner")
           .isEqualTo(200);

@@ -208,12 +208,7 @@ class AreasIT {
     assertThat(body(fromDev)).contains("\"principal\":\"" + id + "\"", "\"roles\":[]");
 
     // Liberty itself tells them apart: alpha's session is not the dev caller's.
-    String session =
-        alpha.headers().allValues("Set-Cookie").stream()
-            .map(c -> c.split(";", 2)[0])
-            .filter(c -> c.startsWith("JSESSIONID="))
-            .findFirst()
-            .orElseThrow();
+    String session = MtlsClient.sessionCookie(alpha);
     assertThat(client(fromAlpha).get(ItServer.https(WHOAMI), "Cookie", session).statusCode())
         .as("the session's owner")
         .isEqualTo(200);

@@ -154,6 +154,15 @@ final class MtlsClient {
     }
   }
 
+  /** The {@code JSESSIONID=...} cookie {@code response} set, to send back as a Cookie header. */
+  static String sessionCookie(HttpResponse<?> response) {
+    return response.headers().allValues("Set-Cookie").stream()
+        .map(c -> c.split(";", 2)[0])
+        .filter(c -> c.startsWith("JSESSIONID="))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no session cookie in " + response.headers()));
+  }
+
   static List<X509Certificate> readCertificates(Path pem) {
     return TestPki.readCertificates(pem);
   }
