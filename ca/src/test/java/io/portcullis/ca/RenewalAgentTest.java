@@ -10,6 +10,7 @@ import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalAgent;
 import io.portcullis.renewal.RenewalWindow;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.trust.TrustArea;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -261,6 +262,64 @@ class RenewalAgentTest {
     }
   }
 
+  @Test
+  void aRenewalRefusedAfterTheCaIssuedIsRecoveredWithItsLineageOnceTheCauseIsGone()
+      throws Exception {
+    // This server's clock is two minutes behind the CA's: the CA back-dates a 60 s certificate by
+    // 6 s only, so the renewed certificate is not yet valid here and is refused. The CA has
+    // recorded it as the workload's latest all the same. Before, the agent deleted the new key,
+    // and every later attempt was refused (PRTC0425E): the lineage ended.
+    MutableClock server = new MutableClock(f.clock.instant().minusSeconds(120));
+    CaRenewalIssuer ca = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    RenewalAgent agent =
+        agent(ca, Map.of("renewJitter", "0", "retryDelay", "1s", "retryMaxDelay", "2s"), server);
+    byte[] before = Files.readAllBytes(p12);
+    f.clock.advance(Duration.ofSeconds(40));
+    server.advance(Duration.ofSeconds(40));
+
+    assertThatThrownBy(agent::renewNow).isInstanceOf(PortcullisException.class);
+    assertThat(Files.readAllBytes(p12)).isEqualTo(before);
+    assertThat(swapped).isEmpty();
+    assertThat(p12.resolveSibling("server.p12.next")).as("the certified key is kept").exists();
+
+    server.set(f.clock.instant()); // the clocks agree again
+    X509Certificate renewed = agent.renewNow().certificate();
+
+    assertThat(f.ca.successor(first.certificate()).orElseThrow().certificate()).isEqualTo(renewed);
+    assertThat(f.ca.lineage(renewed).certificates())
+        .extracting(LineageEntry::sha256)
+        .containsExactly(first.sha256(), CaContext.sha256(renewed));
+    f.clock.advance(Duration.ofSeconds(40));
+    server.set(f.clock.instant());
+    assertThat(agent.renewNow().certificate()).as("and renewals go on").isNotEqualTo(renewed);
+  }
+
+  @Test
+  void aCertificateNotYetValidHereIsInstalledAtItsNotBeforeWithoutAnotherBackOff()
+      throws Exception {
+    // A 30-minute certificate, so that it is inside its window on a clock two minutes behind.
+    KeyPair keys = CaFixture.p256();
+    IssuedCertificate longer =
+        f.ca.issue(
+            f.register("web", "web.payments.corp.example").token(),
+            keys,
+            Duration.ofMinutes(30),
+            "bob");
+    writeP12(p12, keys.getPrivate(), longer.chain());
+    MutableClock server = new MutableClock(f.clock.instant().minusSeconds(120));
+    CaRenewalIssuer ca = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    RenewalAgent agent = agent(ca, Map.of("retryDelay", "1h", "retryMaxDelay", "2h"), server);
+    f.clock.advance(Duration.ofMinutes(22));
+    server.advance(Duration.ofMinutes(22));
+    agent.start(); // inside its window: renews at once, and the new certificate is early here
+
+    await(() -> agent.failures() == 1, "the early certificate was refused");
+    X509Certificate early = f.ca.successor(longer.certificate()).orElseThrow().certificate();
+    // Retried at the certificate's notBefore (+1 s), not an hour later.
+    assertThat(agent.nextAttempt()).isEqualTo(early.getNotBefore().toInstant().plusSeconds(1));
+    agent.close();
+  }
+
   /** What kill -9 is to the server: nothing after it runs, no handler cleans up. */
   private static final class Crash extends Error {
     private static final long serialVersionUID = 1L;
@@ -282,6 +341,11 @@ class RenewalAgentTest {
   }
 
   private RenewalAgent agent(Issuer issuer, Map<String, String> extra) throws PortcullisException {
+    return agent(issuer, extra, f.clock);
+  }
+
+  private RenewalAgent agent(Issuer issuer, Map<String, String> extra, java.time.Clock clock)
+      throws PortcullisException {
     Map<String, String> attributes = new java.util.HashMap<>();
     attributes.put("type", "pkcs12");
     attributes.put("file", p12.toString());
@@ -293,7 +357,7 @@ class RenewalAgentTest {
     attributes.putAll(extra);
     KeySourceConfig config = KeySourceConfig.fromMap(attributes);
     return RenewalAgent.create(
-        "server", config, KeySource.of(config), issuer, swapped::add, scheduler, f.clock);
+        "server", config, KeySource.of(config), issuer, swapped::add, scheduler, clock);
   }
 
   @Test

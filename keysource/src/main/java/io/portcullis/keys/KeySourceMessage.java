@@ -107,7 +107,9 @@ public enum KeySourceMessage implements MessageId {
   /** Key source {0}: the issuer suggests renewing serial {1} between {2} and {3}; renewal due... */
   RENEWAL_WINDOW("PRTC0552I"),
   /** Key source {0}: {1} did not say when to renew ({2}); the renewal stays due at {3}. */
-  RENEWAL_WINDOW_UNKNOWN("PRTC0553W");
+  RENEWAL_WINDOW_UNKNOWN("PRTC0553W"),
+  /** The renewed certificate {0} of key source {1} is valid from {2}, {3} s ahead of this ser... */
+  RENEWAL_NOT_YET_VALID("PRTC0554W");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

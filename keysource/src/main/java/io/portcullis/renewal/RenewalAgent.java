@@ -57,6 +57,17 @@ public final class RenewalAgent implements CredentialAgent {
   /** The certificate the pending window check is for: the one served since the last swap. */
   private X509Certificate windowFor;
 
+  /**
+   * How far ahead of this server's clock a renewed certificate's notBefore may be and still be
+   * waited for: an issuer's clock ahead of this one (its back-date is at most a minute, less for
+   * short lifetimes). Further ahead, the attempt fails and backs off as any other; the key is kept
+   * either way.
+   */
+  static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
+
+  /** When the last attempt found its certificate not yet valid: the next attempt's time. */
+  private Instant waitUntil;
+
   private Instant nextAttempt;
   private int failures;
   private boolean closed;
@@ -181,13 +192,14 @@ public final class RenewalAgent implements CredentialAgent {
   }
 
   /**
-   * Finishes a renewal the process stopped in the middle of: when the issuer's latest certificate
-   * for this workload renews the one served and certifies the new key left behind, it is checked
-   * and installed as a renewal would be; otherwise that key is deleted.
+   * Finishes a renewal that was stopped (the process ended) or refused (a check failed) after the
+   * issuer certified its new key: when the issuer's latest certificate for this workload renews the
+   * one served and certifies the new key left behind, it is checked and installed as a renewal
+   * would be; when the issuer certified no such key, that key is deleted.
    *
    * @return the credential now served, or empty when there was nothing to finish
-   * @throws PortcullisException when the issuer cannot answer (the key is kept for the next
-   *     attempt) or the certificate fails a check (the key is deleted)
+   * @throws PortcullisException when the issuer cannot answer or the certificate fails a check (the
+   *     key is kept for the next attempt either way)
    */
   private Optional<KeyMaterial> resume(KeyMaterial current, KeyHome.NewKey key)
       throws PortcullisException {
@@ -216,7 +228,13 @@ public final class RenewalAgent implements CredentialAgent {
     try {
       checkAndInstall(key, chain);
     } catch (PortcullisException | RuntimeException e) {
-      home.discard(key);
+      if (!certifies(chain, key)) {
+        home.discard(key); // the issuer certified another key: this one can serve nothing
+      }
+      // Otherwise the key stays pending. The issuer has recorded its certificate as the
+      // workload's latest and renews nothing else: deleting the key would end the lineage. The
+      // next attempt asks the issuer for that certificate again (successor) and installs it once
+      // the cause (a clock behind the CA's, trust mid-rollover, a full disk) is gone.
       throw e;
     }
     KeyMaterial renewed = swap(current, key, chain.get(0));
@@ -261,9 +279,25 @@ public final class RenewalAgent implements CredentialAgent {
           name,
           leaf == null ? "the issuer returned no certificate" : "its public key is another");
     }
+    Instant validFrom = leaf.getNotBefore().toInstant();
+    Instant now = clock.instant();
+    if (validFrom.isAfter(now)) {
+      Duration ahead = Duration.between(now, validFrom);
+      if (ahead.compareTo(MAX_CLOCK_SKEW) <= 0) {
+        // This server's clock is behind the issuer's: the certificate is good, only early. Kept
+        // (pending) and installed at its notBefore, not at the next back-off step.
+        waitUntil = validFrom.plusSeconds(1);
+        throw KeySourceMessage.RENEWAL_NOT_YET_VALID.exception(
+            serial(leaf), name, validFrom, ahead.toSeconds());
+      }
+    }
     checkChain(name, chain, issuer.trust(), clock);
     SelfTest.handshake(name, keys.getPrivate(), chain);
     home.install(key, chain);
+  }
+
+  private static boolean certifies(List<X509Certificate> chain, KeyHome.NewKey key) {
+    return !chain.isEmpty() && chain.get(0).getPublicKey().equals(key.keys().getPublic());
   }
 
   /** When the next attempt is due, or null when none is scheduled. */
@@ -402,6 +436,10 @@ public final class RenewalAgent implements CredentialAgent {
   private void failed(Exception cause, X509Certificate serving) {
     failures++;
     Duration delay = RenewalSchedule.retry(settings, failures);
+    if (waitUntil != null) {
+      delay = Duration.between(clock.instant(), waitUntil);
+      waitUntil = null;
+    }
     LOG.warning(
         KeySourceMessage.RENEWAL_FAILED.format(
             name,
