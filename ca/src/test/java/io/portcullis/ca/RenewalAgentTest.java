@@ -263,6 +263,45 @@ class RenewalAgentTest {
   }
 
   @Test
+  void aCertificateForAnotherIdentityIsNotSwappedUnlessPinned() throws Exception {
+    CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    JoinToken web = f.register("web", "web.payments.corp.example");
+    Issuer confused =
+        new Wrapped(real) {
+          @Override
+          public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
+              throws PortcullisException {
+            // a valid chain of the same CA for the new key, but another workload's identity
+            return f.ca.issue(web.token(), newKeys, Duration.ofSeconds(60), "bob").chain();
+          }
+        };
+    byte[] before = Files.readAllBytes(p12);
+
+    assertThatThrownBy(agent(confused)::renewNow)
+        .hasMessageStartingWith("PRTC0555E")
+        .hasMessageContaining("names spiffe://corp.example/payments/web, where the certificate")
+        .hasMessageContaining("names spiffe://corp.example/payments/api");
+    assertThat(Files.readAllBytes(p12)).isEqualTo(before);
+    assertThat(swapped).isEmpty();
+
+    JoinToken admin = f.register("admin", "admin.payments.corp.example");
+    Issuer pinnedIssuer =
+        new Wrapped(real) {
+          @Override
+          public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
+              throws PortcullisException {
+            return f.ca.issue(admin.token(), newKeys, Duration.ofSeconds(60), "bob").chain();
+          }
+        };
+    X509Certificate moved =
+        agent(pinnedIssuer, Map.of("expectedIdentity", "spiffe://corp.example/payments/admin"))
+            .renewNow()
+            .certificate();
+    assertThat(moved.getSubjectAlternativeNames().toString())
+        .contains("spiffe://corp.example/payments/admin");
+  }
+
+  @Test
   void aRenewalRefusedAfterTheCaIssuedIsRecoveredWithItsLineageOnceTheCauseIsGone()
       throws Exception {
     // This server's clock is two minutes behind the CA's: the CA back-dates a 60 s certificate by

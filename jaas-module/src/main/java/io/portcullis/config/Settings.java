@@ -196,6 +196,7 @@ public final class Settings {
       KEY_SOURCE | retryMaxDelay        | =                | DURATION         |          | 5m           |                       | longest wait between failed renewals
       KEY_SOURCE | retireAfter          | =                | DURATION         |          | 30s          |                       | token key sources: how long after a renewal the replaced key is deleted from the token
       KEY_SOURCE | quietPeriod          | =                | DURATION         |          | 2s           |                       | renew=files: how long both files must stay unchanged before a new pair is checked and served
+      KEY_SOURCE | expectedIdentity     | =                | TEXT             |          |              |                       | the identity every new certificate must name: a SPIFFE ID, or DNS names (comma-separated) for certificates without one; default the identity of the certificate in force
       """;
 
   private static final List<Setting> ALL = parse(TABLE);

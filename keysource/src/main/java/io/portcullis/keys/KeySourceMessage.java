@@ -109,7 +109,11 @@ public enum KeySourceMessage implements MessageId {
   /** Key source {0}: {1} did not say when to renew ({2}); the renewal stays due at {3}. */
   RENEWAL_WINDOW_UNKNOWN("PRTC0553W"),
   /** The renewed certificate {0} of key source {1} is valid from {2}, {3} s ahead of this ser... */
-  RENEWAL_NOT_YET_VALID("PRTC0554W");
+  RENEWAL_NOT_YET_VALID("PRTC0554W"),
+  /**
+   * The new certificate {0} for key source {1} names {2}, where {4} names {3}; it is not served.
+   */
+  RENEWAL_IDENTITY_CHANGED("PRTC0555E");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class FileWatchAgent implements CredentialAgent {
   private final String alias;
   private final Path roots;
   private final Duration quietPeriod;
+  private final Optional<String> expectedIdentity;
   private final Consumer<KeyMaterial> swapped;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
@@ -67,6 +69,7 @@ public final class FileWatchAgent implements CredentialAgent {
     this.alias = config.alias().orElse(name);
     this.roots = config.renewal().caRoot().orElseThrow();
     this.quietPeriod = config.renewal().quietPeriod();
+    this.expectedIdentity = config.renewal().expectedIdentity();
     this.swapped = swapped;
     this.scheduler = scheduler;
     this.clock = clock;
@@ -173,6 +176,12 @@ public final class FileWatchAgent implements CredentialAgent {
       throw KeySourceMessage.PEM_UNREADABLE.exception(describeFiles(), files.problem);
     }
     KeyMaterial material = PemKeySource.material(alias, files.chain, files.key, chainFile, keyFile);
+    // An outside manager's pair must keep the identity served, as every issuer's must.
+    CertificateIdentity.keeps(
+        name,
+        Optional.ofNullable(accepted).map(KeyMaterial::certificate),
+        material.certificate(),
+        expectedIdentity);
     List<TrustArea> trust =
         List.of(new TrustArea("files", CaCertificateFiles.read(roots, "caRoot"), List.of()));
     RenewalAgent.checkChain(name, material.chain(), trust, clock);

@@ -226,7 +226,7 @@ public final class RenewalAgent implements CredentialAgent {
       KeyMaterial current, KeyHome.NewKey key, List<X509Certificate> chain, KeySourceMessage logged)
       throws PortcullisException {
     try {
-      checkAndInstall(key, chain);
+      checkAndInstall(current, key, chain);
     } catch (PortcullisException | RuntimeException e) {
       if (!certifies(chain, key)) {
         home.discard(key); // the issuer certified another key: this one can serve nothing
@@ -268,8 +268,12 @@ public final class RenewalAgent implements CredentialAgent {
     return renewed;
   }
 
-  /** Checks the issuer's chain for the new key, then stores it with the key. */
-  private void checkAndInstall(KeyHome.NewKey key, List<X509Certificate> chain)
+  /**
+   * Checks the issuer's chain for the new key (it certifies the key, names the identity in force,
+   * is valid here, validates against the issuer's trust and serves a handshake), then stores it
+   * with the key.
+   */
+  private void checkAndInstall(KeyMaterial current, KeyHome.NewKey key, List<X509Certificate> chain)
       throws PortcullisException {
     KeyPair keys = key.keys();
     X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
@@ -279,6 +283,8 @@ public final class RenewalAgent implements CredentialAgent {
           name,
           leaf == null ? "the issuer returned no certificate" : "its public key is another");
     }
+    CertificateIdentity.keeps(
+        name, Optional.of(current.certificate()), leaf, settings.expectedIdentity());
     Instant validFrom = leaf.getNotBefore().toInstant();
     Instant now = clock.instant();
     if (validFrom.isAfter(now)) {

@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * How one key source's certificate is renewed: the renewal attributes of its {@code <keySource>}
  * ({@code renew}, {@code caDirectory}, {@code caUrl}, {@code caRoot}, {@code lifetime}, {@code
- * renewAt}, {@code renewJitter}, {@code retryDelay}, {@code retryMaxDelay}, {@code retireAfter}),
- * read with the key source's other attributes.
+ * renewAt}, {@code renewJitter}, {@code retryDelay}, {@code retryMaxDelay}, {@code retireAfter},
+ * {@code quietPeriod}, {@code expectedIdentity}), read with the key source's other attributes.
  *
  * @param issuer who renews: {@link IssuerKind#NONE} for a certificate nothing renews
  * @param caDirectory the Portcullis CA's state directory, for the CA on this host ({@link
@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param retireAfter how long a token keeps the key a renewal replaced
  * @param quietPeriod how long watched files must stay unchanged before they are read ({@link
  *     IssuerKind#FILES})
+ * @param expectedIdentity the identity every new certificate must name ({@link
+ *     CertificateIdentity}), or empty for the identity of the certificate in force
  */
 public record RenewalSettings(
     IssuerKind issuer,
@@ -46,7 +48,8 @@ public record RenewalSettings(
     Duration retryDelay,
     Duration retryMaxDelay,
     Duration retireAfter,
-    Duration quietPeriod) {
+    Duration quietPeriod,
+    Optional<String> expectedIdentity) {
 
   /** Who renews a certificate. */
   public enum IssuerKind {
@@ -77,7 +80,8 @@ public record RenewalSettings(
           Duration.ofSeconds(2),
           Duration.ofMinutes(5),
           Duration.ofSeconds(30),
-          Duration.ofSeconds(2));
+          Duration.ofSeconds(2),
+          Optional.empty());
 
   /**
    * Reads the renewal attributes of {@code values} (a key source's attributes; others ignored).
@@ -157,6 +161,11 @@ public record RenewalSettings(
     }
     Duration retireAfter = optionalDuration(values, "retireAfter").orElse(NONE.retireAfter());
     Duration quietPeriod = optionalDuration(values, "quietPeriod").orElse(NONE.quietPeriod());
+    Optional<String> expectedIdentity =
+        Optional.ofNullable(values.get("expectedIdentity"))
+            .map(String::strip)
+            .filter(text -> !text.isEmpty())
+            .map(CertificateIdentity::normalise);
     return new RenewalSettings(
         issuer,
         caDirectory,
@@ -169,7 +178,8 @@ public record RenewalSettings(
         retryDelay,
         retryMaxDelay,
         retireAfter,
-        quietPeriod);
+        quietPeriod,
+        expectedIdentity);
   }
 
   /** Whether anything renews the certificate. */

@@ -166,6 +166,44 @@ class FileWatchAgentTest {
         .hasMessageContaining("type=pem is renewed by whoever writes its files");
   }
 
+  @Test
+  void aPairForAnotherIdentityIsNotServedUnlessTheOperatorPinsIt() throws Exception {
+    KeySource source = agent.source();
+    source.load();
+    agent.start();
+    TestPki.Leaf admin = ca.issue("CN=admin").dnsSan("admin.corp.example").serverAuth().issueLeaf();
+
+    try (LogCapture log = new LogCapture()) {
+      admin.writePem(chain, key);
+      await(() -> log.text().contains("PRTC0551W"), "the other identity refused");
+      assertThat(log.text())
+          .contains("PRTC0555E")
+          .contains("names admin.corp.example, where the certificate in force names localhost");
+      assertThat(source.load().certificate()).isEqualTo(first.certificate());
+      assertThat(swapped).isEmpty();
+    }
+    agent.close();
+
+    // The operator means it: the pinned identity is served, from the server's own next start.
+    FileWatchAgent pinned =
+        FileWatchAgent.create(
+            "server",
+            config(Map.of("expectedIdentity", "Admin.corp.example")),
+            swapped::add,
+            scheduler,
+            Clock.systemUTC());
+    first.writePem(chain, key);
+    assertThat(pinned.source().load().certificate())
+        .as("a pin does not keep a restarted server from what it has")
+        .isEqualTo(first.certificate());
+    pinned.start();
+    Thread.sleep(QUIET_MILLIS);
+    admin.writePem(chain, key);
+    await(() -> !swapped.isEmpty(), "the pinned identity served");
+    assertThat(pinned.source().load().certificate()).isEqualTo(admin.certificate());
+    pinned.close();
+  }
+
   private KeySourceConfig config(Map<String, String> extra) throws Exception {
     Map<String, String> attributes = new HashMap<>();
     attributes.put("type", "pem");
