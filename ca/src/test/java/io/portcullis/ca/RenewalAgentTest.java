@@ -265,16 +265,8 @@ class RenewalAgentTest {
   @Test
   void aCertificateForAnotherIdentityIsNotSwappedUnlessPinned() throws Exception {
     CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
-    JoinToken web = f.register("web", "web.payments.corp.example");
-    Issuer confused =
-        new Wrapped(real) {
-          @Override
-          public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
-              throws PortcullisException {
-            // a valid chain of the same CA for the new key, but another workload's identity
-            return f.ca.issue(web.token(), newKeys, Duration.ofSeconds(60), "bob").chain();
-          }
-        };
+    // a valid chain of the same CA for the new key, but another workload's identity
+    Issuer confused = issuingAs(real, f.register("web", "web.payments.corp.example"));
     byte[] before = Files.readAllBytes(p12);
 
     assertThatThrownBy(agent(confused)::renewNow)
@@ -284,21 +276,24 @@ class RenewalAgentTest {
     assertThat(Files.readAllBytes(p12)).isEqualTo(before);
     assertThat(swapped).isEmpty();
 
-    JoinToken admin = f.register("admin", "admin.payments.corp.example");
-    Issuer pinnedIssuer =
-        new Wrapped(real) {
-          @Override
-          public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
-              throws PortcullisException {
-            return f.ca.issue(admin.token(), newKeys, Duration.ofSeconds(60), "bob").chain();
-          }
-        };
+    Issuer pinnedIssuer = issuingAs(real, f.register("admin", "admin.payments.corp.example"));
     X509Certificate moved =
         agent(pinnedIssuer, Map.of("expectedIdentity", "spiffe://corp.example/payments/admin"))
             .renewNow()
             .certificate();
     assertThat(moved.getSubjectAlternativeNames().toString())
         .contains("spiffe://corp.example/payments/admin");
+  }
+
+  /** An issuer that answers each renewal with a first certificate of {@code registration}. */
+  private Issuer issuingAs(Issuer real, JoinToken registration) {
+    return new Wrapped(real) {
+      @Override
+      public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
+          throws PortcullisException {
+        return f.ca.issue(registration.token(), newKeys, Duration.ofSeconds(60), "bob").chain();
+      }
+    };
   }
 
   @Test
