@@ -421,7 +421,9 @@ class RenewalAgentTest {
                     ? java.util.Optional.of(answers.get(i))
                     : java.util.Optional.empty();
               }
-            });
+            },
+            // the window is asked for again no sooner than retryMaxDelay when under a minute
+            Map.of("retryDelay", "1s", "retryMaxDelay", "1s"));
     agent.start();
     await(() -> asked.get() >= 1, "a window asked for");
     await(
@@ -434,6 +436,70 @@ class RenewalAgentTest {
     await(() -> !swapped.isEmpty(), "a renewal at once after the window moved into the past");
     assertThat(asked.get()).isGreaterThanOrEqualTo(2);
     agent.close();
+  }
+
+  /** An issuer whose every window answer is {@code answer} for the certificate asked about. */
+  private Issuer windows(
+      Issuer real,
+      java.util.function.Function<X509Certificate, RenewalWindow> answer,
+      java.util.concurrent.atomic.AtomicInteger asked) {
+    return new Wrapped(real) {
+      @Override
+      public java.util.Optional<RenewalWindow> window(X509Certificate certificate) {
+        asked.incrementAndGet();
+        return java.util.Optional.of(answer.apply(certificate));
+      }
+    };
+  }
+
+  @Test
+  void aRetryAfterOfZeroOrInThePastIsClampedToAMinute() throws Exception {
+    CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    Instant notBefore = first.certificate().getNotBefore().toInstant();
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    RenewalAgent agent =
+        agent(
+            windows(
+                real,
+                certificate ->
+                    new RenewalWindow(
+                        notBefore.plusSeconds(30),
+                        notBefore.plusSeconds(35),
+                        f.clock.instant().minusSeconds(5)), // Retry-After in the past
+                asked));
+    agent.start();
+    await(() -> asked.get() >= 1, "a window asked for");
+    Thread.sleep(1500);
+    // Before: asked again at once, each time (a busy loop: thousands in this second and a half).
+    assertThat(asked.get()).isEqualTo(1);
+    agent.close();
+  }
+
+  @Test
+  void aWindowAlreadyPastForEveryNewCertificateRenewsNoMoreOftenThanRetryDelay() throws Exception {
+    CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    RenewalAgent agent =
+        agent(
+            windows(
+                real,
+                certificate -> {
+                  Instant born = certificate.getNotBefore().toInstant();
+                  return new RenewalWindow(
+                      born.minusSeconds(20),
+                      born.minusSeconds(10),
+                      f.clock.instant().plusSeconds(3600));
+                },
+                asked),
+            Map.of("retryDelay", "1s", "retryMaxDelay", "1s"));
+    agent.start();
+    await(() -> !swapped.isEmpty(), "the first renewal, at once");
+    Thread.sleep(2500);
+    agent.close();
+    // At once, then retryDelay apart at most: 3 or 4 in these 2.5 s. Before: back to back.
+    assertThat(swapped.size()).isBetween(2, 4);
   }
 
   @Test

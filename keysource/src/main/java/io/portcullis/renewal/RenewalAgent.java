@@ -65,6 +65,12 @@ public final class RenewalAgent implements CredentialAgent {
    */
   static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
 
+  /** When the certificate served was installed by a renewal; null before the first. */
+  private Instant installedAt;
+
+  /** The last window logged, so a window asked for again and unchanged is not logged again. */
+  private RenewalWindow loggedWindow;
+
   /** When the last attempt found its certificate not yet valid: the next attempt's time. */
   private Instant waitUntil;
 
@@ -258,6 +264,7 @@ public final class RenewalAgent implements CredentialAgent {
     }
     swapped.accept(renewed);
     failures = 0;
+    installedAt = clock.instant();
     if (!key.alias().equals(current.alias())) {
       String replaced = current.alias();
       scheduler.schedule(
@@ -385,25 +392,38 @@ public final class RenewalAgent implements CredentialAgent {
       if (window.isEmpty()) {
         return;
       }
+      Instant now = clock.instant();
       Optional<Instant> due =
-          RenewalSchedule.within(window.get(), serving, clock.instant(), random.getAsDouble());
+          RenewalSchedule.within(window.get(), serving, now, random.getAsDouble());
       if (due.isPresent() && failures == 0) {
-        schedule(due.get());
+        // A window already past says "renew now"; for a certificate just installed that is the
+        // issuer's mistake, and following it would renew back to back: retryDelay apart at least.
+        Instant floor = installedAt == null ? now : installedAt.plus(settings.retryDelay());
+        schedule(due.get().isBefore(floor) ? floor : due.get());
       }
-      LOG.info(
-          KeySourceMessage.RENEWAL_WINDOW.format(
-              name,
-              serial(serving),
-              window.get().start(),
-              window.get().end(),
-              nextAttempt,
-              window.get().checkAgain()));
-      checkWindowAt(serving, window.get().checkAgain());
+      Instant checkAgain =
+          RenewalSchedule.clampCheckAgain(window.get().checkAgain(), now, settings);
+      if (!sameWindow(window.get(), loggedWindow)) {
+        LOG.info(
+            KeySourceMessage.RENEWAL_WINDOW.format(
+                name,
+                serial(serving),
+                window.get().start(),
+                window.get().end(),
+                nextAttempt,
+                checkAgain));
+        loggedWindow = window.get();
+      }
+      checkWindowAt(serving, checkAgain);
     } catch (PortcullisException | RuntimeException e) {
       LOG.warning(
           KeySourceMessage.RENEWAL_WINDOW_UNKNOWN.format(
               name, issuer.describe(), e.getMessage(), nextAttempt));
     }
+  }
+
+  private static boolean sameWindow(RenewalWindow a, RenewalWindow b) {
+    return b != null && a.start().equals(b.start()) && a.end().equals(b.end());
   }
 
   private void schedule(Instant at) {

@@ -43,6 +43,28 @@ public final class RenewalSchedule {
         : Optional.empty();
   }
 
+  /** The soonest an issuer's window is asked for again (RFC 9773 suggests a minute). */
+  static final Duration MIN_CHECK_AGAIN = Duration.ofMinutes(1);
+
+  /** The latest an issuer's window is asked for again (RFC 9773 suggests a day). */
+  static final Duration MAX_CHECK_AGAIN = Duration.ofDays(1);
+
+  /**
+   * When to ask an issuer for its window again, from its answer {@code suggested} (its
+   * Retry-After), held between a minute and a day from {@code now} (RFC 9773 asks clients to
+   * clamp): a Retry-After of zero or in the past would otherwise be a busy loop. The floor is
+   * {@code retryMaxDelay} instead where the operator set that shorter than a minute.
+   */
+  public static Instant clampCheckAgain(Instant suggested, Instant now, RenewalSettings settings) {
+    Duration floor =
+        settings.retryMaxDelay().compareTo(MIN_CHECK_AGAIN) < 0
+            ? settings.retryMaxDelay()
+            : MIN_CHECK_AGAIN;
+    Instant soonest = now.plus(floor);
+    Instant latest = now.plus(MAX_CHECK_AGAIN);
+    return suggested.isBefore(soonest) ? soonest : suggested.isAfter(latest) ? latest : suggested;
+  }
+
   /**
    * The wait after {@code failures} failed attempts in a row (at least one): {@code retryDelay}
    * doubled for each failure after the first, never over {@code retryMaxDelay}.
