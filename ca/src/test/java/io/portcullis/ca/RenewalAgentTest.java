@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,9 @@ class RenewalAgentTest {
   IssuedCertificate first;
   final List<KeyMaterial> swapped = new CopyOnWriteArrayList<>();
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+  /** How often the window tests' issuers were asked for a window. */
+  final AtomicInteger asked = new AtomicInteger();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -409,8 +413,6 @@ class RenewalAgentTest {
                     f.clock.instant().plusSeconds(1)),
                 new RenewalWindow(
                     notBefore.minusSeconds(10), notBefore, f.clock.instant().plusSeconds(3600))));
-    java.util.concurrent.atomic.AtomicInteger asked =
-        new java.util.concurrent.atomic.AtomicInteger();
     RenewalAgent agent =
         agent(
             new Wrapped(real) {
@@ -440,9 +442,7 @@ class RenewalAgentTest {
 
   /** An issuer whose every window answer is {@code answer} for the certificate asked about. */
   private Issuer windows(
-      Issuer real,
-      java.util.function.Function<X509Certificate, RenewalWindow> answer,
-      java.util.concurrent.atomic.AtomicInteger asked) {
+      Issuer real, java.util.function.Function<X509Certificate, RenewalWindow> answer) {
     return new Wrapped(real) {
       @Override
       public java.util.Optional<RenewalWindow> window(X509Certificate certificate) {
@@ -456,8 +456,6 @@ class RenewalAgentTest {
   void aRetryAfterOfZeroOrInThePastIsClampedToAMinute() throws Exception {
     CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
     Instant notBefore = first.certificate().getNotBefore().toInstant();
-    java.util.concurrent.atomic.AtomicInteger asked =
-        new java.util.concurrent.atomic.AtomicInteger();
     RenewalAgent agent =
         agent(
             windows(
@@ -466,8 +464,7 @@ class RenewalAgentTest {
                     new RenewalWindow(
                         notBefore.plusSeconds(30),
                         notBefore.plusSeconds(35),
-                        f.clock.instant().minusSeconds(5)), // Retry-After in the past
-                asked));
+                        f.clock.instant().minusSeconds(5)))); // Retry-After in the past
     agent.start();
     await(() -> asked.get() >= 1, "a window asked for");
     Thread.sleep(1500);
@@ -479,8 +476,6 @@ class RenewalAgentTest {
   @Test
   void aWindowAlreadyPastForEveryNewCertificateRenewsNoMoreOftenThanRetryDelay() throws Exception {
     CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
-    java.util.concurrent.atomic.AtomicInteger asked =
-        new java.util.concurrent.atomic.AtomicInteger();
     RenewalAgent agent =
         agent(
             windows(
@@ -491,8 +486,7 @@ class RenewalAgentTest {
                       born.minusSeconds(20),
                       born.minusSeconds(10),
                       f.clock.instant().plusSeconds(3600));
-                },
-                asked),
+                }),
             Map.of("retryDelay", "1s", "retryMaxDelay", "1s"));
     agent.start();
     await(() -> !swapped.isEmpty(), "the first renewal, at once");
@@ -505,8 +499,6 @@ class RenewalAgentTest {
   @Test
   void anIssuerThatCannotSayItsWindowLeavesTheOwnSchedule() throws Exception {
     CaRenewalIssuer real = new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock);
-    java.util.concurrent.atomic.AtomicInteger asked =
-        new java.util.concurrent.atomic.AtomicInteger();
     RenewalAgent agent =
         agent(
             new Wrapped(real) {
