@@ -8,6 +8,7 @@ import io.portcullis.identity.IdentityReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -90,7 +91,7 @@ final class CaContext {
     try (FileChannel channel =
             FileChannel.open(
                 store.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.lock()) {
+        FileLock lock = lockWithin(channel, lockWait)) {
       if (!lock.isValid()) {
         throw new IOException("the lock was released at once");
       }
@@ -110,6 +111,46 @@ final class CaContext {
       throw CaMessage.LOCK_FAILED.causedBy(e, store.lockFile(), e.getMessage());
     }
   }
+
+  /**
+   * How long a step waits for the directory lock another process holds (a CLI step, a hung process,
+   * a slow network file system) before it gives up with {@code PRTC0443E}: a renewal in a server
+   * then fails as any attempt does and backs off, instead of blocking its thread for good. Measured
+   * in real time, whatever clock the CA runs on. Tests shorten it.
+   */
+  static volatile Duration lockWait = Duration.ofSeconds(30);
+
+  /**
+   * The directory lock, waiting at most {@code wait} for another holder: another process's lock
+   * answers {@code null}, this process's own (another thread's step) an overlap; both are waited
+   * for.
+   */
+  private FileLock lockWithin(FileChannel channel, Duration wait)
+      throws IOException, PortcullisException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock != null) {
+        return lock;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw CaMessage.LOCK_HELD.exception(store.lockFile(), wait);
+      }
+      try {
+        Thread.sleep(LOCK_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw CaMessage.LOCK_HELD.exception(store.lockFile(), "an interrupt");
+      }
+    }
+  }
+
+  private static final long LOCK_POLL_MILLIS = 50;
 
   private void refused(
       String event, String operator, String workload, String area, PortcullisException cause) {

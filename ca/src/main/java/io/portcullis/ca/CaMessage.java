@@ -81,6 +81,8 @@ public enum CaMessage implements MessageId {
   VALUE_INVALID("PRTC0441E"),
   /** The CA state lock {0} cannot be taken: {1} */
   LOCK_FAILED("PRTC0442E"),
+  /** The CA state lock {0} is held by another process and was not released within {1}; ... */
+  LOCK_HELD("PRTC0443E"),
   /** The area intermediate {0} expires at {1}; it cannot issue any more. */
   INTERMEDIATE_EXPIRED("PRTC0444E"),
   /** The CA step {0} failed unexpectedly: {1}. The previous state is intact. */

@@ -289,6 +289,33 @@ class RenewalAgentTest {
         .contains("spiffe://corp.example/payments/admin");
   }
 
+  @Test
+  void aCaLockAnotherProcessHoldsFailsTheAttemptInsteadOfBlockingIt() throws Exception {
+    RenewalAgent agent = agent(new CaRenewalIssuer(f.dir, Duration.ofSeconds(60), f.clock));
+    f.clock.advance(Duration.ofSeconds(40));
+    byte[] before = Files.readAllBytes(p12);
+    Duration usual = CaContext.lockWait;
+    CaContext.lockWait = Duration.ofMillis(500);
+    Process holder = LockHolder.hold(f.dir.resolve(".lock"));
+    try {
+      // Before: the attempt waited for the lock with no end, its thread (shared by every
+      // renewal and file watcher of the server) with it.
+      java.util.concurrent.Future<KeyMaterial> attempt =
+          java.util.concurrent.Executors.newSingleThreadExecutor().submit(agent::renewNow);
+      assertThatThrownBy(() -> attempt.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .hasRootCauseInstanceOf(PortcullisException.class)
+          .rootCause()
+          .hasMessageStartingWith("PRTC0443E");
+      assertThat(Files.readAllBytes(p12)).isEqualTo(before);
+    } finally {
+      holder.getOutputStream().close();
+      holder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      holder.destroyForcibly();
+      CaContext.lockWait = usual;
+    }
+    assertThat(agent.renewNow().certificate()).as("renewed once the lock is free").isNotNull();
+  }
+
   /** An issuer that answers each renewal with a first certificate of {@code registration}. */
   private Issuer issuingAs(Issuer real, JoinToken registration) {
     return new Wrapped(real) {
