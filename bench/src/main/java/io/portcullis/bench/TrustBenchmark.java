@@ -25,6 +25,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -67,6 +68,7 @@ public class TrustBenchmark {
   private List<X509Certificate> chain;
   private CertificateAuthenticator cached;
   private PkixTrustValidator uncached;
+  private PkixTrustValidator uncachedEightAreas;
   private PkixTrustValidator firstSight;
   private Set<TrustAnchor> anchors;
   private X509Certificate areaCert;
@@ -108,6 +110,23 @@ public class TrustBenchmark {
     if (!uncached.validate(chain, Purpose.CLIENT).accepted()) {
       throw new IllegalStateException("benchmark chain is not accepted");
     }
+    // Eight areas under the one root, each with its own intermediate, the caller's area first:
+    // every area is asked about every chain (the order of the areas decides nothing), so the
+    // seven others are asked after the first accepted.
+    List<TrustArea> eight = new ArrayList<>();
+    eight.add(new TrustArea("payments", List.of(root), List.of(area)));
+    for (int i = 1; i < 8; i++) {
+      KeyPair otherKeys = keys();
+      eight.add(
+          new TrustArea(
+              "area" + i,
+              List.of(root),
+              List.of(cert("CN=Area " + i, otherKeys, "CN=Root", rootKeys, true, null))));
+    }
+    uncachedEightAreas = new PkixTrustValidator(eight, Clock.systemUTC(), DenyList.empty(), 0);
+    if (!uncachedEightAreas.validate(chain, Purpose.CLIENT).accepted()) {
+      throw new IllegalStateException("benchmark chain is not accepted among eight areas");
+    }
     firstSight = new PkixTrustValidator(areas, Clock.systemUTC(), DenyList.empty(), 0, 0);
     anchors = Set.of(new TrustAnchor(root, null));
     areaCert = area;
@@ -132,6 +151,15 @@ public class TrustBenchmark {
   @Benchmark
   public TrustDecision uncachedValidation() {
     return uncached.validate(chain, Purpose.CLIENT);
+  }
+
+  /**
+   * {@link #uncachedValidation} among eight areas under one root, the caller's first: what asking
+   * every area costs (baseline: {@link #uncachedValidation}, one area).
+   */
+  @Benchmark
+  public TrustDecision uncachedValidationEightAreas() {
+    return uncachedEightAreas.validate(chain, Purpose.CLIENT);
   }
 
   /** The baseline: the JDK's PKIX CertPathValidator alone on the same chain. */

@@ -17,6 +17,7 @@ class TrustBenchmarkTest {
     assertThat(benchmark.identityAndRolesOnCachedChain())
         .isInstanceOf(Authentication.Authenticated.class);
     assertThat(benchmark.uncachedValidation().accepted()).isTrue();
+    assertThat(benchmark.uncachedValidationEightAreas().area()).isEqualTo("payments");
     assertThat(benchmark.firstSightValidation().accepted()).isTrue();
     assertThat(benchmark.rawJdkCertPathValidator()).isNotNull();
     assertThat(benchmark.firstSightRawJdk()).isNotNull();
