@@ -125,9 +125,11 @@ public final class ConfigParser {
       }
     }
     rules.sort(Comparator.comparingInt(Rule::order).thenComparing(r -> r.rule().name()));
+    Set<String> areaNames = new TreeSet<>();
+    areas.forEach(area -> areaNames.add(area.name()));
     List<String> warnings = new ArrayList<>();
     for (Rule rule : rules) {
-      ruleAreasExist(rule.rule(), areas).ifPresent(warnings::add);
+      ruleAreasExist(rule.rule(), areaNames).ifPresent(warnings::add);
     }
     boolean refuseUnmatched = unmatched(properties.get(PREFIX + "unmatched"));
     int cacheSize =
@@ -166,17 +168,15 @@ public final class ConfigParser {
 
   /**
    * Checks that the areas {@code rule} names (its {@code area}, or the value of an exact rule on
-   * the attribute {@code area}) are configured and enabled. Area names compare exactly, as the
-   * rules compare them: a deny rule naming another area would deny no one, so it is refused; a
-   * grant rule would grant nothing, which is reported.
+   * the attribute {@code area}) are among {@code known}, the configured and enabled areas, sorted.
+   * Area names compare exactly, as the rules compare them: a deny rule naming another area would
+   * deny no one, so it is refused; a grant rule would grant nothing, which is reported.
    *
    * @return the warning for a grant rule naming an unknown area
    * @throws PortcullisException {@code PRTC0709E} for a deny rule naming an unknown area
    */
-  private static Optional<String> ruleAreasExist(RoleRule rule, List<TrustArea> areas)
+  private static Optional<String> ruleAreasExist(RoleRule rule, Set<String> known)
       throws PortcullisException {
-    Set<String> known = new TreeSet<>();
-    areas.forEach(area -> known.add(area.name()));
     List<String> named = new ArrayList<>();
     rule.area().ifPresent(named::add);
     if (rule.attribute() == Attribute.AREA && rule.match() == RoleRule.Match.EXACT) {

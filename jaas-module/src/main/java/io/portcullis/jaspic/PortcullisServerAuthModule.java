@@ -2,6 +2,7 @@ package io.portcullis.jaspic;
 
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
+import io.portcullis.auth.LibertyCredential;
 import io.portcullis.identity.WorkloadIdentity;
 import io.portcullis.jaas.PortcullisPrincipal;
 import io.portcullis.jaas.PortcullisPrincipal.Kind;
@@ -17,10 +18,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
@@ -49,13 +49,6 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
 
   /** Option naming the Liberty realm; with it the module works {@link #forLiberty as there}. */
   public static final String OPTION_REALM = "io.portcullis.realm";
-
-  /** Liberty's credential hashtable keys ({@code AttributeNameConstants}), published API. */
-  static final String UNIQUE_ID = "com.ibm.wsspi.security.cred.uniqueId";
-
-  static final String SECURITY_NAME = "com.ibm.wsspi.security.cred.securityName";
-  static final String REALM = "com.ibm.wsspi.security.cred.realm";
-  static final String CACHE_KEY = "com.ibm.wsspi.security.cred.cacheKey";
 
   private final CertificateAuthenticator given;
   private String realm;
@@ -144,7 +137,7 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
     }
     Authentication result = authenticator.authenticate(chain);
     if (result instanceof Authentication.Authenticated ok) {
-      String groupPrefix = realm == null ? "" : "group:" + realm + "/";
+      String groupPrefix = realm == null ? "" : LibertyCredential.groupPrefix(realm);
       handle(
           new CallerPrincipalCallback(client, ok.identity().principalName()),
           new GroupPrincipalCallback(
@@ -179,26 +172,34 @@ public final class PortcullisServerAuthModule implements ServerAuthModule {
    * gets one with the same entries, which Liberty's custom-credential contract reads.
    */
   private void areaQualified(Subject client, WorkloadIdentity identity) {
-    Hashtable<String, Object> credential = null;
-    List<Object> credentials = new ArrayList<>(client.getPrivateCredentials());
-    credentials.addAll(client.getPublicCredentials());
-    for (Object candidate : credentials) {
-      if (credential == null
-          && candidate instanceof Hashtable<?, ?> table
-          && table.containsKey(SECURITY_NAME)) {
-        @SuppressWarnings("unchecked")
-        Hashtable<String, Object> found = (Hashtable<String, Object>) table;
-        credential = found;
-      }
+    Hashtable<String, Object> credential = callerHashtable(client.getPrivateCredentials());
+    if (credential == null) {
+      credential = callerHashtable(client.getPublicCredentials());
     }
     if (credential == null) {
       credential = new Hashtable<>();
-      credential.put(SECURITY_NAME, identity.principalName());
+      credential.put(LibertyCredential.SECURITY_NAME, identity.principalName());
       client.getPrivateCredentials().add(credential);
     }
-    credential.put(UNIQUE_ID, "user:" + realm + "/" + identity.uniqueName());
-    credential.put(REALM, realm);
-    credential.put(CACHE_KEY, "portcullis-jaspic:" + identity.area() + ":" + identity.sha256());
+    credential.put(
+        LibertyCredential.UNIQUE_ID,
+        LibertyCredential.uniqueId(realm, identity.area(), identity.principalName()));
+    credential.put(LibertyCredential.REALM, realm);
+    credential.put(
+        LibertyCredential.CACHE_KEY,
+        "portcullis-jaspic:" + identity.area() + ":" + identity.sha256());
+  }
+
+  /** The hashtable among {@code credentials} that names a caller, or null. */
+  @SuppressWarnings("unchecked")
+  private static Hashtable<String, Object> callerHashtable(Set<Object> credentials) {
+    for (Object candidate : credentials) {
+      if (candidate instanceof Hashtable<?, ?> table
+          && table.containsKey(LibertyCredential.SECURITY_NAME)) {
+        return (Hashtable<String, Object>) table;
+      }
+    }
+    return null;
   }
 
   private void handle(Callback... callbacks) throws AuthException {

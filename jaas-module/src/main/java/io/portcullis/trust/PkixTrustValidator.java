@@ -551,14 +551,11 @@ public final class PkixTrustValidator implements TrustValidator {
      * its anchor that no other area's CA stands nearer to (an outside CA's unlisted intermediates).
      */
     private boolean vouchesFor(List<X509Certificate> path, X509Certificate anchorCert) {
-      List<X509Certificate> above = new ArrayList<>(path.subList(1, path.size()));
-      if (anchorCert != null) {
-        above.add(anchorCert);
-      }
-      if (!area.intermediates().isEmpty()) {
-        return !above.isEmpty() && owns(above.get(0));
-      }
-      for (X509Certificate ca : above) {
+      // The CAs above the leaf, nearest first: the path's (index 1 on), then the anchor.
+      int above = path.size() - 1 + (anchorCert == null ? 0 : 1);
+      int checked = area.intermediates().isEmpty() ? above : Math.min(1, above);
+      for (int i = 1; i <= checked; i++) {
+        X509Certificate ca = i < path.size() ? path.get(i) : anchorCert;
         if (owns(ca)) {
           return true;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.auth.CertificateAuthenticator;
+import io.portcullis.auth.LibertyCredential;
 import io.portcullis.jaas.PortcullisPrincipal;
 import io.portcullis.rules.Attribute;
 import io.portcullis.rules.RoleRule;
@@ -141,9 +142,8 @@ class PortcullisServerAuthModuleTest {
           for (Callback callback : callbacks) {
             if (callback instanceof CallerPrincipalCallback caller) {
               Hashtable<String, Object> table = new Hashtable<>();
-              table.put(PortcullisServerAuthModule.SECURITY_NAME, caller.getName());
-              table.put(
-                  PortcullisServerAuthModule.UNIQUE_ID, "user:defaultRealm/" + caller.getName());
+              table.put(LibertyCredential.SECURITY_NAME, caller.getName());
+              table.put(LibertyCredential.UNIQUE_ID, "user:defaultRealm/" + caller.getName());
               caller.getSubject().getPrivateCredentials().add(table);
             }
           }
@@ -156,9 +156,9 @@ class PortcullisServerAuthModuleTest {
         .singleElement()
         .satisfies(
             table -> {
-              assertThat(table.get(PortcullisServerAuthModule.UNIQUE_ID))
+              assertThat(table.get(LibertyCredential.UNIQUE_ID))
                   .isEqualTo("user:portcullis/payments/spiffe://corp/reader");
-              assertThat((String) table.get(PortcullisServerAuthModule.CACHE_KEY))
+              assertThat((String) table.get(LibertyCredential.CACHE_KEY))
                   .startsWith("portcullis-jaspic:payments:");
             });
   }
@@ -222,7 +222,7 @@ class PortcullisServerAuthModuleTest {
         .singleElement()
         .satisfies(
             table ->
-                assertThat(table.get(PortcullisServerAuthModule.UNIQUE_ID))
+                assertThat(table.get(LibertyCredential.UNIQUE_ID))
                     .isEqualTo("user:portcullis/payments/spiffe://corp/reader"));
     assertThat(handled)
         .filteredOn(GroupPrincipalCallback.class::isInstance)

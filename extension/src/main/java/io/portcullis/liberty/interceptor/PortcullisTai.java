@@ -8,6 +8,7 @@ import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
+import io.portcullis.auth.LibertyCredential;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.liberty.config.LibertyConfigMapper;
@@ -311,16 +312,17 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     String realm = current.realm();
     List<String> groups = new ArrayList<>();
     for (String group : ok.groups()) {
-      groups.add("group:" + realm + "/" + group);
+      groups.add(LibertyCredential.groupPrefix(realm) + group);
     }
     Hashtable<String, Object> credential = new Hashtable<>();
     // The same SPIFFE ID vouched for by two areas is two users (WorkloadIdentity.uniqueName).
     credential.put(
-        "com.ibm.wsspi.security.cred.uniqueId", "user:" + realm + "/" + ok.identity().uniqueName());
-    credential.put("com.ibm.wsspi.security.cred.securityName", principal);
-    credential.put("com.ibm.wsspi.security.cred.realm", realm);
-    credential.put("com.ibm.wsspi.security.cred.groups", groups);
-    credential.put("com.ibm.wsspi.security.cred.cacheKey", cacheKey(current.generation(), ok));
+        LibertyCredential.UNIQUE_ID,
+        LibertyCredential.uniqueId(realm, ok.identity().area(), principal));
+    credential.put(LibertyCredential.SECURITY_NAME, principal);
+    credential.put(LibertyCredential.REALM, realm);
+    credential.put(LibertyCredential.GROUPS, groups);
+    credential.put(LibertyCredential.CACHE_KEY, cacheKey(current.generation(), ok));
     Subject subject = new Subject();
     subject.getPublicCredentials().add(credential);
     return subject;

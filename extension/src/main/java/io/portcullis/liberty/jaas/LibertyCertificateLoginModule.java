@@ -1,7 +1,15 @@
 package io.portcullis.liberty.jaas;
 
+import static io.portcullis.auth.LibertyCredential.CACHE_KEY;
+import static io.portcullis.auth.LibertyCredential.GROUPS;
+import static io.portcullis.auth.LibertyCredential.REALM;
+import static io.portcullis.auth.LibertyCredential.SECURITY_NAME;
+import static io.portcullis.auth.LibertyCredential.UNIQUE_ID;
+import static io.portcullis.auth.LibertyCredential.USER_ID;
+
 import com.ibm.wsspi.security.auth.callback.WSServletRequestCallback;
 import com.ibm.wsspi.security.auth.callback.WSX509CertificateChainCallback;
+import io.portcullis.auth.LibertyCredential;
 import io.portcullis.jaas.CertificateChainCallback;
 import io.portcullis.jaas.PortcullisLoginModule;
 import io.portcullis.jaas.PortcullisPrincipal;
@@ -59,13 +67,6 @@ public final class LibertyCertificateLoginModule implements LoginModule {
 
   /** Liberty's shared-state key for a custom credential hashtable (AttributeNameConstants). */
   static final String PROPERTIES_KEY = "com.ibm.wsspi.security.cred.propertiesObject";
-
-  static final String UNIQUE_ID = "com.ibm.wsspi.security.cred.uniqueId";
-  static final String SECURITY_NAME = "com.ibm.wsspi.security.cred.securityName";
-  static final String REALM = "com.ibm.wsspi.security.cred.realm";
-  static final String GROUPS = "com.ibm.wsspi.security.cred.groups";
-  static final String CACHE_KEY = "com.ibm.wsspi.security.cred.cacheKey";
-  static final String USER_ID = "com.ibm.wsspi.security.cred.userId";
 
   /**
    * Liberty's internal credential flag (AuthenticationConstants) that keeps it from minting an
@@ -198,7 +199,7 @@ public final class LibertyCertificateLoginModule implements LoginModule {
       switch (p.kind()) {
         case CALLER -> principal = p.name();
         case AREA -> area = p.name();
-        case GROUP -> groups.add("group:" + realm + "/" + p.name());
+        case GROUP -> groups.add(LibertyCredential.groupPrefix(realm) + p.name());
       }
     }
     if (principal == null || area == null) {
@@ -207,7 +208,7 @@ public final class LibertyCertificateLoginModule implements LoginModule {
     groups.sort(null);
     Hashtable<String, Object> credential = new Hashtable<>();
     // The same SPIFFE ID vouched for by two areas is two users (WorkloadIdentity.uniqueName).
-    credential.put(UNIQUE_ID, "user:" + realm + "/" + area + "/" + principal);
+    credential.put(UNIQUE_ID, LibertyCredential.uniqueId(realm, area, principal));
     credential.put(SECURITY_NAME, principal);
     credential.put(REALM, realm);
     credential.put(GROUPS, groups);

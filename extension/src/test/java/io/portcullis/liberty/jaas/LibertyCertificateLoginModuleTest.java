@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.auth.CertificateAuthenticator;
+import io.portcullis.auth.LibertyCredential;
 import io.portcullis.jaas.CertificateChainCallback;
 import io.portcullis.jaas.PortcullisLoginModule;
 import io.portcullis.rules.Attribute;
@@ -57,14 +58,13 @@ class LibertyCertificateLoginModuleTest {
     X509Certificate[] chain = AREA.clientLeaf("CN=reader-client", READER).chainArray();
     Hashtable<String, Object> credential =
         LibertyCertificateLoginModule.credential("corp", coreLogin(chain), chain[0]);
-    assertThat(credential.get(LibertyCertificateLoginModule.UNIQUE_ID))
+    assertThat(credential.get(LibertyCredential.UNIQUE_ID))
         .isEqualTo("user:corp/payments/" + READER);
-    assertThat(credential.get(LibertyCertificateLoginModule.SECURITY_NAME)).isEqualTo(READER);
-    assertThat(credential.get(LibertyCertificateLoginModule.REALM)).isEqualTo("corp");
-    assertThat(credential.get(LibertyCertificateLoginModule.GROUPS))
-        .isEqualTo(List.of("group:corp/reader"));
+    assertThat(credential.get(LibertyCredential.SECURITY_NAME)).isEqualTo(READER);
+    assertThat(credential.get(LibertyCredential.REALM)).isEqualTo("corp");
+    assertThat(credential.get(LibertyCredential.GROUPS)).isEqualTo(List.of("group:corp/reader"));
     // Liberty's authentication cache is keyed by this: it names the area as the unique ID does.
-    assertThat((String) credential.get(LibertyCertificateLoginModule.CACHE_KEY))
+    assertThat((String) credential.get(LibertyCredential.CACHE_KEY))
         .startsWith("portcullis-jaas:payments:");
     // Without this flag Liberty answers the certificate login with an LtpaToken2 cookie.
     assertThat(credential.get(LibertyCertificateLoginModule.NO_SSO_COOKIE)).isEqualTo(Boolean.TRUE);
