@@ -4,6 +4,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,9 +39,16 @@ public final class Daemons {
         new ThreadPoolExecutor.AbortPolicy());
   }
 
-  /** A single-thread scheduler whose thread is a daemon called {@code name}. */
+  /**
+   * A single-thread scheduler whose thread is a daemon called {@code name}. Once shut down, the
+   * task running finishes and nothing scheduled runs any more (delayed tasks included); a cancelled
+   * task leaves the queue at once.
+   */
   public static ScheduledExecutorService scheduler(String name) {
-    return Executors.newSingleThreadScheduledExecutor(daemon(name));
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon(name));
+    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
   }
 
   private static ThreadFactory daemon(String name) {

@@ -51,8 +51,10 @@ public final class RenewalAgent implements CredentialAgent {
   private final Clock clock;
   private final DoubleSupplier random;
 
-  private ScheduledFuture<?> next;
-  private ScheduledFuture<?> windowCheck;
+  // Volatile, with closed: close() does not wait for an attempt in flight (it may be waiting on an
+  // issuer or the CA lock); what the attempt schedules afterwards finds the agent closed.
+  private volatile ScheduledFuture<?> next;
+  private volatile ScheduledFuture<?> windowCheck;
 
   /** The certificate the pending window check is for: the one served since the last swap. */
   private X509Certificate windowFor;
@@ -76,7 +78,7 @@ public final class RenewalAgent implements CredentialAgent {
 
   private Instant nextAttempt;
   private int failures;
-  private boolean closed;
+  private volatile boolean closed;
 
   /** Whether the serving certificate was read and its renewal scheduled. */
   private boolean known;
@@ -323,14 +325,20 @@ public final class RenewalAgent implements CredentialAgent {
     return failures;
   }
 
+  /**
+   * Stops scheduling, at once: an attempt in flight is not waited for (nor interrupted, which could
+   * leave a key half stored); it finishes on its own thread and schedules nothing more.
+   */
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
-    if (next != null) {
-      next.cancel(false);
+    ScheduledFuture<?> attempt = next;
+    if (attempt != null) {
+      attempt.cancel(false);
     }
-    if (windowCheck != null) {
-      windowCheck.cancel(false);
+    ScheduledFuture<?> check = windowCheck;
+    if (check != null) {
+      check.cancel(false);
     }
   }
 

@@ -3,22 +3,30 @@ package io.portcullis.renewal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.testing.LogCapture;
 import io.portcullis.testing.TestPki;
+import io.portcullis.trust.TrustArea;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,6 +210,92 @@ class FileWatchAgentTest {
     await(() -> !swapped.isEmpty(), "the pinned identity served");
     assertThat(pinned.source().load().certificate()).isEqualTo(admin.certificate());
     pinned.close();
+  }
+
+  @Test
+  void aFileWatcherIsNeverBehindAnotherKeySourcesStuckIssuer() throws Exception {
+    // A second key source renewed by an issuer that does not answer (a CA lock another process
+    // holds, a hung endpoint): its certificate is in its window, so its agent asks at once.
+    TestPki.Leaf https =
+        ca.issue("CN=https")
+            .dnsSan("https.corp.example")
+            .serverAuth()
+            .validity(Instant.now().minusSeconds(3000), Instant.now().plusSeconds(600))
+            .issueLeaf();
+    Path store = temp.resolve("https.p12");
+    https.writePkcs12(store, "https", "changeit".toCharArray());
+    KeySourceConfig renewed =
+        KeySourceConfig.fromMap(
+            Map.of(
+                "type", "pkcs12",
+                "file", store.toString(),
+                "password", "changeit",
+                "renew", "ca",
+                "caDirectory", "/unused/the-test-issuer-stands-in"),
+            Map.of());
+    CountDownLatch asked = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    Issuer stuck =
+        new Issuer() {
+          @Override
+          public List<X509Certificate> renew(KeyMaterial current, KeyPair newKeys)
+              throws PortcullisException {
+            asked.countDown();
+            try {
+              answer.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("the test issuer gave up");
+          }
+
+          @Override
+          public List<TrustArea> trust() {
+            return List.of();
+          }
+
+          @Override
+          public String describe() {
+            return "an issuer that does not answer";
+          }
+        };
+
+    try (AgentThreads threads = new AgentThreads("test-renewal")) {
+      RenewalAgent renewing =
+          RenewalAgent.create(
+              "https",
+              renewed,
+              KeySource.of(renewed),
+              stuck,
+              material -> {},
+              threads.of("https"),
+              Clock.systemUTC());
+      FileWatchAgent watching =
+          FileWatchAgent.create(
+              "server", config(Map.of()), swapped::add, threads.of("server"), Clock.systemUTC());
+      watching.source().load();
+      renewing.start();
+      watching.start();
+      assertThat(asked.await(20, TimeUnit.SECONDS)).as("the stuck issuer asked").isTrue();
+
+      TestPki.Leaf next = leaf(ca);
+      next.writePem(chain, key);
+      await(() -> !swapped.isEmpty(), "the new pair served while the other issuer hangs");
+      assertThat(watching.source().load().certificate()).isEqualTo(next.certificate());
+
+      // A new configuration does not wait for the attempt in flight to give up either.
+      Instant closing = Instant.now();
+      renewing.close();
+      watching.close();
+      assertThat(Duration.between(closing, Instant.now())).isLessThan(Duration.ofSeconds(1));
+      ScheduledExecutorService old = threads.of("https");
+      threads.keepOnly(Set.of("server"));
+      assertThat(old.isShutdown()).isTrue();
+      assertThat(threads.of("server").isShutdown()).isFalse();
+      assertThat(threads.of("https")).as("a fresh thread when it comes back").isNotSameAs(old);
+      answer.countDown();
+      assertThat(old.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   private KeySourceConfig config(Map<String, String> extra) throws Exception {

@@ -8,6 +8,7 @@ import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.MicroProfileLookup;
+import io.portcullis.renewal.AgentThreads;
 import io.portcullis.renewal.CredentialAgent;
 import io.portcullis.renewal.FileWatchAgent;
 import io.portcullis.renewal.Issuer;
@@ -58,8 +59,11 @@ public final class PortcullisKeySources {
   /** Counts configurations, so a retry for an older one gives way to a newer one. */
   private long configurations;
 
-  /** Runs the renewal agents' attempts, one at a time. */
-  private final ScheduledExecutorService renewals = Daemons.scheduler("portcullis-renewal");
+  /**
+   * Runs each key source's agent on its own thread: a stuck issuer or a CA lock held elsewhere
+   * delays that key source only.
+   */
+  private final AgentThreads renewals = new AgentThreads("portcullis-renewal");
 
   /** The renewal agent of each key source that renews, for the current configuration. */
   private final Map<String, CredentialAgent> agents = new LinkedHashMap<>();
@@ -149,7 +153,7 @@ public final class PortcullisKeySources {
                   entry.getKey(),
                   entry.getValue(),
                   renewed -> KeySourceState.announce(KeySourceRegistry.republish()),
-                  renewals,
+                  renewals.of(entry.getKey()),
                   CLOCK);
           sources.put(entry.getKey(), watcher.source());
           created.put(entry.getKey(), watcher);
@@ -167,7 +171,7 @@ public final class PortcullisKeySources {
                 sources.get(entry.getKey()),
                 issuer,
                 renewed -> KeySourceState.announce(KeySourceRegistry.republish()),
-                renewals,
+                renewals.of(entry.getKey()),
                 CLOCK));
       } catch (PortcullisException e) {
         created.values().forEach(CredentialAgent::close);
@@ -183,6 +187,7 @@ public final class PortcullisKeySources {
     agents.clear();
     agents.putAll(renewing);
     agents.values().forEach(CredentialAgent::start);
+    renewals.keepOnly(agents.keySet());
   }
 
   private static void refuse(Exception e) {
@@ -198,7 +203,7 @@ public final class PortcullisKeySources {
   @Deactivate
   void deactivate() {
     replaceAgents(Map.of());
-    renewals.shutdownNow();
+    renewals.close();
     background.shutdownNow();
   }
 }
