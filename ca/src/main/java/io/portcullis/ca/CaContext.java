@@ -28,7 +28,6 @@ import java.util.HexFormat;
 final class CaContext {
   final CaStore store;
   final CaConfig config;
-  final X509Certificate root;
   final AuditLog audit;
   final Clock clock;
   final SecureRandom random;
@@ -38,11 +37,20 @@ final class CaContext {
       throws PortcullisException {
     this.store = store;
     this.config = store.config();
-    this.root = store.certificate(store.rootCertFile());
+    store.certificate(store.rootCertFile()); // a directory without a root is no CA
     this.audit = new AuditLog(store.auditFile(), store.json());
     this.clock = clock;
     this.random = random;
     this.signing = signing;
+  }
+
+  /**
+   * The active root, read from the state directory at each call: a root rollover activated by
+   * another process (the ceremony runs from the CLI) is seen by a CA opened before it, such as
+   * {@code ca serve}'s.
+   */
+  X509Certificate root() throws PortcullisException {
+    return store.certificate(store.rootCertFile());
   }
 
   /** Where the ceremony put the root key (path or token), as recorded at {@code init}. */

@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -258,6 +259,29 @@ final class CaStore {
       throw CaMessage.STATE_UNREADABLE.causedBy(e, root, e.getMessage());
     }
     return all;
+  }
+
+  /**
+   * The latest notAfter of every certificate this CA has issued ({@code certs/}), the replaced and
+   * revoked ones included; empty when it has issued none.
+   */
+  Optional<Instant> lastIssuedNotAfter() throws PortcullisException {
+    Path root = dir.resolve("certs");
+    if (!Files.isDirectory(root)) {
+      return Optional.empty();
+    }
+    Instant last = null;
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(root, "*.pem")) {
+      for (Path child : children) {
+        Instant notAfter = certificate(child).getNotAfter().toInstant();
+        if (last == null || notAfter.isAfter(last)) {
+          last = notAfter;
+        }
+      }
+    } catch (IOException e) {
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, root, e.getMessage());
+    }
+    return Optional.ofNullable(last);
   }
 
   /** Which root generations are live; generation 1 alone when no rollover ever started. */

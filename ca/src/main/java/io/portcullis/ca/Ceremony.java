@@ -46,7 +46,6 @@ final class Ceremony {
   private final CaContext ctx;
   private final CaStore store;
   private final CaConfig config;
-  private final X509Certificate root;
   private final AuditLog audit;
   private final Clock clock;
   private final SecureRandom random;
@@ -56,7 +55,6 @@ final class Ceremony {
     this.ctx = ctx;
     this.store = ctx.store;
     this.config = ctx.config;
-    this.root = ctx.root;
     this.audit = ctx.audit;
     this.clock = ctx.clock;
     this.random = ctx.random;
@@ -244,6 +242,7 @@ final class Ceremony {
 
   private X509Certificate intermediate(AreaSpec spec, KeyPair keys, RootKey rootKey, Instant now)
       throws PortcullisException {
+    X509Certificate root = ctx.root();
     try {
       X500Name subject =
           new X500NameBuilder(BCStyle.INSTANCE)
@@ -360,7 +359,7 @@ final class Ceremony {
                   .nextCrl();
           X509CRL crl =
               revocations.buildCrl(
-                  root,
+                  ctx.root(),
                   rootKey.privateKey(),
                   SigningProvider.JDK,
                   list,
@@ -428,7 +427,8 @@ final class Ceremony {
       throw CaMessage.ROOT_KEY_NEEDED.exception(ctx.rootKeyLocation());
     }
     if (!Arrays.equals(
-        rootKey.certificate().getPublicKey().getEncoded(), root.getPublicKey().getEncoded())) {
+        rootKey.certificate().getPublicKey().getEncoded(),
+        ctx.root().getPublicKey().getEncoded())) {
       throw CaMessage.KEY_UNUSABLE.exception(
           rootKey.description(), "it is not the root key of this CA");
     }

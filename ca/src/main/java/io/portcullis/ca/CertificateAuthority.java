@@ -91,9 +91,12 @@ public final class CertificateAuthority {
     return Ceremony.init(dir, spec, rootKey, operator, clock, random);
   }
 
-  /** The root certificate: the one anchor every workload and validator trusts. */
-  public X509Certificate rootCertificate() {
-    return ctx.root;
+  /**
+   * The active root certificate, as the state directory holds it now (a rollover activated since
+   * this CA was opened included); during a rollover validators trust {@link #trustedRoots} too.
+   */
+  public X509Certificate rootCertificate() throws PortcullisException {
+    return ctx.root();
   }
 
   /** The SPIFFE trust domain. */
@@ -237,10 +240,11 @@ public final class CertificateAuthority {
    */
   public List<TrustArea> trustAreas() throws PortcullisException {
     List<TrustArea> areas = new ArrayList<>();
+    X509Certificate root = ctx.root();
     for (Area area : areas()) {
       if (!area.retired()) {
         areas.add(
-            new TrustArea(area.name(), List.of(ctx.root), List.of(area.certificate()))
+            new TrustArea(area.name(), List.of(root), List.of(area.certificate()))
                 .withScope(NameScope.of(List.of(area.uriPrefix()), area.dnsSubtrees())));
       }
     }

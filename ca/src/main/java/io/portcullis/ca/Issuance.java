@@ -266,15 +266,19 @@ final class Issuance {
    * SAN, so CN=api would fail validation; a SPIFFE ID is not a DNS name and is skipped.
    */
   /**
-   * The area's signer, loaded once: an area's intermediate and key never change (a new intermediate
-   * is a new area), and parsing and converting the key per issuance cost more than the signature.
+   * The area's signer, kept while the area's intermediate file holds the same certificate: parsing
+   * and converting the key per issuance cost more than the signature. The file is read at each
+   * issuance (under the directory lock), because a root rollover's activation replaces it with the
+   * intermediate certified by the new root (same name, same key), and new chains must follow at
+   * once, also in a {@code ca serve} opened before the activation.
    */
   private LeafIssuer issuer(String area) throws PortcullisException {
+    X509Certificate intermediate = store.certificate(store.areaCertFile(area));
     LeafIssuer cached = issuers.get(area);
-    if (cached == null) {
+    if (cached == null || !cached.issuerCertificate().equals(intermediate)) {
       cached =
           new LeafIssuer(
-              store.certificate(store.areaCertFile(area)),
+              intermediate,
               store.privateKey(store.areaKeyFile(area)),
               signing,
               config.crlBaseUrl() + area + ".crl");

@@ -86,7 +86,7 @@ final class RootRollover {
             throw CaMessage.ROLLOVER_UNDER_WAY.exception(
                 describe(generations), "publishing a next root");
           }
-          requireKeyOf(currentRootKey, ctx.root);
+          requireKeyOf(currentRootKey, ctx.root());
           int next = generations.active() + 1;
           Instant now = ctx.clock.instant();
           KeyPair keys = RootKey.generate(nextKey, keyType, ctx.random);
@@ -103,7 +103,7 @@ final class RootRollover {
           // The active generation's files are kept under their generation too: after activation
           // they are the previous root's.
           int active = generations.active();
-          store.writeText(store.rootCertFile(active), Pem.encode(ctx.root), false);
+          store.writeText(store.rootCertFile(active), Pem.encode(ctx.root()), false);
           store.writeText(store.rootCertFile(next), Pem.encode(root), false);
           List<String> areas = new ArrayList<>();
           for (AreaRecord area : store.areas()) {
@@ -135,7 +135,7 @@ final class RootRollover {
                   : ((RootKeySpec.Pkcs12) nextKey).file().toAbsolutePath().toString();
           RootGenerations published =
               new RootGenerations(
-                  StateRecords.LAYOUT_VERSION, active, next, null, null, kind, location);
+                  StateRecords.LAYOUT_VERSION, active, next, null, null, kind, location, null);
           store.write(store.rolloverFile(), published);
           // CRLs and intermediates before the anchors: a server that sees the next root already
           // finds what hangs below it.
@@ -203,6 +203,9 @@ final class RootRollover {
                   generations.nextKeyLocation(),
                   config.createdAt(),
                   config.createdBy()));
+          // Every certificate issued so far went out through the previous root; from now on none
+          // does (issuance reads the area's intermediate at each certificate).
+          Instant previousValidUntil = store.lastIssuedNotAfter().orElse(now);
           RootGenerations activated =
               new RootGenerations(
                   StateRecords.LAYOUT_VERSION,
@@ -211,12 +214,13 @@ final class RootRollover {
                   generations.active(),
                   now.toString(),
                   null,
-                  null);
+                  null,
+                  previousValidUntil.toString());
           store.write(store.rolloverFile(), activated);
           publishRootCrls(store, activated);
           publishIntermediates(store, activated);
           publishAnchors(store, activated);
-          Instant retireAfter = now.plus(longestLeafLifetime(areas));
+          Instant retireAfter = previousValidUntil.isAfter(now) ? previousValidUntil : now;
           ctx.audit.append(
               Entry.rootRollover(
                   now,
@@ -247,9 +251,7 @@ final class RootRollover {
           int previous = generations.previous();
           X509Certificate root = store.certificate(store.rootCertFile(previous));
           Instant now = ctx.clock.instant();
-          Instant retireAfter =
-              CaContext.instant(generations.activatedAt(), store.rolloverFile().toString())
-                  .plus(longestLeafLifetime(store.areas()));
+          Instant retireAfter = retirableAfter(generations);
           if (now.isBefore(retireAfter) && !force) {
             throw CaMessage.PREVIOUS_ROOT_IN_USE.exception(
                 root.getSubjectX500Principal().getName(), retireAfter);
@@ -261,6 +263,7 @@ final class RootRollover {
                   null,
                   null,
                   generations.activatedAt(),
+                  null,
                   null,
                   null);
           store.write(store.rolloverFile(), retired);
@@ -338,6 +341,20 @@ final class RootRollover {
     } catch (IOException | CertificateException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("re-certifying an intermediate failed", e);
     }
+  }
+
+  /**
+   * When the last certificate issued through the previous root expires, as recorded at activation;
+   * for a rollover activated before that was recorded, the activation plus the longest leaf
+   * lifetime of the areas.
+   */
+  private Instant retirableAfter(RootGenerations generations) throws PortcullisException {
+    String where = store.rolloverFile().toString();
+    if (generations.previousValidUntil() != null) {
+      return CaContext.instant(generations.previousValidUntil(), where);
+    }
+    return CaContext.instant(generations.activatedAt(), where)
+        .plus(longestLeafLifetime(store.areas()));
   }
 
   private static Duration longestLeafLifetime(List<AreaRecord> areas) {

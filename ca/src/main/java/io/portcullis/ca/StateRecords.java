@@ -49,7 +49,9 @@ final class StateRecords {
   /**
    * {@code root/rollover.json}: the active root generation, the next one (published, not yet
    * signing) and the previous one (still trusted, no longer signing); at most one of the two.
-   * {@code nextKeyKind} and {@code nextKeyLocation} say where the next root's key was made.
+   * {@code nextKeyKind} and {@code nextKeyLocation} say where the next root's key was made; {@code
+   * previousValidUntil}, recorded at activation, until when the last certificate issued through the
+   * previous root is valid (absent in files written before it was recorded).
    */
   record RootGenerations(
       int layoutVersion,
@@ -58,7 +60,8 @@ final class StateRecords {
       Integer previous,
       String activatedAt,
       String nextKeyKind,
-      String nextKeyLocation) {
+      String nextKeyLocation,
+      String previousValidUntil) {
     RootGenerations {
       version(layoutVersion);
       require(active >= 1, "active must be a generation");
@@ -70,7 +73,7 @@ final class StateRecords {
     }
 
     static RootGenerations first() {
-      return new RootGenerations(LAYOUT_VERSION, 1, null, null, null, null, null);
+      return new RootGenerations(LAYOUT_VERSION, 1, null, null, null, null, null, null);
     }
 
     /** The generations servers should trust now, oldest first. */

@@ -120,7 +120,8 @@ class RootRolloverTest {
 
     // Step 2: activation. New certificates chain to the next root.
     Instant retireAfter = f.ca.activateNextRoot(RootKey.open(nextKeySpec), "cer");
-    assertThat(retireAfter).isEqualTo(f.clock.instant().plus(Duration.ofDays(7)));
+    // The last certificate issued through the first root is the workload's: until it expires.
+    assertThat(retireAfter).isEqualTo(web.certificate().getNotAfter().toInstant());
     CertificateAuthority ca = CertificateAuthority.open(f.dir, f.clock, CaFixture.RANDOM);
     assertThat(ca.rootCertificate()).isEqualTo(nextRoot);
     assertThat(ca.area("payments").certificate()).isEqualTo(nextIntermediate);
@@ -189,6 +190,50 @@ class RootRolloverTest {
         .contains("root-g2.crl");
     assertThat(certificates(ca.areaCertificatesFile("orders")))
         .containsExactly(orders.certificate());
+  }
+
+  @Test
+  void aCaOpenedBeforeTheActivationIssuesThroughTheNewRootAtOnce() throws Exception {
+    // ca serve's CA: opened, and issuing, before the ceremony runs from the CLI (f.ca).
+    CertificateAuthority serving = CertificateAuthority.open(f.dir, f.clock, CaFixture.RANDOM);
+    f.clock.advance(Duration.ofHours(2));
+    KeyPair secondKeys = CaFixture.p256();
+    IssuedCertificate beforeActivation =
+        serving.renew(web.certificate(), webKeys.getPrivate(), secondKeys, null, "agent");
+    X509Certificate nextRoot =
+        f.ca.publishNextRoot(
+            RootKey.open(f.rootKeySpec), nextKeySpec, KeyType.P256, Duration.ofDays(3650), "cer");
+    f.clock.advance(Duration.ofMinutes(10));
+    Instant retireAfter = f.ca.activateNextRoot(RootKey.open(nextKeySpec), "cer");
+    assertThat(retireAfter)
+        .as("recorded: the last chain through the first root")
+        .isEqualTo(beforeActivation.certificate().getNotAfter().toInstant());
+
+    f.clock.advance(Duration.ofMinutes(50));
+    KeyPair thirdKeys = CaFixture.p256();
+    IssuedCertificate afterActivation =
+        serving.renew(
+            beforeActivation.certificate(), secondKeys.getPrivate(), thirdKeys, null, "agent");
+    X509Certificate nextIntermediate = certificates(f.ca.areaCertificatesFile("payments")).get(1);
+    assertThat(afterActivation.chain())
+        .as("new chains end at the active root at once, without reopening the CA")
+        .containsExactly(afterActivation.certificate(), nextIntermediate);
+    assertThat(serving.rootCertificate()).isEqualTo(nextRoot);
+    assertThat(serving.trustAreas())
+        .allSatisfy(a -> assertThat(a.anchors()).containsExactly(nextRoot));
+    assertThat(serving.successor(beforeActivation.certificate()).orElseThrow().chain())
+        .containsExactly(afterActivation.certificate(), nextIntermediate);
+
+    // Retiring the first root waits for the last chain issued through it, and no longer.
+    f.clock.set(retireAfter.minusSeconds(60));
+    Map<String, String> before = f.snapshot();
+    assertRefused(() -> serving.retirePreviousRoot(false, "cer"), "PRTC0465E");
+    assertThat(f.snapshot()).isEqualTo(before);
+    f.clock.set(retireAfter.plusSeconds(1));
+    serving.publishCrl("payments", CertificateAuthority.DEFAULT_CRL_VALIDITY, "crl-timer");
+    serving.retirePreviousRoot(false, "cer");
+    assertThat(certificates(f.ca.anchorsFile())).containsExactly(nextRoot);
+    assertAccepted(afterActivation.chain());
   }
 
   private void assertAccepted(List<X509Certificate> chain) throws Exception {

@@ -371,6 +371,37 @@ class CaCommandTest {
     assertThat(overlap.anchors()).hasSize(2).contains(before.anchors().get(0));
     assertThat(overlap.intermediates()).hasSize(2);
 
+    // A workload's certificate issued through the first root, so that root stays in use.
+    Path tokenFile = temp.resolve("api.token");
+    Path password = temp.resolve("api.password");
+    Files.writeString(password, "p12-secret\n");
+    assertThat(
+            run(
+                "register",
+                "--area",
+                "payments",
+                "--spiffe-id",
+                "spiffe://corp.example/payments/api",
+                "--max-lifetime",
+                "1h",
+                "--approved-by",
+                "bob",
+                "--token-out",
+                tokenFile.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(
+            run(
+                "issue",
+                "--token-file",
+                tokenFile.toString(),
+                "--new-pkcs12",
+                temp.resolve("api.p12").toString(),
+                "--pkcs12-password-file",
+                password.toString()))
+        .as(err.toString())
+        .isZero();
+
     assertThat(run(concat(new String[] {"root", "activate"}, rootKey))).isEqualTo(1);
     assertThat(err.toString()).contains("PRTC0406E");
     assertThat(run(concat(new String[] {"root", "activate"}, nextKey))).as(err.toString()).isZero();
