@@ -3,7 +3,7 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.ca.CaServer;
-import io.portcullis.ca.CaTls;
+import io.portcullis.ca.CaServerTls;
 import io.portcullis.ca.IssuedCertificate;
 import io.portcullis.ca.LineageEntry;
 import io.portcullis.ca.Pem;
@@ -53,11 +53,7 @@ class RenewalEndpointIT {
     IssuedCertificate caCertificate =
         pki.ca.issue(pki.register("ca-serve"), caKeys, Duration.ofMinutes(30), "it");
     caServerTls =
-        CaTls.context(
-            caCertificate.chain(),
-            caKeys.getPrivate(),
-            pki.ca.rootCertificate(),
-            new SecureRandom());
+        CaServerTls.context(pki.ca, caCertificate.chain(), caKeys.getPrivate(), new SecureRandom());
     caServer = startCaServer();
     Path root = pki.work.resolve("ca-root.pem");
     Files.writeString(root, Pem.encode(pki.ca.rootCertificate()), StandardCharsets.US_ASCII);

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -128,11 +130,49 @@ public final class CaClient {
       return http.send(
           request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
+      SSLException refused = handshakeFailure(e);
+      if (refused != null) {
+        throw CaMessage.HANDSHAKE_REFUSED.causedBy(e, uri, whoRefused(refused));
+      }
       throw CaMessage.SERVER_UNREACHABLE.causedBy(e, uri, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CaMessage.SERVER_UNREACHABLE.causedBy(e, uri, "interrupted");
     }
+  }
+
+  /**
+   * The handshake's failure in {@code e}'s causes: a handshake exception, or (TLS 1.3, where the
+   * server judges the client certificate after the client has finished) a fatal alert received.
+   */
+  private static SSLException handshakeFailure(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SSLHandshakeException
+          || cause instanceof SSLException && alert(cause.getMessage())) {
+        return (SSLException) cause;
+      }
+    }
+    return null;
+  }
+
+  private static boolean alert(String message) {
+    return message != null && message.startsWith("Received fatal alert");
+  }
+
+  /**
+   * Which side refused: a fatal alert received means the CA server refused what this side sent (its
+   * certificate); anything else is this side's own refusal of the server's certificate.
+   */
+  private static String whoRefused(SSLException e) {
+    String detail = String.valueOf(e.getMessage());
+    if (alert(detail)) {
+      return "the CA server refused the certificate this server presented ("
+          + detail
+          + "): it does not chain to a root the CA trusts now, or it has expired";
+    }
+    return "this server refused the CA server's certificate ("
+        + detail
+        + "): caRoot holds no root it chains to, or it does not name the URL's host";
   }
 
   /** The JSON body of a 200 answer, or the server's refusal with its status and message. */

@@ -4,10 +4,12 @@ import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeyType;
+import io.portcullis.renewal.CaCertificateFiles;
 import io.portcullis.renewal.FixedKeyManager;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.trust.TrustArea;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -26,8 +28,14 @@ import javax.net.ssl.SSLContext;
  * lineage extension links each certificate to the one before.
  */
 public final class CaEndpointIssuer implements Issuer {
+  /** Where the roots come from at each request. */
+  @FunctionalInterface
+  interface Roots {
+    List<X509Certificate> read() throws PortcullisException;
+  }
+
   private final URI base;
-  private final List<X509Certificate> roots;
+  private final Roots roots;
   private final Duration lifetime;
 
   /**
@@ -37,12 +45,34 @@ public final class CaEndpointIssuer implements Issuer {
    * @param lifetime the lifetime to ask for, or null for the registration's maximum
    */
   public CaEndpointIssuer(URI base, List<X509Certificate> roots, Duration lifetime) {
+    this(base, fixed(roots), lifetime);
+  }
+
+  private CaEndpointIssuer(URI base, Roots roots, Duration lifetime) {
     this.base = Objects.requireNonNull(base, "base");
-    this.roots = List.copyOf(roots);
-    if (this.roots.isEmpty()) {
+    this.roots = roots;
+    this.lifetime = lifetime;
+  }
+
+  /**
+   * The endpoint, with the roots read from {@code caRoot} at each request: a root rollover's bundle
+   * ({@code root/anchors.pem}, copied or shared) is followed without a restart, from the next root
+   * published to the previous one retired.
+   *
+   * @throws PortcullisException {@code PRTC0501E} when the file holds no CA certificate now
+   */
+  public static CaEndpointIssuer following(URI base, Path caRoot, Duration lifetime)
+      throws PortcullisException {
+    CaCertificateFiles.read(caRoot, "caRoot");
+    return new CaEndpointIssuer(base, () -> CaCertificateFiles.read(caRoot, "caRoot"), lifetime);
+  }
+
+  private static Roots fixed(List<X509Certificate> roots) {
+    List<X509Certificate> copy = List.copyOf(roots);
+    if (copy.isEmpty()) {
       throw new IllegalArgumentException("the CA endpoint needs its root certificate");
     }
-    this.lifetime = lifetime;
+    return () -> copy;
   }
 
   @Override
@@ -63,7 +93,7 @@ public final class CaEndpointIssuer implements Issuer {
 
   @Override
   public List<TrustArea> trust() throws PortcullisException {
-    return client(null).areas(roots);
+    return client(null).areas(roots.read());
   }
 
   @Override
@@ -79,7 +109,7 @@ public final class CaEndpointIssuer implements Issuer {
               credential == null
                   ? null
                   : new FixedKeyManager(credential.privateKey(), credential.chain()),
-              roots);
+              roots.read());
       return new CaClient(base, tls);
     } catch (GeneralSecurityException e) {
       throw CaMessage.SERVER_UNREACHABLE.causedBy(e, base, e.toString());

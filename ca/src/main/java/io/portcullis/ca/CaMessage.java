@@ -123,6 +123,10 @@ public enum CaMessage implements MessageId {
   SERVER_BUSY("PRTC0461W"),
   /** The CA server at {0} cannot be reached: {1}. Nothing was issued. */
   SERVER_UNREACHABLE("PRTC0462E"),
+  /** The TLS handshake with the CA server at {0} failed: {1}. Nothing was issued. */
+  HANDSHAKE_REFUSED("PRTC0434E"),
+  /** The client certificate is refused: {0}. Nothing was issued. */
+  CLIENT_CERTIFICATE_REFUSED("PRTC0435E"),
   /** A root rollover is under way ({0}); {1} must wait until it is finished. */
   ROLLOVER_UNDER_WAY("PRTC0463E"),
   /** There is no next root to {0}: run portcullis ca root next first. */

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
@@ -55,8 +56,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * Answers are JSON: {@code {"chain": PEM, "sha256": ..., "previous": ...}} or {@code {"messageId":
  * ..., "message": ...}} with status 400 (bad request), 403 (refused), 429 (this client was refused
  * too often, with {@code Retry-After}) or 503 (every issuance slot busy). The server asks every
- * client for a certificate and validates it against the CA root; the renewal endpoint refuses
- * requests without one.
+ * client for a certificate; the renewal and successor endpoints refuse requests without one, or
+ * with one that does not chain to a root of the bundle ({@code PRTC0435E}), before they read the
+ * request. No extended key usage is asked of it (see {@link CaServerTls}).
  *
  * <p>It holds up against slow and hostile clients within its {@link Limits}: every request has a
  * deadline from its first byte (TLS handshake included) to its answer, a bounded worker pool takes
@@ -245,13 +247,10 @@ public final class CaServer implements AutoCloseable {
       if (limited(exchange, client)) {
         return;
       }
-      X509Certificate current = clientCertificate(exchange);
+      X509Certificate current =
+          verifiedClient(
+              exchange, client, "renewal needs the current certificate as TLS client certificate");
       if (current == null) {
-        refuse(
-            exchange,
-            client,
-            403,
-            refusal("renewal needs the current certificate as TLS client certificate"));
         return;
       }
       JsonNode request = body(exchange, client);
@@ -284,14 +283,12 @@ public final class CaServer implements AutoCloseable {
       if (limited(exchange, client)) {
         return;
       }
-      X509Certificate replaced = clientCertificate(exchange);
+      X509Certificate replaced =
+          verifiedClient(
+              exchange,
+              client,
+              "asking for a successor needs the replaced certificate as TLS client certificate");
       if (replaced == null) {
-        refuse(
-            exchange,
-            client,
-            403,
-            refusal(
-                "asking for a successor needs the replaced certificate as TLS client certificate"));
         return;
       }
       try {
@@ -480,15 +477,50 @@ public final class CaServer implements AutoCloseable {
     return value == null || !value.canConvertToLong() ? null : Duration.ofSeconds(value.asLong());
   }
 
-  private static X509Certificate clientCertificate(HttpExchange exchange) {
-    if (!(exchange instanceof HttpsExchange https)) {
+  /**
+   * The TLS client certificate when it chains to a root this CA trusts now ({@link
+   * CaServerTls#checkClient}); otherwise answers 403 with the reason ({@code missing} when there is
+   * none) and returns null.
+   */
+  private X509Certificate verifiedClient(HttpExchange exchange, String client, String missing)
+      throws IOException {
+    X509Certificate[] chain = clientChain(exchange);
+    if (chain.length == 0) {
+      refuse(exchange, client, 403, refusal(missing));
       return null;
     }
     try {
-      Certificate[] chain = https.getSSLSession().getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
-    } catch (SSLPeerUnverifiedException e) {
+      CaServerTls.checkClient(ca, chain);
+      return chain[0];
+    } catch (CertificateException e) {
+      refuse(
+          exchange,
+          client,
+          403,
+          error(
+              CaMessage.CLIENT_CERTIFICATE_REFUSED.id(),
+              CaMessage.CLIENT_CERTIFICATE_REFUSED.format(e.getMessage())));
       return null;
+    }
+  }
+
+  /** The TLS client's chain as sent, leaf first; empty when it sent none. */
+  private static X509Certificate[] clientChain(HttpExchange exchange) {
+    if (!(exchange instanceof HttpsExchange https)) {
+      return new X509Certificate[0];
+    }
+    try {
+      Certificate[] chain = https.getSSLSession().getPeerCertificates();
+      List<X509Certificate> x509 = new java.util.ArrayList<>();
+      for (Certificate certificate : chain) {
+        if (!(certificate instanceof X509Certificate c)) {
+          return new X509Certificate[0];
+        }
+        x509.add(c);
+      }
+      return x509.toArray(new X509Certificate[0]);
+    } catch (SSLPeerUnverifiedException e) {
+      return new X509Certificate[0];
     }
   }
 
@@ -496,13 +528,15 @@ public final class CaServer implements AutoCloseable {
     return exchange.getRemoteAddress().getAddress().getHostAddress();
   }
 
-  private static String peer(HttpExchange exchange) {
-    X509Certificate certificate = clientCertificate(exchange);
-    if (certificate != null) {
+  /** Who the audit log names: the client certificate's identity when this CA vouches for it. */
+  private String peer(HttpExchange exchange) {
+    X509Certificate[] chain = clientChain(exchange);
+    if (chain.length > 0) {
       try {
-        return IdentityReader.read(certificate).principalName();
-      } catch (PortcullisException e) {
-        return certificate.getSubjectX500Principal().getName();
+        CaServerTls.checkClient(ca, chain);
+        return IdentityReader.read(chain[0]).principalName();
+      } catch (CertificateException | PortcullisException e) {
+        // a certificate this CA does not vouch for names no one
       }
     }
     return address(exchange);

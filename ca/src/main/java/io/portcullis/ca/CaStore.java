@@ -312,6 +312,18 @@ final class CaStore {
     }
   }
 
+  /** The certificates of a bundle file; none when it does not exist (an area made before them). */
+  List<X509Certificate> certificates(Path file) throws PortcullisException {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    try {
+      return Pem.certificates(Files.readString(file));
+    } catch (IOException e) {
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, file, e.getMessage());
+    }
+  }
+
   Optional<X509Certificate> issuedCertificate(String sha256) throws PortcullisException {
     if (!sha256.matches("[0-9a-f]{64}") || !Files.exists(certFile(sha256))) {
       return Optional.empty();

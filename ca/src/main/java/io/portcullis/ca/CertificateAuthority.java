@@ -192,6 +192,32 @@ public final class CertificateAuthority {
     return RootRollover.liveRoots(ctx.store, ctx.store.rootGenerations());
   }
 
+  /**
+   * The intermediates of the live areas under the roots of {@link #trustedRoots}, the active root's
+   * first: during a rollover each live area has one under each root (same name, same key).
+   */
+  public List<X509Certificate> trustedIntermediates() throws PortcullisException {
+    List<X509Certificate> intermediates = new ArrayList<>();
+    for (StateRecords.AreaRecord record : ctx.store.areas()) {
+      if (record.retired()) {
+        continue;
+      }
+      X509Certificate active = ctx.store.certificate(ctx.store.areaCertFile(record.name()));
+      intermediates.add(active);
+      for (X509Certificate other : ctx.store.certificates(ctx.store.areaCertsFile(record.name()))) {
+        if (!other.equals(active)) {
+          intermediates.add(other);
+        }
+      }
+    }
+    return intermediates;
+  }
+
+  /** The clock this CA decides by. */
+  java.time.Clock clock() {
+    return ctx.clock;
+  }
+
   /** Where a root rollover stands, for people ({@code root generation 2 is published, ...}). */
   public String rootRollover() throws PortcullisException {
     return RootRollover.describe(ctx.store.rootGenerations());

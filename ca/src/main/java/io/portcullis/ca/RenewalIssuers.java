@@ -1,7 +1,6 @@
 package io.portcullis.ca;
 
 import io.portcullis.PortcullisException;
-import io.portcullis.renewal.CaCertificateFiles;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalSettings;
 import java.time.Clock;
@@ -20,10 +19,8 @@ public final class RenewalIssuers {
   public static Issuer of(RenewalSettings settings, Clock clock) throws PortcullisException {
     Duration lifetime = settings.lifetime().orElse(null);
     if (settings.caUrl().isPresent()) {
-      return new CaEndpointIssuer(
-          settings.caUrl().get(),
-          CaCertificateFiles.read(settings.caRoot().orElseThrow(), "caRoot"),
-          lifetime);
+      return CaEndpointIssuer.following(
+          settings.caUrl().get(), settings.caRoot().orElseThrow(), lifetime);
     }
     return new CaRenewalIssuer(settings.caDirectory().orElseThrow(), lifetime, clock);
   }

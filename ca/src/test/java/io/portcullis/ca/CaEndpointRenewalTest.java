@@ -178,8 +178,10 @@ class CaEndpointRenewalTest {
               Duration.ofSeconds(60));
       RenewalAgent agent = agent(issuer);
 
-      assertThatThrownBy(agent::renewNow).hasMessageStartingWith("PRTC0462E");
-      assertThatThrownBy(issuer::trust).hasMessageStartingWith("PRTC0462E");
+      assertThatThrownBy(agent::renewNow)
+          .hasMessageStartingWith("PRTC0434E")
+          .hasMessageContaining("this server refused the CA server's certificate");
+      assertThatThrownBy(issuer::trust).hasMessageStartingWith("PRTC0434E");
       assertThat(other.ca.successor(first.certificate())).isEmpty();
       assertThat(swapped).isEmpty();
     }
@@ -234,8 +236,123 @@ class CaEndpointRenewalTest {
     }
   }
 
+  @Test
+  void aServerOnlyCertificateRenewsOverTheEndpoint() throws Exception {
+    // The HTTPS identity as the demo and ca.md register it: no clientAuth in its key usage.
+    Path web = temp.resolve("keys/web.p12");
+    IssuedCertificate serverOnly = workload("web", Set.of(Usage.SERVER), web);
+    assertThat(serverOnly.certificate().getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+
+    KeySourceConfig config = config(Map.of("file", web.toString()));
+    KeyMaterial renewed = agent(issuer(), config).renewNow();
+
+    assertThat(served.ca.lineage(renewed.certificate()).certificates())
+        .extracting(LineageEntry::sha256)
+        .containsExactly(serverOnly.sha256(), CaContext.sha256(renewed.certificate()));
+  }
+
+  @Test
+  void aRootRolloverCarriesEveryWorkloadAcrossWithoutRestartingTheEndpoint() throws Exception {
+    // caRoot is the CA's bundle (shared, or copied as it changes): the agent reads it each time.
+    KeySourceConfig config = config(Map.of("caRoot", served.ca.anchorsFile().toString()));
+    RenewalAgent agent = agent(issuer(config), config);
+    Path batchFile = temp.resolve("keys/batch.p12");
+    IssuedCertificate batch = workload("batch", Set.of(Usage.SERVER, Usage.CLIENT), batchFile);
+    KeySourceConfig batchConfig =
+        config(Map.of("file", batchFile.toString(), "caRoot", served.ca.anchorsFile().toString()));
+    // The ceremony runs from the CLI, another process: ca serve keeps running throughout.
+    CertificateAuthority ceremony =
+        CertificateAuthority.open(served.ca.directory(), Clock.systemUTC(), CaFixture.RANDOM);
+    RootKeySpec nextKey =
+        new RootKeySpec.Pkcs12(temp.resolve("offline/root-g2.p12"), CaFixture.PASSPHRASE);
+    X509Certificate nextRoot =
+        ceremony.publishNextRoot(
+            RootKey.open(served.fixture.rootKeySpec),
+            nextKey,
+            KeyType.P256,
+            Duration.ofDays(3650),
+            "cer");
+    X509Certificate nextIntermediate =
+        Pem.certificates(Files.readString(served.ca.areaCertificatesFile("ops"))).get(1);
+    agent.renewNow();
+
+    ceremony.activateNextRoot(RootKey.open(nextKey), "cer");
+    KeyMaterial afterActivation = agent.renewNow();
+    assertThat(afterActivation.chain())
+        .as("issued through the new root at once")
+        .containsExactly(afterActivation.certificate(), nextIntermediate);
+
+    // Forced: the batch workload still holds its chain through the first root.
+    ceremony.retirePreviousRoot(true, "cer");
+    assertThat(Pem.certificates(Files.readString(served.ca.anchorsFile())))
+        .containsExactly(nextRoot);
+    KeyMaterial afterRetirement = agent.renewNow();
+    assertThat(afterRetirement.chain())
+        .containsExactly(afterRetirement.certificate(), nextIntermediate);
+    // Its leaf is still its area's; the endpoint finds the path through the new intermediate.
+    KeyMaterial batchRenewed = agent(issuer(batchConfig), batchConfig).renewNow();
+    assertThat(served.ca.lineage(batchRenewed.certificate()).certificates())
+        .extracting(LineageEntry::sha256)
+        .containsExactly(batch.sha256(), CaContext.sha256(batchRenewed.certificate()));
+    assertThat(served.ca.lineage(afterRetirement.certificate()).certificates()).hasSize(4);
+  }
+
+  @Test
+  void aClientCertificateTheCaDoesNotVouchForIsRefusedWithTheReason() throws Exception {
+    ServedCa other = ServedCa.create(temp.resolve("other"));
+    JoinToken token =
+        other.ca.register(
+            new WorkloadRegistration(
+                "ops",
+                ID,
+                List.of("localhost"),
+                KeyType.P256,
+                Duration.ofHours(1),
+                Set.of(Usage.SERVER, Usage.CLIENT),
+                "alice",
+                Duration.ofHours(1)),
+            "alice");
+    KeyPair keys = CaFixture.p256();
+    IssuedCertificate foreign = other.ca.issue(token.token(), keys, Duration.ofMinutes(10), "a");
+    Path file = temp.resolve("keys/foreign.p12");
+    writeP12(file, keys.getPrivate(), foreign.chain());
+    KeySourceConfig config = config(Map.of("file", file.toString()));
+
+    assertThatThrownBy(() -> agent(issuer(), config).renewNow())
+        .hasMessageStartingWith("PRTC0449E")
+        .hasMessageContaining("403")
+        .hasMessageContaining("PRTC0435E: The client certificate is refused")
+        .hasMessageContaining("does not chain to a root of this CA");
+    assertThat(Files.readString(served.ca.directory().resolve("audit.jsonl")))
+        .doesNotContain(CaContext.sha256(foreign.certificate()));
+  }
+
+  /** A workload of area ops called {@code name}, its first certificate in {@code file}. */
+  private IssuedCertificate workload(String name, Set<Usage> usages, Path file) throws Exception {
+    JoinToken token =
+        served.ca.register(
+            new WorkloadRegistration(
+                "ops",
+                "spiffe://corp.example/ops/" + name,
+                List.of("localhost"),
+                KeyType.P256,
+                Duration.ofHours(1),
+                usages,
+                "alice",
+                Duration.ofHours(1)),
+            "alice");
+    KeyPair keys = CaFixture.p256();
+    IssuedCertificate issued = served.ca.issue(token.token(), keys, Duration.ofMinutes(10), "a");
+    writeP12(file, keys.getPrivate(), issued.chain());
+    return issued;
+  }
+
   private Issuer issuer() throws PortcullisException {
-    Issuer issuer = RenewalIssuers.of(config().renewal(), Clock.systemUTC());
+    return issuer(config());
+  }
+
+  private Issuer issuer(KeySourceConfig config) throws PortcullisException {
+    Issuer issuer = RenewalIssuers.of(config.renewal(), Clock.systemUTC());
     assertThat(issuer).isInstanceOf(CaEndpointIssuer.class);
     return issuer;
   }
@@ -259,7 +376,10 @@ class CaEndpointRenewalTest {
   }
 
   private RenewalAgent agent(Issuer issuer) throws PortcullisException {
-    KeySourceConfig config = config();
+    return agent(issuer, config());
+  }
+
+  private RenewalAgent agent(Issuer issuer, KeySourceConfig config) throws PortcullisException {
     return RenewalAgent.create(
         "server", config, KeySource.of(config), issuer, swapped::add, scheduler, Clock.systemUTC());
   }

@@ -14,10 +14,12 @@ import javax.net.ssl.SSLContext;
  * serve}, on the system clock (the TLS stacks check validity against it).
  */
 final class ServedCa {
+  final CaFixture fixture;
   final CertificateAuthority ca;
   final SSLContext serverTls;
 
-  private ServedCa(CertificateAuthority ca, SSLContext serverTls) {
+  private ServedCa(CaFixture fixture, CertificateAuthority ca, SSLContext serverTls) {
+    this.fixture = fixture;
     this.ca = ca;
     this.serverTls = serverTls;
   }
@@ -55,9 +57,9 @@ final class ServedCa {
             null,
             "alice");
     return new ServedCa(
+        f,
         ca,
-        CaTls.context(
-            serverCert.chain(), serverKeys.getPrivate(), ca.rootCertificate(), CaFixture.RANDOM));
+        CaServerTls.context(ca, serverCert.chain(), serverKeys.getPrivate(), CaFixture.RANDOM));
   }
 
   /** A client context that trusts the root and presents no certificate. */

@@ -3,7 +3,7 @@ package io.portcullis.cli;
 import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CaServer;
-import io.portcullis.ca.CaTls;
+import io.portcullis.ca.CaServerTls;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.Pem;
 import java.io.IOException;
@@ -74,7 +74,7 @@ final class CaServeCommand extends CaSupport {
     try {
       var chain = Pem.certificates(readText(tlsCert));
       var key = Pem.privateKey(readText(tlsKey));
-      var tls = CaTls.context(chain, key, ca.rootCertificate(), new SecureRandom());
+      var tls = CaServerTls.context(ca, chain, key, new SecureRandom());
       CaServer server = CaServer.start(ca, new InetSocketAddress(bind, port), tls, limits);
       info(CaMessage.SERVING, bind, server.port(), ca.directory());
       CountDownLatch stop = new CountDownLatch(1);

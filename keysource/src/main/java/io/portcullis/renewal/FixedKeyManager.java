@@ -5,6 +5,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
@@ -16,12 +17,26 @@ import javax.net.ssl.X509ExtendedKeyManager;
 public final class FixedKeyManager extends X509ExtendedKeyManager {
   private static final String ALIAS = "credential";
   private final PrivateKey key;
-  private final X509Certificate[] chain;
+  private final Supplier<List<X509Certificate>> chain;
 
   /** {@code chain} leaf first, the leaf certifying {@code key}'s public half. */
   public FixedKeyManager(PrivateKey key, List<X509Certificate> chain) {
+    this(key, fixed(chain));
+  }
+
+  /**
+   * The chain {@code chain} gives at each handshake (leaf first, always the same leaf): for a
+   * server whose intermediates change while it runs, such as {@code ca serve} during a root
+   * rollover.
+   */
+  public FixedKeyManager(PrivateKey key, Supplier<List<X509Certificate>> chain) {
     this.key = key;
-    this.chain = chain.toArray(new X509Certificate[0]);
+    this.chain = chain;
+  }
+
+  private static Supplier<List<X509Certificate>> fixed(List<X509Certificate> chain) {
+    List<X509Certificate> copy = List.copyOf(chain);
+    return () -> copy;
   }
 
   @Override
@@ -56,7 +71,7 @@ public final class FixedKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public X509Certificate[] getCertificateChain(String alias) {
-    return chain.clone();
+    return chain.get().toArray(new X509Certificate[0]);
   }
 
   @Override
