@@ -16,6 +16,7 @@ import io.portcullis.trust.TrustArea;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,48 +91,97 @@ public final class CaServer implements AutoCloseable {
    *     {@code workers}, so that CRLs are served while the CA is busy)
    * @param refusalsPerMinute refused requests per client address and minute before it is answered
    *     429 without reaching the CA
+   * @param connectionsPerAddress connections one client address may hold open at once; one more is
+   *     closed as it is accepted
+   * @param handshakeTimeout how long a new connection may take to send its first TLS record whole
+   *     before it is closed; until then it holds no worker
    */
   public record Limits(
-      Duration requestTimeout, int workers, int queue, int issuanceSlots, int refusalsPerMinute) {
+      Duration requestTimeout,
+      int workers,
+      int queue,
+      int issuanceSlots,
+      int refusalsPerMinute,
+      int connectionsPerAddress,
+      Duration handshakeTimeout) {
     public Limits {
       Objects.requireNonNull(requestTimeout, "requestTimeout");
+      Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
       if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0
           || workers < 2
           || queue < 0
           || issuanceSlots < 1
           || issuanceSlots >= workers
-          || refusalsPerMinute < 1) {
+          || refusalsPerMinute < 1
+          || connectionsPerAddress < 1
+          || handshakeTimeout.compareTo(Duration.ofMillis(100)) < 0) {
         throw new IllegalArgumentException(
             "CA server limits out of range (timeout >= 1 s, workers >= 2, queue >= 0,"
-                + " 1 <= issuanceSlots < workers, refusalsPerMinute >= 1): "
-                + requestTimeout
-                + ", "
-                + workers
-                + ", "
-                + queue
-                + ", "
-                + issuanceSlots
-                + ", "
-                + refusalsPerMinute);
+                + " 1 <= issuanceSlots < workers, refusalsPerMinute >= 1,"
+                + " connectionsPerAddress >= 1, handshakeTimeout >= 100 ms): "
+                + List.of(
+                    requestTimeout,
+                    workers,
+                    queue,
+                    issuanceSlots,
+                    refusalsPerMinute,
+                    connectionsPerAddress,
+                    handshakeTimeout));
       }
     }
 
     /**
      * 10 s per request, four workers per core (at least 4), 64 waiting, half the workers for
-     * issuance, 20 refusals per client and minute.
+     * issuance, 20 refusals per client and minute, a quarter of the workers (at least 2) per client
+     * address, 3 s for the first TLS record.
      */
     public static Limits forThisMachine() {
       int workers = Math.max(4, 4 * Runtime.getRuntime().availableProcessors());
-      return new Limits(Duration.ofSeconds(10), workers, 64, workers / 2, 20);
+      return new Limits(
+          Duration.ofSeconds(10),
+          workers,
+          64,
+          workers / 2,
+          20,
+          Math.max(2, workers / 4),
+          Duration.ofSeconds(3));
     }
 
     /** These limits with another request timeout and refusal rate (the CLI's options). */
     public Limits with(Duration timeout, int refusals) {
-      return new Limits(timeout, workers, queue, issuanceSlots, refusals);
+      return new Limits(
+          timeout,
+          workers,
+          queue,
+          issuanceSlots,
+          refusals,
+          connectionsPerAddress,
+          handshakeTimeout);
+    }
+
+    /** These limits with another cap on connections per client address (the CLI's option). */
+    public Limits withConnectionsPerAddress(int connections) {
+      return new Limits(
+          requestTimeout,
+          workers,
+          queue,
+          issuanceSlots,
+          refusalsPerMinute,
+          connections,
+          handshakeTimeout);
+    }
+
+    /** Connections open at once from all addresses: twice what the server can hold or queue. */
+    int totalConnections() {
+      return 2 * (workers + queue);
     }
   }
 
   private final CertificateAuthority ca;
+
+  /** Set once the contexts are in place and the HTTPS server runs: then clients are let in. */
+  private volatile ConnectionGate gate;
+
   private final HttpsServer server;
   private final ExecutorService executor;
   private final Limits limits;
@@ -162,7 +212,9 @@ public final class CaServer implements AutoCloseable {
     Objects.requireNonNull(ca, "ca");
     Objects.requireNonNull(limits, "limits");
     applyDeadlines(limits.requestTimeout());
-    HttpsServer server = HttpsServer.create(address, 64);
+    // The HTTPS server listens on the loopback address only; clients reach it through the gate.
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setHttpsConfigurator(
         new HttpsConfigurator(tls) {
           @Override
@@ -186,6 +238,19 @@ public final class CaServer implements AutoCloseable {
     server.createContext("/v1/areas", caServer.guarded(caServer::areas));
     server.createContext("/crl/", caServer.guarded(caServer::crl));
     server.start();
+    try {
+      caServer.gate =
+          ConnectionGate.open(
+              address,
+              server.getAddress(),
+              limits.connectionsPerAddress(),
+              limits.totalConnections(),
+              limits.handshakeTimeout());
+    } catch (IOException e) {
+      server.stop(0);
+      executor.shutdownNow();
+      throw e;
+    }
     return caServer;
   }
 
@@ -201,11 +266,17 @@ public final class CaServer implements AutoCloseable {
 
   /** The bound port (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return gate.port();
+  }
+
+  /** How many connections were closed as they came for being over a connection limit. */
+  public long connectionsTurnedAway() {
+    return gate.turnedAway();
   }
 
   @Override
   public void close() {
+    gate.close();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -390,6 +461,7 @@ public final class CaServer implements AutoCloseable {
       }
       byte[] bytes = Files.readAllBytes(file);
       exchange.getResponseHeaders().set("Content-Type", "application/pkix-crl");
+      closeAfter(exchange);
       exchange.sendResponseHeaders(200, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
@@ -400,6 +472,13 @@ public final class CaServer implements AutoCloseable {
   /** An unexpected failure answers 500 with an ID instead of dropping the connection. */
   private com.sun.net.httpserver.HttpHandler guarded(com.sun.net.httpserver.HttpHandler handler) {
     return exchange -> {
+      if (client(exchange).isEmpty()) {
+        // Not handed on by the gate: a process on this host that found the loopback port.
+        try (exchange) {
+          send(exchange, 403, refusal("connect through the public port"));
+        }
+        return;
+      }
       try {
         handler.handle(exchange);
       } catch (RuntimeException e) {
@@ -524,8 +603,23 @@ public final class CaServer implements AutoCloseable {
     }
   }
 
-  private static String address(HttpExchange exchange) {
-    return exchange.getRemoteAddress().getAddress().getHostAddress();
+  /**
+   * One request per connection: a connection kept open counts against its address's cap at the
+   * gate, and a client that wants another answer connects again (renewal agents make one request
+   * per connection anyway).
+   */
+  private static void closeAfter(HttpExchange exchange) {
+    exchange.getResponseHeaders().set("Connection", "close");
+  }
+
+  /** The client's own address, as the gate accepted its connection. */
+  private String address(HttpExchange exchange) {
+    return client(exchange).map(a -> a.getAddress().getHostAddress()).orElse("unknown");
+  }
+
+  private Optional<InetSocketAddress> client(HttpExchange exchange) {
+    ConnectionGate accepted = gate;
+    return accepted == null ? Optional.empty() : accepted.client(exchange.getRemoteAddress());
   }
 
   /** Who the audit log names: the client certificate's identity when this CA vouches for it. */
@@ -545,6 +639,7 @@ public final class CaServer implements AutoCloseable {
   private void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
     byte[] bytes = json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
+    closeAfter(exchange);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

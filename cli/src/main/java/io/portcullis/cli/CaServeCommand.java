@@ -57,6 +57,13 @@ final class CaServeCommand extends CaSupport {
               + " Default: ${DEFAULT-VALUE}.")
   int refusalsPerMinute;
 
+  @CommandLine.Option(
+      names = "--connections-per-address",
+      description =
+          "Connections one client address may hold open at once; more are closed as they come."
+              + " Default: a quarter of the workers, at least 2.")
+  Integer connectionsPerAddress;
+
   @Override
   int run() throws PortcullisException {
     CaServer.Limits limits;
@@ -64,11 +71,14 @@ final class CaServeCommand extends CaSupport {
       limits =
           CaServer.Limits.forThisMachine()
               .with(duration("--request-timeout", requestTimeout), refusalsPerMinute);
+      if (connectionsPerAddress != null) {
+        limits = limits.withConnectionsPerAddress(connectionsPerAddress);
+      }
     } catch (IllegalArgumentException e) {
       throw CaMessage.VALUE_INVALID.exception(
-          "--request-timeout / --refusals-per-minute",
-          requestTimeout + " / " + refusalsPerMinute,
-          "at least 1s and at least 1");
+          "--request-timeout / --refusals-per-minute / --connections-per-address",
+          requestTimeout + " / " + refusalsPerMinute + " / " + connectionsPerAddress,
+          "at least 1s, at least 1 and at least 1");
     }
     CertificateAuthority ca = open();
     try {
