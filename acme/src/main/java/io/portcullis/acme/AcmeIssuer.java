@@ -100,48 +100,62 @@ public final class AcmeIssuer implements Issuer {
     X509Certificate certificate = current.certificate();
     String serial = certificate.getSerialNumber().toString(16);
     List<String> names = dnsNames(certificate, serial);
+    // What the server was asked last, for the message when it fails.
+    String step = "the directory";
     try {
       Session session = session();
+      session.getMetadata(); // reads the directory: an unreachable server fails here
+      step = settings.eabKid().isPresent() ? "account registration with EAB" : "account login";
       Login login = login(session);
+      step = "the order";
       OrderBuilder builder = login.newOrder().domains(names);
       if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent()) {
         builder.replaces(certificate);
       }
       Order order = builder.create();
+      step = "authorization";
       authorize(order);
       Status ready = order.waitUntilReady(WAIT);
       if (ready != Status.READY) {
         throw AcmeMessage.SERVER_FAILED.exception(
-            settings.directory(), serial, "the order is " + ready + problem(order));
+            settings.directory(), serial, step, "the order is " + ready + problem(order));
       }
+      step = "finalization";
       order.execute(Csr.create(newKeys, null, names).encoded());
       Status done = order.waitForCompletion(WAIT);
       if (done != Status.VALID) {
         throw AcmeMessage.SERVER_FAILED.exception(
             settings.directory(),
             serial,
+            step,
             "the order is " + done + " after finalization" + problem(order));
       }
+      step = "the certificate download";
       List<X509Certificate> chain = order.getCertificate().getCertificateChain();
       List<String> issued = dnsNames(chain.get(0), chain.get(0).getSerialNumber().toString(16));
       if (!new TreeSet<>(issued).equals(new TreeSet<>(names))) {
         throw AcmeMessage.NAMES_CHANGED.exception(settings.directory(), issued, names);
       }
       return chain;
-    } catch (AcmeServerException e) {
-      throw AcmeMessage.SERVER_FAILED.causedBy(
-          e, settings.directory(), serial, e.getType() + ": " + e.getMessage());
     } catch (AcmeException | RuntimeException e) {
-      String cause = e.getCause() == null ? "" : " (" + e.getCause() + ")";
-      throw AcmeMessage.SERVER_FAILED.causedBy(
-          e,
-          settings.directory(),
-          serial,
-          e.getClass().getSimpleName() + ": " + e.getMessage() + cause);
+      throw AcmeMessage.SERVER_FAILED.causedBy(e, settings.directory(), serial, step, describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw AcmeMessage.SERVER_FAILED.causedBy(e, settings.directory(), serial, "interrupted");
+      throw AcmeMessage.SERVER_FAILED.causedBy(
+          e, settings.directory(), serial, step, "interrupted");
     }
+  }
+
+  /**
+   * The server's problem type and detail when it sent one (RFC 8555 section 6.7), else the failure
+   * and its cause: never a bare stack of exception names.
+   */
+  static String describe(Exception e) {
+    if (e instanceof AcmeServerException server) {
+      return "problem " + server.getType() + ": " + server.getMessage();
+    }
+    String cause = e.getCause() == null ? "" : " (" + e.getCause() + ")";
+    return e.getClass().getSimpleName() + ": " + e.getMessage() + cause;
   }
 
   /**
@@ -166,10 +180,7 @@ public final class AcmeIssuer implements Issuer {
               retryAfter.orElse(Instant.now().plus(WINDOW_RECHECK))));
     } catch (AcmeException | RuntimeException e) {
       throw AcmeMessage.SERVER_FAILED.causedBy(
-          e,
-          settings.directory(),
-          serial,
-          "renewal information: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+          e, settings.directory(), serial, "renewal information", describe(e));
     }
   }
 

@@ -8,7 +8,7 @@ import io.portcullis.messages.MessageId;
  * io/portcullis/acme/AcmeMessages.properties}.
  */
 public enum AcmeMessage implements MessageId {
-  /** The ACME server {0} could not complete the renewal of serial {1}: {2}. */
+  /** The ACME server {0} could not complete the renewal of serial {1} at {2}: {3}. */
   SERVER_FAILED("PRTC0601E"),
   /** The certificate {0} names no DNS name, so an ACME server cannot renew it. */
   NO_DNS_NAME("PRTC0602E"),

@@ -122,7 +122,8 @@ class AcmeIssuerTest {
 
     assertThatThrownBy(agent::renewNow)
         .hasMessageStartingWith("PRTC0601E")
-        .hasMessageContaining("urn:ietf:params:acme:error:");
+        .hasMessageContaining(
+            "at account registration with EAB: problem urn:ietf:params:acme:error:");
 
     assertThat(Files.readAllBytes(p12)).isEqualTo(before);
     assertThat(swapped).isEmpty();
@@ -200,7 +201,8 @@ class AcmeIssuerTest {
     try {
       assertThatThrownBy(agent::renewNow)
           .hasMessageStartingWith("PRTC0601E")
-          .hasMessageContaining(pebble.directory().toString());
+          .hasMessageContaining(pebble.directory().toString())
+          .hasMessageContaining("at the directory: ");
       assertThat(Files.readAllBytes(p12)).isEqualTo(before);
       try (var siblings = Files.list(p12.getParent())) {
         assertThat(siblings).containsOnly(p12);

@@ -8,13 +8,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.Key;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -89,7 +93,7 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
         LOG.info(
             KeySourceMessage.KEYSTORE_SERVES.format(
                 source.getKey(),
-                material.certificate().getSubjectX500Principal().getName(),
+                named(material.certificate()),
                 material.certificate().getNotAfter().toInstant(),
                 material.provider().getName()));
       } catch (PortcullisException | RuntimeException e) {
@@ -101,6 +105,41 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
     }
     entries = Collections.unmodifiableMap(loaded);
     LAST_GOOD.set(entries);
+  }
+
+  /**
+   * How a certificate is named in {@code PRTC0528I}: its subject, or, when the subject is empty
+   * (ACME CAs issue such certificates), its alternative names.
+   */
+  static String named(X509Certificate certificate) {
+    String subject = certificate.getSubjectX500Principal().getName();
+    if (!subject.isEmpty()) {
+      return subject;
+    }
+    List<String> names = new ArrayList<>();
+    try {
+      Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
+      if (sans != null) {
+        for (List<?> san : sans) {
+          String kind =
+              switch ((Integer) san.get(0)) {
+                case 2 -> "DNS:";
+                case 6 -> "URI:";
+                case 7 -> "IP:";
+                default -> null;
+              };
+          if (kind != null) {
+            names.add(kind + san.get(1));
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      // named by its serial below
+    }
+    String serial = certificate.getSerialNumber().toString(16);
+    return names.isEmpty()
+        ? "serial " + serial + " (empty subject, no names)"
+        : String.join(", ", names) + " (empty subject, serial " + serial + ")";
   }
 
   /**

@@ -89,6 +89,17 @@ class KeySourceKeyStoreTest {
   }
 
   @Test
+  void aCertificateWithAnEmptySubjectIsNamedByItsAlternativeNames() {
+    TestPki.Leaf acme =
+        AREA.issue("").dnsSan("api.corp.example").sanCritical(true).serverAuth().issueLeaf();
+    assertThat(acme.certificate().getSubjectX500Principal().getName()).isEmpty();
+    assertThat(KeySourceKeyStore.named(acme.certificate()))
+        .startsWith("DNS:api.corp.example (empty subject, serial ");
+    TestPki.Leaf named = AREA.issue("CN=server").serverAuth().issueLeaf();
+    assertThat(KeySourceKeyStore.named(named.certificate())).isEqualTo("CN=server");
+  }
+
+  @Test
   void oneFailingKeySourceFailsTheWholeLoad() throws Exception {
     AREA.issue("CN=server")
         .serverAuth()
