@@ -6,12 +6,11 @@ import io.portcullis.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,14 +42,7 @@ class RenewalFilesIT {
     key = work.resolve("tls.key");
     first = leaf(ca);
     first.writePem(chain, key);
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("root", ca.certificate());
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    clientTls = SSLContext.getInstance("TLS");
-    clientTls.init(null, factory.getTrustManagers(), null);
+    clientTls = RenewalPki.trusting(List.of(ca.certificate()));
     server =
         SecondServer.create(
             "portcullis-it-renewal-files",

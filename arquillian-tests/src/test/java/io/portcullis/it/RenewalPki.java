@@ -219,6 +219,22 @@ final class RenewalPki {
     return tls;
   }
 
+  /** A client TLS context that trusts {@code anchors} and presents no certificate. */
+  static SSLContext trusting(java.util.Collection<X509Certificate> anchors) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    int i = 0;
+    for (X509Certificate anchor : anchors) {
+      trust.setCertificateEntry("anchor-" + i++, anchor);
+    }
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, factory.getTrustManagers(), null);
+    return tls;
+  }
+
   /** The CA as another process would see it now: opened again from its directory. */
   CertificateAuthority reopened() throws Exception {
     return CertificateAuthority.open(caDir, Clock.systemUTC(), random);

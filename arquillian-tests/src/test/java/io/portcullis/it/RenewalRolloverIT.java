@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -26,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +105,7 @@ class RenewalRolloverIT {
                 RootKey.open(pki.rootKey), nextKey, KeyType.P256, Duration.ofDays(30), "it");
     X509Certificate nextIntermediate =
         Pem.certificates(Files.readString(pki.ca.areaCertificatesFile("web"))).get(1);
-    SSLContext client = trusting(firstRoot, nextRoot);
+    SSLContext client = RenewalPki.trusting(List.of(firstRoot, nextRoot));
     NewConnectionLoad load = new NewConnectionLoad(client, HTTPS_PORT);
     load.start();
     X509Certificate served;
@@ -188,20 +186,6 @@ class RenewalRolloverIT {
           .map(X509Certificate.class::cast)
           .toList();
     }
-  }
-
-  private static SSLContext trusting(X509Certificate... roots) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    for (int i = 0; i < roots.length; i++) {
-      trust.setCertificateEntry("root-" + i, roots[i]);
-    }
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, factory.getTrustManagers(), null);
-    return tls;
   }
 
   private static CaServer startCaServer(CertificateAuthority ca) throws Exception {

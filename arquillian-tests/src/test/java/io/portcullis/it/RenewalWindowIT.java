@@ -25,11 +25,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,18 +79,9 @@ class RenewalWindowIT {
         .serverAuth()
         .issueLeaf()
         .writePkcs12(p12, "server", PASSWORD.toCharArray());
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("bootstrap", bootstrap.certificate());
-    int i = 0;
-    for (X509Certificate anchor : TestPki.readCertificates(root)) {
-      trust.setCertificateEntry("pebble-" + i++, anchor);
-    }
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    clientTls = SSLContext.getInstance("TLS");
-    clientTls.init(null, factory.getTrustManagers(), null);
+    List<X509Certificate> anchors = new ArrayList<>(TestPki.readCertificates(root));
+    anchors.add(bootstrap.certificate());
+    clientTls = RenewalPki.trusting(anchors);
 
     server =
         SecondServer.create(
@@ -193,18 +185,10 @@ class RenewalWindowIT {
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(keyManagers.getKeyManagers(), null, null);
 
-    KeyStore pebbleTrust = KeyStore.getInstance("PKCS12");
-    pebbleTrust.load(null, null);
-    int i = 0;
-    for (X509Certificate anchor : TestPki.readCertificates(pebble.listenerTrust())) {
-      pebbleTrust.setCertificateEntry("listener-" + i++, anchor);
-    }
-    TrustManagerFactory trust =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(pebbleTrust);
-    SSLContext toPebble = SSLContext.getInstance("TLS");
-    toPebble.init(null, trust.getTrustManagers(), null);
-    HttpClient http = HttpClient.newBuilder().sslContext(toPebble).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(RenewalPki.trusting(TestPki.readCertificates(pebble.listenerTrust())))
+            .build();
     ObjectMapper json = new ObjectMapper();
     Instant end = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     Instant start = end.minus(1, ChronoUnit.HOURS);

@@ -64,23 +64,8 @@ class CaEndpointRenewalTest {
   @BeforeEach
   void setUp() throws Exception {
     served = ServedCa.create(temp);
-    JoinToken token =
-        served.ca.register(
-            new WorkloadRegistration(
-                "ops",
-                ID,
-                List.of("localhost"),
-                KeyType.P256,
-                Duration.ofHours(1),
-                Set.of(Usage.SERVER, Usage.CLIENT),
-                "alice",
-                Duration.ofHours(1)),
-            "alice");
-    KeyPair keys = CaFixture.p256();
-    first = served.ca.issue(token.token(), keys, Duration.ofMinutes(10), "alice");
     p12 = temp.resolve("keys/server.p12");
-    Files.createDirectories(p12.getParent());
-    writeP12(p12, keys.getPrivate(), first.chain());
+    first = workload(served.ca, ID, Set.of(Usage.SERVER, Usage.CLIENT), p12);
     rootFile = temp.resolve("root.pem");
     Files.writeString(rootFile, Pem.encode(served.ca.rootCertificate()), StandardCharsets.US_ASCII);
     server = CaServer.start(served.ca, new InetSocketAddress("localhost", 0), served.serverTls);
@@ -300,22 +285,8 @@ class CaEndpointRenewalTest {
   @Test
   void aClientCertificateTheCaDoesNotVouchForIsRefusedWithTheReason() throws Exception {
     ServedCa other = ServedCa.create(temp.resolve("other"));
-    JoinToken token =
-        other.ca.register(
-            new WorkloadRegistration(
-                "ops",
-                ID,
-                List.of("localhost"),
-                KeyType.P256,
-                Duration.ofHours(1),
-                Set.of(Usage.SERVER, Usage.CLIENT),
-                "alice",
-                Duration.ofHours(1)),
-            "alice");
-    KeyPair keys = CaFixture.p256();
-    IssuedCertificate foreign = other.ca.issue(token.token(), keys, Duration.ofMinutes(10), "a");
     Path file = temp.resolve("keys/foreign.p12");
-    writeP12(file, keys.getPrivate(), foreign.chain());
+    IssuedCertificate foreign = workload(other.ca, ID, Set.of(Usage.SERVER, Usage.CLIENT), file);
     KeySourceConfig config = config(Map.of("file", file.toString()));
 
     assertThatThrownBy(() -> agent(issuer(), config).renewNow())
@@ -327,13 +298,19 @@ class CaEndpointRenewalTest {
         .doesNotContain(CaContext.sha256(foreign.certificate()));
   }
 
-  /** A workload of area ops called {@code name}, its first certificate in {@code file}. */
+  /** A workload of area ops called {@code name} of the served CA, its first certificate in file. */
   private IssuedCertificate workload(String name, Set<Usage> usages, Path file) throws Exception {
+    return workload(served.ca, "spiffe://corp.example/ops/" + name, usages, file);
+  }
+
+  /** Workload {@code id} of area ops of {@code ca}, its first certificate (10 min) in file. */
+  private static IssuedCertificate workload(
+      CertificateAuthority ca, String id, Set<Usage> usages, Path file) throws Exception {
     JoinToken token =
-        served.ca.register(
+        ca.register(
             new WorkloadRegistration(
                 "ops",
-                "spiffe://corp.example/ops/" + name,
+                id,
                 List.of("localhost"),
                 KeyType.P256,
                 Duration.ofHours(1),
@@ -342,7 +319,8 @@ class CaEndpointRenewalTest {
                 Duration.ofHours(1)),
             "alice");
     KeyPair keys = CaFixture.p256();
-    IssuedCertificate issued = served.ca.issue(token.token(), keys, Duration.ofMinutes(10), "a");
+    IssuedCertificate issued = ca.issue(token.token(), keys, Duration.ofMinutes(10), "alice");
+    Files.createDirectories(file.getParent());
     writeP12(file, keys.getPrivate(), issued.chain());
     return issued;
   }
