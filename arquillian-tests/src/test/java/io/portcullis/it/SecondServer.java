@@ -113,7 +113,9 @@ final class SecondServer implements AutoCloseable {
 
   /** Starts the server and waits until Liberty says it is ready. */
   void start() throws Exception {
-    run("start");
+    // --clean: a build directory reused from an earlier build holds that build's bundle metadata
+    // in the server's workarea, and the reproducible jar looks unchanged to Liberty.
+    run("start", "--clean");
     started = true;
     awaitLog("CWWKF0011I", Duration.ofSeconds(120));
   }
@@ -181,9 +183,12 @@ final class SecondServer implements AutoCloseable {
     }
   }
 
-  private void run(String action) throws IOException, InterruptedException {
+  private void run(String action, String... options) throws IOException, InterruptedException {
+    List<String> command =
+        new java.util.ArrayList<>(List.of(wlp.resolve("bin/server").toString(), action, name));
+    command.addAll(List.of(options));
     Process process =
-        new ProcessBuilder(wlp.resolve("bin/server").toString(), action, name)
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve(action + ".out").toFile())
             .start();

@@ -11,8 +11,8 @@ import io.portcullis.auth.CertificateAuthenticator;
 import io.portcullis.auth.LibertyCredential;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
+import io.portcullis.liberty.config.FeatureConfiguration;
 import io.portcullis.liberty.config.LibertyConfigMapper;
-import io.portcullis.liberty.config.MicroProfileLookup;
 import io.portcullis.liberty.keys.AreaTrustStore;
 import io.portcullis.messages.CoreMessage;
 import io.portcullis.messages.MessageId;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -35,15 +34,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.auth.Subject;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * The Liberty side of the identity path: a trust association interceptor that takes the client
@@ -53,8 +52,6 @@ import org.osgi.service.component.annotations.Modified;
  */
 @Component(
     service = TrustAssociationInterceptor.class,
-    configurationPid = "io.portcullis.liberty.portcullis",
-    configurationPolicy = ConfigurationPolicy.OPTIONAL,
     // At start, not at the first request: the PortcullisTrust key store waits for its anchors.
     immediate = true,
     property = {"id=portcullis", "invokeBeforeSSO:Boolean=true", "disableLtpaCookie:Boolean=true"})
@@ -97,66 +94,55 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   /** What one successful build produced. */
   private record Built(Active active, PortcullisConfig config, TrustFiles files) {}
 
-  /** How long to wait for MicroProfile Config, which starts after this bundle. */
-  static final Duration CONFIG_WAIT = Duration.ofSeconds(60);
+  /** Where the configuration comes from: server.xml and MicroProfile Config, once both are up. */
+  @Reference private FeatureConfiguration configuration;
 
-  private static final Duration CONFIG_RETRY = Duration.ofMillis(250);
+  private final Consumer<FeatureConfiguration.Snapshot> listener = this::configure;
 
-  /** Counts configurations, so a retry for an older one gives way to a newer one. */
-  private long configurations;
+  /** MicroProfile Config of the configuration in force, for its overrides. */
+  private Function<String, Optional<String>> microProfile =
+      name -> {
+        throw new IllegalStateException("no configuration yet");
+      };
 
   @Activate
-  @Modified
-  synchronized void configure(Map<String, Object> properties) {
-    this.properties = new HashMap<>(properties);
+  void activate() {
     // Liberty needs the trust store's state file to exist when it first loads the store, which
-    // then waits for the first anchors this component publishes.
+    // then waits for the first anchors this component publishes. Until the configuration comes,
+    // every request is refused.
     AreaTrustStore.prepare();
-    configureOnceConfigIsUp(++configurations, Instant.now().plus(CONFIG_WAIT));
+    configuration.listen(listener);
   }
 
-  /**
-   * Builds and applies the configuration once MicroProfile Config is up: this component starts with
-   * the bundle (so the trust store gets its anchors early) and Liberty's mpConfig later. Until then
-   * every request is refused, as before any configuration.
-   */
-  private synchronized void configureOnceConfigIsUp(long configuration, Instant deadline) {
-    if (configuration != configurations) {
-      return; // a newer configuration arrived
-    }
+  /** Builds and applies {@code snapshot}, the configuration now in force. */
+  synchronized void configure(FeatureConfiguration.Snapshot snapshot) {
+    this.properties = new HashMap<>(snapshot.properties());
+    this.microProfile = snapshot.microProfile();
+    AreaTrustStore.prepare();
     try {
-      microProfileConfig();
-    } catch (IllegalStateException e) {
-      if (Instant.now().isBefore(deadline)) {
-        background.schedule(
-            () -> configureOnceConfigIsUp(configuration, deadline),
-            CONFIG_RETRY.toMillis(),
-            TimeUnit.MILLISECONDS);
-        return;
-      }
-    }
-    try {
-      apply(build(this.properties));
+      apply(build(this.properties, microProfile));
     } catch (PortcullisException | RuntimeException e) {
       // Fail closed: a configuration we cannot read protects nothing less, it refuses everything.
       // Its files are still watched: writing a missing anchor file brings the server back.
       cancelBackground();
       active = Active.refusing(CoreMessage.CONFIG_INVALID);
       LOG.severe(CoreMessage.CONFIG_INVALID.format(e.getMessage()));
-      inForce = TrustFiles.read(trustFilesOrNone(this.properties));
+      inForce = TrustFiles.read(trustFilesOrNone(this.properties, microProfile));
       refused = inForce;
       watchTrustFiles(new ArrayList<>());
     }
   }
 
   /** Builds the authenticator {@code properties} describe, reading their trust files. */
-  private static Built build(Map<String, Object> properties) throws PortcullisException {
+  private static Built build(
+      Map<String, Object> properties, Function<String, Optional<String>> microProfile)
+      throws PortcullisException {
     String realm = String.valueOf(properties.getOrDefault("realm", "portcullis")).strip();
     if (realm.isEmpty() || realm.contains("/")) {
       throw CoreMessage.CONFIG_INVALID.exception(
           "realm '" + realm + "' must be non-empty without '/'");
     }
-    Map<String, String> keys = keys(properties);
+    Map<String, String> keys = keys(properties, microProfile);
     // Read before the parse: a file replaced in between is seen at the next check.
     TrustFiles files = TrustFiles.read(ConfigParser.trustFiles(keys, Path.of("")));
     PortcullisConfig config = ConfigParser.parse(keys, Path.of(""), Clock.systemUTC());
@@ -169,14 +155,16 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
         files);
   }
 
-  private static Map<String, String> keys(Map<String, Object> properties) {
+  private static Map<String, String> keys(
+      Map<String, Object> properties, Function<String, Optional<String>> microProfile) {
     return LibertyConfigMapper.withOverrides(
-        LibertyConfigMapper.fromServerXml(properties), microProfileConfig());
+        LibertyConfigMapper.fromServerXml(properties), microProfile);
   }
 
-  private static List<Path> trustFilesOrNone(Map<String, Object> properties) {
+  private static List<Path> trustFilesOrNone(
+      Map<String, Object> properties, Function<String, Optional<String>> microProfile) {
     try {
-      return ConfigParser.trustFiles(keys(properties), Path.of(""));
+      return ConfigParser.trustFiles(keys(properties, microProfile), Path.of(""));
     } catch (RuntimeException e) {
       return List.of();
     }
@@ -238,7 +226,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
         String.join(", ", now.changedSince(inForce).stream().map(Path::toString).toList());
     Built built;
     try {
-      built = build(properties);
+      built = build(properties, microProfile);
     } catch (PortcullisException | RuntimeException e) {
       refused = now;
       LOG.warning(CoreMessage.TRUST_FILES_REFUSED.format(changed, e.getMessage()));
@@ -251,16 +239,9 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
         CoreMessage.TRUST_FILES_RELOADED.format(changed, anchors, built.config().areas().size()));
   }
 
-  /**
-   * MicroProfile Config as Liberty's mpConfig feature sees it from this bundle: system properties,
-   * environment variables, server.xml variables and microprofile-config.properties.
-   */
-  private static Function<String, Optional<String>> microProfileConfig() {
-    return MicroProfileLookup.forClass(PortcullisTai.class);
-  }
-
   @Deactivate
   synchronized void deactivate() {
+    configuration.ignore(listener);
     cancelBackground();
     background.shutdownNow();
   }

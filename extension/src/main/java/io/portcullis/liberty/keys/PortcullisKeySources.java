@@ -7,7 +7,7 @@ import io.portcullis.ca.RenewalIssuers;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
-import io.portcullis.liberty.config.MicroProfileLookup;
+import io.portcullis.liberty.config.FeatureConfiguration;
 import io.portcullis.renewal.AgentThreads;
 import io.portcullis.renewal.CredentialAgent;
 import io.portcullis.renewal.FileWatchAgent;
@@ -16,19 +16,16 @@ import io.portcullis.renewal.RenewalAgent;
 import io.portcullis.renewal.RenewalSettings;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Publishes the key sources {@code <usr_portcullis>} configures (with their MicroProfile Config
@@ -38,16 +35,9 @@ import org.osgi.service.component.annotations.Modified;
  */
 @Component(
     service = {},
-    immediate = true,
-    configurationPid = "io.portcullis.liberty.portcullis",
-    configurationPolicy = ConfigurationPolicy.REQUIRE)
+    immediate = true)
 public final class PortcullisKeySources {
   private static final Logger LOG = Logger.getLogger(PortcullisKeySources.class.getName());
-
-  /** How long to wait for MicroProfile Config, which starts after this bundle. */
-  static final Duration CONFIG_WAIT = Duration.ofSeconds(60);
-
-  private static final Duration RETRY = Duration.ofMillis(250);
 
   private static final Clock CLOCK = Clock.systemUTC();
 
@@ -55,9 +45,6 @@ public final class PortcullisKeySources {
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
 
   private final ScheduledExecutorService background = Daemons.scheduler("portcullis-key-sources");
-
-  /** Counts configurations, so a retry for an older one gives way to a newer one. */
-  private long configurations;
 
   /**
    * Runs each key source's agent on its own thread: a stuck issuer or a CA lock held elsewhere
@@ -68,9 +55,14 @@ public final class PortcullisKeySources {
   /** The renewal agent of each key source that renews, for the current configuration. */
   private final Map<String, CredentialAgent> agents = new LinkedHashMap<>();
 
+  /** Where the configuration comes from: server.xml and MicroProfile Config, once both are up. */
+  @Reference private FeatureConfiguration configuration;
+
+  private final Consumer<FeatureConfiguration.Snapshot> listener = this::publish;
+
   @Activate
-  void activate(Map<String, Object> properties) {
-    configure(properties);
+  void activate() {
+    configuration.listen(listener);
     background.scheduleWithFixedDelay(
         () -> {
           long republished = KeyProbe.probe(KeySourceKeyStore.lastGood(), KeyProbe::signs);
@@ -83,41 +75,15 @@ public final class PortcullisKeySources {
         TimeUnit.MILLISECONDS);
   }
 
-  @Modified
-  synchronized void configure(Map<String, Object> properties) {
-    // At once when MicroProfile Config is up, so a key store reload triggered by the same
-    // configuration change finds these key sources; otherwise retried on the background thread.
-    publish(Map.copyOf(properties), ++configurations, Instant.now().plus(CONFIG_WAIT));
-  }
-
   /**
-   * Publishes the key sources of {@code properties}, once MicroProfile Config is up: this bundle
-   * starts early (for the provider) and Liberty's mpConfig later, so the first attempts may find no
-   * ConfigProviderResolver and are retried until {@code deadline}.
+   * Publishes the key sources of {@code snapshot}, the configuration now in force (a key store
+   * reload its change triggers finds them), and starts their agents.
    */
-  private void publish(Map<String, Object> properties, long configuration, Instant deadline) {
-    synchronized (this) {
-      if (configuration != configurations) {
-        return; // a newer configuration arrived
-      }
-    }
-    Function<String, Optional<String>> microProfile;
-    try {
-      microProfile = MicroProfileLookup.forClass(PortcullisKeySources.class);
-    } catch (IllegalStateException e) {
-      if (Instant.now().isBefore(deadline)) {
-        background.schedule(
-            () -> publish(properties, configuration, deadline),
-            RETRY.toMillis(),
-            TimeUnit.MILLISECONDS);
-        return;
-      }
-      refuse(e);
-      return;
-    }
+  synchronized void publish(FeatureConfiguration.Snapshot snapshot) {
     try {
       Map<String, String> keys =
-          KeySourceMapper.withOverrides(KeySourceMapper.fromServerXml(properties), microProfile);
+          KeySourceMapper.withOverrides(
+              KeySourceMapper.fromServerXml(snapshot.properties()), snapshot.microProfile());
       Map<String, KeySource> sources = new LinkedHashMap<>();
       Map<String, KeySourceConfig> configs = KeySourceMapper.configs(keys, System.getenv());
       for (Map.Entry<String, KeySourceConfig> entry : configs.entrySet()) {
@@ -202,6 +168,7 @@ public final class PortcullisKeySources {
 
   @Deactivate
   void deactivate() {
+    configuration.ignore(listener);
     replaceAgents(Map.of());
     renewals.close();
     background.shutdownNow();
