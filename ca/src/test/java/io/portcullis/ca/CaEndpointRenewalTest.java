@@ -121,9 +121,18 @@ class CaEndpointRenewalTest {
     }
     assertThat(swapped).isEmpty();
 
+    assertThat(agent.status().lastErrorId()).contains("PRTC0462E");
+    assertThat(agent.status().consecutiveFailures()).isEqualTo(1);
+    assertThat(agent.status().lastSucceeded()).isFalse();
+
     server = CaServer.start(served.ca, new InetSocketAddress("localhost", port), served.serverTls);
     KeyMaterial renewed = agent.renewNow();
     assertThat(served.ca.lineage(renewed.certificate()).certificates()).hasSize(2);
+    assertThat(agent.status().consecutiveFailures()).isZero();
+    assertThat(agent.status().attempts()).isEqualTo(2);
+    assertThat(agent.status().successes()).isEqualTo(1);
+    assertThat(agent.status().failuresById()).containsExactly(Map.entry("PRTC0462E", 1L));
+    assertThat(agent.status().lastSucceeded()).isTrue();
   }
 
   @Test

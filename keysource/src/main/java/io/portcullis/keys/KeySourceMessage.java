@@ -113,7 +113,13 @@ public enum KeySourceMessage implements MessageId {
   /**
    * The new certificate {0} for key source {1} names {2}, where {4} names {3}; it is not served.
    */
-  RENEWAL_IDENTITY_CHANGED("PRTC0555E");
+  RENEWAL_IDENTITY_CHANGED("PRTC0555E"),
+  /** Key source {0} serves certificate {1}, which is not valid until {2}. */
+  CERTIFICATE_NOT_YET_VALID("PRTC0556E"),
+  /** Key source {0} serves certificate {1}, which expired at {2}. */
+  CERTIFICATE_EXPIRED("PRTC0557E"),
+  /** Key source {0} serves certificate {1} past {2} of its lifetime without a renewal ({3} at... */
+  RENEWAL_OVERDUE("PRTC0558E");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

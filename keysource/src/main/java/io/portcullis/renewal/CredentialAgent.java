@@ -9,6 +9,9 @@ public interface CredentialAgent extends AutoCloseable {
   /** Starts watching or scheduling; never throws (problems are logged with their IDs). */
   void start();
 
+  /** What the agent has done so far; never waits for an attempt in flight. */
+  RenewalStatus status();
+
   @Override
   void close();
 }

@@ -56,6 +56,7 @@ public final class FileWatchAgent implements CredentialAgent {
   private Snapshot refused;
   private ScheduledFuture<?> polling;
   private boolean closed;
+  private volatile RenewalStatus status = RenewalStatus.none();
 
   private FileWatchAgent(
       String name,
@@ -145,11 +146,13 @@ public final class FileWatchAgent implements CredentialAgent {
       return;
     }
     KeyMaterial previous = accepted;
+    status = status.attempted(now);
     try {
       KeyMaterial next = check(files);
       accepted = next;
       acceptedFiles = files;
       refused = null;
+      status = status.succeeded(now);
       LOG.info(
           KeySourceMessage.FILES_LOADED.format(
               name,
@@ -160,6 +163,7 @@ public final class FileWatchAgent implements CredentialAgent {
       swapped.accept(next);
     } catch (PortcullisException | RuntimeException e) {
       refused = files;
+      status = status.failed(now, e);
       LOG.warning(
           KeySourceMessage.FILES_REFUSED.format(
               name,
@@ -187,6 +191,12 @@ public final class FileWatchAgent implements CredentialAgent {
     RenewalAgent.checkChain(name, material.chain(), trust, clock);
     SelfTest.handshake(name, material.privateKey(), material.chain());
     return material;
+  }
+
+  /** New pairs looked at, taken and refused: what health and metrics report. */
+  @Override
+  public RenewalStatus status() {
+    return status;
   }
 
   @Override

@@ -80,6 +80,9 @@ public final class RenewalAgent implements CredentialAgent {
   private int failures;
   private volatile boolean closed;
 
+  /** What health and metrics read: replaced, never changed, by each event below. */
+  private volatile RenewalStatus status = RenewalStatus.none();
+
   /** Whether the serving certificate was read and its renewal scheduled. */
   private boolean known;
 
@@ -179,6 +182,22 @@ public final class RenewalAgent implements CredentialAgent {
    * @throws PortcullisException why nothing was swapped (the last good credential stays)
    */
   public synchronized KeyMaterial renewNow() throws PortcullisException {
+    status = status.attempted(clock.instant());
+    try {
+      return renewOrResume();
+    } catch (PortcullisException | RuntimeException e) {
+      status = status.failed(clock.instant(), e);
+      throw e;
+    }
+  }
+
+  /** What the agent has done so far; never waits for an attempt in flight. */
+  @Override
+  public RenewalStatus status() {
+    return status;
+  }
+
+  private KeyMaterial renewOrResume() throws PortcullisException {
     KeyMaterial current = source.load();
     Optional<KeyHome.NewKey> pending = home.pending(current);
     if (pending.isPresent()) {
@@ -246,6 +265,7 @@ public final class RenewalAgent implements CredentialAgent {
       throw e;
     }
     KeyMaterial renewed = swap(current, key, chain.get(0));
+    status = status.succeeded(clock.instant());
     LOG.info(
         logged.format(
             name,
@@ -400,6 +420,7 @@ public final class RenewalAgent implements CredentialAgent {
       if (window.isEmpty()) {
         return;
       }
+      status = status.window(window.get());
       Instant now = clock.instant();
       Optional<Instant> due =
           RenewalSchedule.within(window.get(), serving, now, random.getAsDouble());
@@ -443,6 +464,7 @@ public final class RenewalAgent implements CredentialAgent {
     }
     long millis = Math.max(0, Duration.between(clock.instant(), at).toMillis());
     nextAttempt = at;
+    status = status.next(at);
     next = scheduler.schedule(this::attempt, millis, TimeUnit.MILLISECONDS);
   }
 

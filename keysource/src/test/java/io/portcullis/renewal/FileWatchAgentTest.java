@@ -189,6 +189,12 @@ class FileWatchAgentTest {
           .contains("names admin.corp.example, where the certificate in force names localhost");
       assertThat(source.load().certificate()).isEqualTo(first.certificate());
       assertThat(swapped).isEmpty();
+      // What health and metrics read: one pair looked at, refused for its identity.
+      assertThat(agent.status().attempts()).isEqualTo(1);
+      assertThat(agent.status().successes()).isZero();
+      assertThat(agent.status().lastErrorId()).contains("PRTC0555E");
+      assertThat(agent.status().failuresById()).containsExactly(Map.entry("PRTC0555E", 1L));
+      assertThat(agent.status().consecutiveFailures()).isEqualTo(1);
     }
     agent.close();
 
@@ -209,6 +215,8 @@ class FileWatchAgentTest {
     admin.writePem(chain, key);
     await(() -> !swapped.isEmpty(), "the pinned identity served");
     assertThat(pinned.source().load().certificate()).isEqualTo(admin.certificate());
+    assertThat(pinned.status().successes()).isEqualTo(1);
+    assertThat(pinned.status().lastSucceeded()).isTrue();
     pinned.close();
   }
 
