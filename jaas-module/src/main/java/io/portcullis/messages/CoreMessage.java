@@ -119,6 +119,12 @@ public enum CoreMessage implements MessageId {
    * The certificate {0} carries the IP address {1}, {2} octets where RFC 5280 4.2.1.6 asks 4 or 16.
    */
   IP_ADDRESS_SYNTAX("PRTC0155E"),
+  /** Trust area {0}: its anchor {1} expired at {2}. */
+  AREA_ANCHOR_EXPIRED("PRTC0156E"),
+  /** Trust area {0}: its CA certificate {1} expired at {2}. */
+  AREA_CA_EXPIRED("PRTC0157E"),
+  /** Trust area {0} checks revocation hard-fail, and the CRL of {1} is past its nextUpdate {2}. */
+  AREA_CRL_STALE("PRTC0158E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */
