@@ -18,7 +18,7 @@ http_port=${PORTCULLIS_DEMO_HTTP_PORT:-}
 command -v unzip >/dev/null || .ci/install-packages.sh
 
 echo "==> Building Portcullis (no tests; ./scripts/test.sh runs them)"
-mvn -B -q -DskipTests -pl cli,extension,sample-app -am clean install
+mvn -B -q -DskipTests -pl cli,extension,health,sample-app -am clean install
 
 if [ ! -x "$wlp/bin/server" ]; then
   echo "==> Assembling Open Liberty $liberty_version from the Maven registry"
@@ -35,6 +35,9 @@ echo "==> Installing usr:portcullis-1.0 from extension/target/portcullis-1.0.esa
 mkdir -p "$wlp/usr/extension/lib/features"
 unzip -q -p extension/target/portcullis-1.0.esa OSGI-INF/SUBSYSTEM.MF > "$wlp/usr/extension/lib/features/portcullis-1.0.mf"
 unzip -q -o extension/target/portcullis-1.0.esa '*.jar' -d "$wlp/usr/extension/lib"
+# The auto feature that adds the health checks when mpHealth-4.0 is enabled too.
+unzip -q -p health/target/portcullisHealth-1.0.esa OSGI-INF/SUBSYSTEM.MF > "$wlp/usr/extension/lib/features/portcullisHealth-1.0.mf"
+unzip -q -o health/target/portcullisHealth-1.0.esa '*.jar' -d "$wlp/usr/extension/lib"
 
 echo "==> Writing a fresh dev PKI to $pki"
 java -jar cli/target/portcullis.jar dev-pki --out "$pki" >/dev/null
@@ -77,6 +80,12 @@ cat > "$server/server.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <server description="Portcullis demo">
   <include location="portcullis-features.xml"/>
+  <!-- Readiness per key source and trust area, liveness, startup (docs/health.md); the files
+       under health/ are for probes that cannot present a client certificate. -->
+  <featureManager>
+    <feature>mpHealth-4.0</feature>
+  </featureManager>
+  <mpHealth checkInterval="5s" startupCheckInterval="1s"/>
   <variable name="portcullis.pki.dir" value="\${server.config.dir}/resources/security"/>
   <variable name="portcullis.http.host" value="localhost"/>
   <variable name="default.https.port" value="$https_port"/>
@@ -133,6 +142,12 @@ In another terminal:
   # no certificate: the TLS handshake is refused, no HTTP response at all (with TLS 1.3 curl
   # reports it after the fact: "stream 1 was not closed cleanly" or "Empty reply from server")
   curl --cacert server-ca.pem $url/whoami
+
+  # health: readiness per key source and trust area (503 when one is DOWN), liveness, startup
+  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert server-ca.pem https://localhost:$https_port/health/ready
+  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert server-ca.pem https://localhost:$https_port/health/live
+  # the same for probes without a certificate: files touched every 5 s while UP
+  ls -l --time-style=+%T $server/health/
 
 $(if [ -n "$http_port" ]; then
   echo "  # plain HTTP (opened by PORTCULLIS_DEMO_HTTP_PORT): refused with 401 (PRTC0301E in the log)"

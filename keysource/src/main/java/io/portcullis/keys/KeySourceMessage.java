@@ -119,7 +119,9 @@ public enum KeySourceMessage implements MessageId {
   /** Key source {0} serves certificate {1}, which expired at {2}. */
   CERTIFICATE_EXPIRED("PRTC0557E"),
   /** Key source {0} serves certificate {1} past {2} of its lifetime without a renewal ({3} at... */
-  RENEWAL_OVERDUE("PRTC0558E");
+  RENEWAL_OVERDUE("PRTC0558E"),
+  /** Nothing loaded a key source yet: no certificate is served for it. */
+  NOT_SERVED_YET("PRTC0559E");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

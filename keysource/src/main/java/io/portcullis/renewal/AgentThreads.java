@@ -1,7 +1,13 @@
 package io.portcullis.renewal;
 
 import io.portcullis.Daemons;
+import io.portcullis.Heartbeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,15 +24,49 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class AgentThreads implements AutoCloseable {
   private final String prefix;
   private final Map<String, ScheduledExecutorService> threads = new LinkedHashMap<>();
+  private final Map<String, Heartbeat> heartbeats = new LinkedHashMap<>();
+  private final Duration beat;
+  private final Clock clock;
 
   /** Threads called {@code prefix-<key source>}. */
   public AgentThreads(String prefix) {
-    this.prefix = prefix;
+    this(prefix, BEAT, Clock.systemUTC());
   }
+
+  /** Threads called {@code prefix-<key source>} that beat every {@code beat} (tests). */
+  AgentThreads(String prefix, Duration beat, Clock clock) {
+    this.prefix = prefix;
+    this.beat = beat;
+    this.clock = clock;
+  }
+
+  /** How often each thread shows it still runs its tasks. */
+  static final Duration BEAT = Duration.ofSeconds(15);
 
   /** The thread of key source {@code name}, made at its first use. */
   public synchronized ScheduledExecutorService of(String name) {
-    return threads.computeIfAbsent(name, n -> Daemons.scheduler(prefix + "-" + n));
+    return threads.computeIfAbsent(
+        name,
+        n -> {
+          ScheduledExecutorService thread = Daemons.scheduler(prefix + "-" + n);
+          heartbeats.put(n, Heartbeat.on(thread, beat, clock));
+          return thread;
+        });
+  }
+
+  /**
+   * The key sources whose thread has been held by one task for longer than {@code bound} (an
+   * attempt that never ends, whatever its timeouts) or has died: their renewal is wedged.
+   */
+  public synchronized List<String> stalled(Instant now, Duration bound) {
+    List<String> stalled = new ArrayList<>();
+    heartbeats.forEach(
+        (name, heartbeat) -> {
+          if (heartbeat.stalled(now, bound)) {
+            stalled.add(name);
+          }
+        });
+    return stalled;
   }
 
   /**
@@ -42,6 +82,7 @@ public final class AgentThreads implements AutoCloseable {
                 return false;
               }
               entry.getValue().shutdown();
+              heartbeats.remove(entry.getKey());
               return true;
             });
   }

@@ -35,6 +35,8 @@ import java.util.Optional;
  *     IssuerKind#FILES})
  * @param expectedIdentity the identity every new certificate must name ({@link
  *     CertificateIdentity}), or empty for the identity of the certificate in force
+ * @param unhealthyAt the fraction of the lifetime past which a certificate still not renewed turns
+ *     the key source's readiness DOWN (after {@code renewAt}, under 1)
  */
 public record RenewalSettings(
     IssuerKind issuer,
@@ -49,7 +51,8 @@ public record RenewalSettings(
     Duration retryMaxDelay,
     Duration retireAfter,
     Duration quietPeriod,
-    Optional<String> expectedIdentity) {
+    Optional<String> expectedIdentity,
+    double unhealthyAt) {
 
   /** Who renews a certificate. */
   public enum IssuerKind {
@@ -81,7 +84,8 @@ public record RenewalSettings(
           Duration.ofMinutes(5),
           Duration.ofSeconds(30),
           Duration.ofSeconds(2),
-          Optional.empty());
+          Optional.empty(),
+          CredentialHealth.defaultUnhealthyAt(2.0 / 3));
 
   /**
    * Reads the renewal attributes of {@code values} (a key source's attributes; others ignored).
@@ -153,6 +157,16 @@ public record RenewalSettings(
       throw KeySourceMessage.CONFIG_INVALID.exception(
           "renewJitter=" + values.get("renewJitter") + " must be at least 0 and under renewAt");
     }
+    double unhealthyAt =
+        fraction(values, "unhealthyAt", CredentialHealth.defaultUnhealthyAt(renewAt));
+    if (unhealthyAt <= renewAt || unhealthyAt >= 1) {
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "unhealthyAt="
+              + values.get("unhealthyAt")
+              + " must be after renewAt ("
+              + renewAt
+              + ") and under 1");
+    }
     Duration retryDelay = optionalDuration(values, "retryDelay").orElse(NONE.retryDelay());
     Duration retryMaxDelay = optionalDuration(values, "retryMaxDelay").orElse(NONE.retryMaxDelay());
     if (retryMaxDelay.compareTo(retryDelay) < 0) {
@@ -179,7 +193,8 @@ public record RenewalSettings(
         retryMaxDelay,
         retireAfter,
         quietPeriod,
-        expectedIdentity);
+        expectedIdentity,
+        unhealthyAt);
   }
 
   /** Whether anything renews the certificate. */

@@ -14,6 +14,7 @@ import io.portcullis.config.PortcullisConfig;
 import io.portcullis.liberty.config.FeatureConfiguration;
 import io.portcullis.liberty.config.LibertyConfigMapper;
 import io.portcullis.liberty.keys.AreaTrustStore;
+import io.portcullis.liberty.state.FeatureReporter;
 import io.portcullis.messages.CoreMessage;
 import io.portcullis.messages.MessageId;
 import jakarta.servlet.http.HttpServletRequest;
@@ -97,6 +98,9 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   /** Where the configuration comes from: server.xml and MicroProfile Config, once both are up. */
   @Reference private FeatureConfiguration configuration;
 
+  /** Where the trust areas' health is reported from. */
+  @Reference private FeatureReporter reporter;
+
   private final Consumer<FeatureConfiguration.Snapshot> listener = this::configure;
 
   /** MicroProfile Config of the configuration in force, for its overrides. */
@@ -111,6 +115,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     // then waits for the first anchors this component publishes. Until the configuration comes,
     // every request is refused.
     AreaTrustStore.prepare();
+    reporter.watch("portcullis-refresh", background);
     configuration.listen(listener);
   }
 
@@ -126,6 +131,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
       // Its files are still watched: writing a missing anchor file brings the server back.
       cancelBackground();
       active = Active.refusing(CoreMessage.CONFIG_INVALID);
+      reporter.trustRefused(CoreMessage.CONFIG_INVALID.id());
       LOG.severe(CoreMessage.CONFIG_INVALID.format(e.getMessage()));
       inForce = TrustFiles.read(trustFilesOrNone(this.properties, microProfile));
       refused = inForce;
@@ -180,6 +186,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     inForce = built.files();
     refused = null;
     active = built.active();
+    reporter.trustInForce(built.config().areas());
     List<X509Certificate> anchors = new ArrayList<>();
     built.config().areas().forEach(area -> anchors.addAll(area.anchors()));
     AreaTrustStore.publish(anchors);
@@ -219,6 +226,12 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
    */
   synchronized void checkTrustFiles() {
     TrustFiles now = TrustFiles.read(inForce.paths());
+    if (now.equals(inForce) && refused != null && !refused.equals(inForce)) {
+      // The files went back to what is in force (a bad copy undone): nothing is refused any more.
+      refused = null;
+      reporter.trustReloadRefused(null);
+      return;
+    }
     if (now.equals(inForce) || now.equals(refused)) {
       return;
     }
@@ -229,6 +242,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
       built = build(properties, microProfile);
     } catch (PortcullisException | RuntimeException e) {
       refused = now;
+      reporter.trustReloadRefused(CoreMessage.TRUST_FILES_REFUSED.id());
       LOG.warning(CoreMessage.TRUST_FILES_REFUSED.format(changed, e.getMessage()));
       return;
     }
@@ -242,6 +256,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   @Deactivate
   synchronized void deactivate() {
     configuration.ignore(listener);
+    reporter.forget("portcullis-refresh");
     cancelBackground();
     background.shutdownNow();
   }

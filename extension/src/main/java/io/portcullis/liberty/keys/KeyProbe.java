@@ -49,6 +49,8 @@ final class KeyProbe {
       return 0;
     }
     LOG.warning(KeySourceMessage.KEY_NO_LONGER_SIGNS.format(String.join(", ", dead)));
+    dead.forEach(
+        name -> KeySourceKeyStore.problem(name, KeySourceMessage.KEY_NO_LONGER_SIGNS.format(name)));
     return KeySourceRegistry.republish();
   }
 }

@@ -20,6 +20,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -47,6 +48,12 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
   private static final AtomicReference<Map<String, KeyMaterial>> LAST_GOOD =
       new AtomicReference<>(Map.of());
 
+  /**
+   * Why a key source cannot be served now, by name, until the next load that succeeds: its load
+   * failed (a token away, a wrong PIN), or the key probe found that its key no longer signs.
+   */
+  private static final Map<String, String> PROBLEMS = new ConcurrentHashMap<>();
+
   private final Duration wait;
   private Map<String, KeyMaterial> entries = Map.of();
 
@@ -55,9 +62,20 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
     return LAST_GOOD.get();
   }
 
+  /** Why each key source that cannot be served now cannot (the message, with its ID). */
+  static Map<String, String> problems() {
+    return Map.copyOf(PROBLEMS);
+  }
+
+  /** Records that key source {@code name} cannot be served, until a load succeeds. */
+  static void problem(String name, String message) {
+    PROBLEMS.put(name, message);
+  }
+
   /** Forgets the last good load (tests). */
   static void forgetLastGood() {
     LAST_GOOD.set(Map.of());
+    PROBLEMS.clear();
   }
 
   KeySourceKeyStore() {
@@ -97,14 +115,16 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
                 material.certificate().getNotAfter().toInstant(),
                 material.provider().getName()));
       } catch (PortcullisException | RuntimeException e) {
-        entries =
-            lastGoodOr(
-                KeySourceMessage.KEYSTORE_LOAD_FAILED.format(source.getKey(), e.getMessage()));
+        String problem =
+            KeySourceMessage.KEYSTORE_LOAD_FAILED.format(source.getKey(), e.getMessage());
+        PROBLEMS.put(source.getKey(), problem);
+        entries = lastGoodOr(problem);
         return;
       }
     }
     entries = Collections.unmodifiableMap(loaded);
     LAST_GOOD.set(entries);
+    PROBLEMS.clear();
   }
 
   /**

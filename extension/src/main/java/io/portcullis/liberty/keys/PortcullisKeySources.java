@@ -4,20 +4,29 @@ import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.acme.AcmeIssuer;
 import io.portcullis.ca.RenewalIssuers;
+import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.FeatureConfiguration;
+import io.portcullis.liberty.state.FeatureReporter;
 import io.portcullis.renewal.AgentThreads;
 import io.portcullis.renewal.CredentialAgent;
+import io.portcullis.renewal.CredentialHealth;
 import io.portcullis.renewal.FileWatchAgent;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalAgent;
 import io.portcullis.renewal.RenewalSettings;
+import io.portcullis.renewal.RenewalStatus;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -58,10 +67,15 @@ public final class PortcullisKeySources {
   /** Where the configuration comes from: server.xml and MicroProfile Config, once both are up. */
   @Reference private FeatureConfiguration configuration;
 
+  /** Where the key sources' health is reported from. */
+  @Reference private FeatureReporter reporter;
+
   private final Consumer<FeatureConfiguration.Snapshot> listener = this::publish;
 
   @Activate
   void activate() {
+    reporter.watch("portcullis-key-sources", background);
+    reporter.watch("portcullis-renewal", renewals::stalled);
     configuration.listen(listener);
     background.scheduleWithFixedDelay(
         () -> {
@@ -93,6 +107,10 @@ public final class PortcullisKeySources {
       KeySourceState.announce(
           KeySourceRegistry.publish(new KeySourceRegistry.Published(sources, null)));
       replaceAgents(renewing);
+      Map<String, CredentialAgent> reported = Map.copyOf(renewing);
+      reporter.keySources(
+          () -> health(configs, reported, CLOCK.instant()),
+          () -> KeySourceKeyStore.lastGood().keySet().containsAll(configs.keySet()));
     } catch (PortcullisException | RuntimeException e) {
       refuse(e);
     }
@@ -156,11 +174,45 @@ public final class PortcullisKeySources {
     renewals.keepOnly(agents.keySet());
   }
 
-  private static void refuse(Exception e) {
+  /**
+   * The health of each key source of one configuration at {@code now}: what Liberty serves for it
+   * (nothing while its load or key probe failed), judged with what its agent did.
+   */
+  static List<CredentialHealth> health(
+      Map<String, KeySourceConfig> configs, Map<String, CredentialAgent> agents, Instant now) {
+    Map<String, KeyMaterial> served = KeySourceKeyStore.lastGood();
+    Map<String, String> problems = KeySourceKeyStore.problems();
+    List<CredentialHealth> health = new ArrayList<>();
+    configs.forEach(
+        (name, config) -> {
+          Optional<String> problem = Optional.ofNullable(problems.get(name));
+          Optional<X509Certificate> certificate =
+              problem.isPresent()
+                  ? Optional.empty()
+                  : Optional.ofNullable(served.get(name)).map(KeyMaterial::certificate);
+          if (certificate.isEmpty() && problem.isEmpty()) {
+            problem = Optional.of(KeySourceMessage.NOT_SERVED_YET.format(name));
+          }
+          CredentialAgent agent = agents.get(name);
+          health.add(
+              CredentialHealth.of(
+                  name,
+                  config.renewal(),
+                  certificate,
+                  problem,
+                  agent == null ? RenewalStatus.none() : agent.status(),
+                  config.renewal().unhealthyAt(),
+                  now));
+        });
+    return health;
+  }
+
+  private void refuse(Exception e) {
     String problem =
         e instanceof PortcullisException p && KeySourceMessage.KEYSTORE_CONFIG_INVALID.is(p)
             ? e.getMessage()
             : KeySourceMessage.KEYSTORE_CONFIG_INVALID.format(e.getMessage());
+    reporter.keySourcesRefused(KeySourceMessage.KEYSTORE_CONFIG_INVALID.id());
     LOG.severe(problem);
     KeySourceState.announce(
         KeySourceRegistry.publish(new KeySourceRegistry.Published(Map.of(), problem)));
@@ -169,6 +221,8 @@ public final class PortcullisKeySources {
   @Deactivate
   void deactivate() {
     configuration.ignore(listener);
+    reporter.forget("portcullis-key-sources");
+    reporter.forget("portcullis-renewal");
     replaceAgents(Map.of());
     renewals.close();
     background.shutdownNow();

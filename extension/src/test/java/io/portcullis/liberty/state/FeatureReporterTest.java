@@ -1,0 +1,136 @@
+package io.portcullis.liberty.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.Daemons;
+import io.portcullis.liberty.report.Check;
+import io.portcullis.renewal.CredentialHealth;
+import io.portcullis.testing.TestPki;
+import io.portcullis.trust.CrlStore;
+import io.portcullis.trust.Revocation;
+import io.portcullis.trust.RevocationMode;
+import io.portcullis.trust.TrustArea;
+import io.portcullis.trust.TrustPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What the feature's health checks say, from what its components told the reporter. */
+class FeatureReporterTest {
+  private static final TestPki.Ca ROOT = TestPki.root("CN=reporter root");
+  private static final TestPki.Ca CA = ROOT.intermediate("CN=reporter CA");
+  private static final TrustArea AREA =
+      new TrustArea(
+          "payments",
+          List.of(ROOT.certificate()),
+          List.of(CA.certificate()),
+          TrustPolicy.defaults(),
+          new Revocation(RevocationMode.OFF, false, CrlStore.of(List.of())));
+
+  private static CredentialHealth credential(String name, boolean up) {
+    return up
+        ? new CredentialHealth(name, true, Optional.empty(), "", Map.of("keySource", name))
+        : new CredentialHealth(
+            name,
+            false,
+            Optional.of("PRTC0557E"),
+            "PRTC0557E: expired",
+            Map.of("keySource", name, "downId", "PRTC0557E"));
+  }
+
+  private final FeatureReporter reporter = new FeatureReporter(Clock.systemUTC());
+
+  @Test
+  void beforeAnyConfigurationEverythingButLivenessIsDown() {
+    List<Check> readiness = reporter.readiness();
+    assertThat(readiness).extracting(Check::name).containsExactly("portcullis");
+    assertThat(readiness.get(0).up()).isFalse();
+    assertThat(readiness.get(0).data()).containsEntry("configuration", "not loaded yet");
+    assertThat(reporter.startup().up()).isFalse();
+    assertThat(reporter.liveness().up()).isTrue();
+  }
+
+  @Test
+  void oneCheckPerKeySourceAndAreaAndTheWholeIsDownWhileOneIsDown() {
+    reporter.trustInForce(List.of(AREA));
+    reporter.keySources(
+        () -> List.of(credential("https", true), credential("outbound", false)), () -> true);
+    List<Check> readiness = reporter.readiness();
+    assertThat(readiness)
+        .extracting(Check::name)
+        .containsExactly(
+            "portcullis",
+            "portcullis-keysource-https",
+            "portcullis-keysource-outbound",
+            "portcullis-area-payments");
+    Check whole = readiness.get(0);
+    assertThat(whole.up()).isFalse();
+    assertThat(whole.data())
+        .containsEntry("keySources", "2")
+        .containsEntry("areas", "1")
+        .containsEntry("down", "portcullis-keysource-outbound (PRTC0557E)");
+    assertThat(reporter.readiness("portcullis-area-payments").up()).isTrue();
+    assertThat(reporter.startup().up()).isTrue();
+
+    reporter.keySources(() -> List.of(credential("https", true)), () -> true);
+    assertThat(reporter.readiness().get(0).up()).isTrue();
+    assertThat(reporter.readiness("portcullis-keysource-outbound").data())
+        .as("a key source no longer configured")
+        .containsEntry("configured", "false");
+  }
+
+  @Test
+  void startupWaitsForEveryKeySourceToBeServed() {
+    reporter.trustInForce(List.of(AREA));
+    reporter.keySources(() -> List.of(credential("https", true)), () -> false);
+    assertThat(reporter.startup().up()).isFalse();
+    assertThat(reporter.startup().data()).containsEntry("keySourcesServed", "false");
+  }
+
+  @Test
+  void aRefusedConfigurationIsDownWithItsIdAndARefusedReloadIsOnlyReported() {
+    reporter.trustInForce(List.of(AREA));
+    reporter.keySources(List::of, () -> true);
+    reporter.trustReloadRefused("PRTC0315W");
+    assertThat(reporter.readiness("portcullis-area-payments").up()).isTrue();
+    assertThat(reporter.readiness("portcullis-area-payments").data())
+        .containsEntry("reloadRefusedId", "PRTC0315W");
+    reporter.trustReloadRefused(null);
+    assertThat(reporter.readiness("portcullis-area-payments").data())
+        .doesNotContainKey("reloadRefusedId");
+
+    reporter.trustRefused("PRTC0304E");
+    Check whole = reporter.readiness().get(0);
+    assertThat(whole.up()).isFalse();
+    assertThat(whole.data()).containsEntry("configurationRefusedId", "PRTC0304E");
+    assertThat(reporter.startup().up()).isFalse();
+  }
+
+  @Test
+  void livenessIsDownWhenAWatchedThreadDiedOrAGroupReportsAStalledMember() throws Exception {
+    ScheduledExecutorService thread = Daemons.scheduler("reporter-test");
+    reporter.watch("portcullis-refresh", thread);
+    assertThat(reporter.liveness().up()).isTrue();
+    thread.shutdownNow();
+    assertThat(thread.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    Check dead = reporter.liveness();
+    assertThat(dead.up()).isFalse();
+    assertThat(dead.data().get("stalled")).startsWith("portcullis-refresh");
+    reporter.forget("portcullis-refresh");
+    assertThat(reporter.liveness().up()).isTrue();
+
+    reporter.watch(
+        "portcullis-renewal",
+        (Instant now, Duration bound) -> {
+          assertThat(bound).isEqualTo(FeatureReporter.WEDGED_AFTER);
+          return List.of("https");
+        });
+    assertThat(reporter.liveness().data()).containsEntry("stalled", "portcullis-renewal-https");
+  }
+}
