@@ -18,7 +18,7 @@ http_port=${PORTCULLIS_DEMO_HTTP_PORT:-}
 command -v unzip >/dev/null || .ci/install-packages.sh
 
 echo "==> Building Portcullis (no tests; ./scripts/test.sh runs them)"
-mvn -B -q -DskipTests -pl cli,extension,health,sample-app -am clean install
+mvn -B -q -DskipTests -pl cli,extension,health,metrics,sample-app -am clean install
 
 if [ ! -x "$wlp/bin/server" ]; then
   echo "==> Assembling Open Liberty $liberty_version from the Maven registry"
@@ -38,6 +38,9 @@ unzip -q -o extension/target/portcullis-1.0.esa '*.jar' -d "$wlp/usr/extension/l
 # The auto feature that adds the health checks when mpHealth-4.0 is enabled too.
 unzip -q -p health/target/portcullisHealth-1.0.esa OSGI-INF/SUBSYSTEM.MF > "$wlp/usr/extension/lib/features/portcullisHealth-1.0.mf"
 unzip -q -o health/target/portcullisHealth-1.0.esa '*.jar' -d "$wlp/usr/extension/lib"
+# The auto feature that adds the metrics when mpMetrics-5.x is enabled too.
+unzip -q -p metrics/target/portcullisMetrics-1.0.esa OSGI-INF/SUBSYSTEM.MF > "$wlp/usr/extension/lib/features/portcullisMetrics-1.0.mf"
+unzip -q -o metrics/target/portcullisMetrics-1.0.esa '*.jar' -d "$wlp/usr/extension/lib"
 
 echo "==> Writing a fresh dev PKI to $pki"
 java -jar cli/target/portcullis.jar dev-pki --out "$pki" >/dev/null
@@ -81,11 +84,14 @@ cat > "$server/server.xml" <<XML
 <server description="Portcullis demo">
   <include location="portcullis-features.xml"/>
   <!-- Readiness per key source and trust area, liveness, startup (docs/health.md); the files
-       under health/ are for probes that cannot present a client certificate. -->
+       under health/ are for probes that cannot present a client certificate. Metrics on
+       /metrics?scope=portcullis (docs/metrics.md), readable by any caller the handshake accepts. -->
   <featureManager>
     <feature>mpHealth-4.0</feature>
+    <feature>mpMetrics-5.1</feature>
   </featureManager>
   <mpHealth checkInterval="5s" startupCheckInterval="1s"/>
+  <mpMetrics authentication="false"/>
   <variable name="portcullis.pki.dir" value="\${server.config.dir}/resources/security"/>
   <variable name="portcullis.http.host" value="localhost"/>
   <variable name="default.https.port" value="$https_port"/>
@@ -148,6 +154,9 @@ In another terminal:
   curl --cert $c/reader.pem --key $c/reader.key.pem --cacert server-ca.pem https://localhost:$https_port/health/live
   # the same for probes without a certificate: files touched every 5 s while UP
   ls -l --time-style=+%T $server/health/
+
+  # metrics: expiry, renewals, requests accepted and refused by reason (Prometheus text)
+  curl --cert $c/reader.pem --key $c/reader.key.pem --cacert server-ca.pem "https://localhost:$https_port/metrics?scope=portcullis"
 
 $(if [ -n "$http_port" ]; then
   echo "  # plain HTTP (opened by PORTCULLIS_DEMO_HTTP_PORT): refused with 401 (PRTC0301E in the log)"

@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The feature's health checks on a real Liberty server with {@code mpHealth-4.0}, as an operator or
- * a Kubernetes probe reads them: {@code /health/ready}, {@code /health/live} and {@code
+ * The feature's health checks and metrics on a real Liberty server with {@code mpHealth-4.0} and
+ * {@code mpMetrics-5.1}, as an operator, Prometheus or a Kubernetes probe reads them: {@code
+ * /metrics?scope=portcullis}, and {@code /health/ready}, {@code /health/live} and {@code
  * /health/started} over mTLS (every port asks for a client certificate), and the files Liberty
  * writes for exec probes ({@code <mpHealth checkInterval>}). One server, the faults one after
  * another: a renewal whose issuer went away, a CRL past its nextUpdate, a trust file reload
@@ -84,9 +86,11 @@ class HealthIT {
                 <feature>restfulWS-3.1</feature>
                 <feature>jsonp-2.1</feature>
                 <feature>mpHealth-4.0</feature>
+                <feature>mpMetrics-5.1</feature>
                 <feature>usr:portcullis-1.0</feature>
               </featureManager>
               <mpHealth checkInterval="1s" startupCheckInterval="1s"/>
+              <mpMetrics authentication="false"/>
               <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d"
                             httpsPort="%d"/>
               <usr_portcullis realm="portcullis" unmatched="authenticate">
@@ -175,6 +179,14 @@ class HealthIT {
     String all = get("/health").toString();
     assertThat(all).doesNotContain(pki.tokenPin()).doesNotContain(PASSWORD);
     awaitFiles("ready is written while UP", true);
+    String metrics =
+        awaitMetrics("the expiry gauges", text -> text.contains("keysource=\"token\""));
+    assertThat(metric(metrics, "portcullis_certificate_expiry_seconds", "keysource=\"server\""))
+        .isBetween(1.0, (double) LIFETIME.toSeconds());
+    assertThat(metric(metrics, "portcullis_certificate_expiry_seconds", "keysource=\"token\""))
+        .isGreaterThan(LIFETIME.toSeconds());
+    assertThat(metric(metrics, "portcullis_area_anchors", "area=\"dev\"")).isEqualTo(1.0);
+    assertThat(metric(metrics, "portcullis_area_crl_age_seconds", "area=\"dev\"")).isPositive();
   }
 
   @Test
@@ -195,6 +207,12 @@ class HealthIT {
     assertThat(get("/health/live").path("status").asText()).isEqualTo("UP");
     awaitFiles("ready is no longer written while DOWN, live still is", false);
 
+    String before = awaitMetrics("the failures counted", text -> text.contains("reason=\"PRTC"));
+    double renewed = metric(before, "portcullis_renewal_successes_total", "keysource=\"server\"");
+    assertThat(renewed).as("renewals counted so far").isNotNegative();
+    assertThat(before)
+        .containsPattern(
+            "portcullis_renewal_failures_total\\{keysource=\"server\",mp_scope=\"portcullis\",reason=\"PRTC\\d{4}[EW]\"");
     Files.move(caAway, pki.caDir);
     ready =
         awaitReady(
@@ -206,10 +224,58 @@ class HealthIT {
             check(ready, "portcullis-keysource-server").path("data").path("lastRenewal").asText())
         .isNotEmpty();
     awaitFiles("ready is written again", true);
+    awaitMetrics(
+        "a renewal counted",
+        text ->
+            metric(text, "portcullis_renewal_successes_total", "keysource=\"server\"") > renewed);
   }
 
   @Test
   @Order(3)
+  void refusalsAreCountedByReasonAndAThousandDistinctRefusedCertificatesAddOneLabel()
+      throws Exception {
+    // A thousand distinct dev-area callers (one key, a thousand serials), all revoked.
+    java.security.KeyPair key = TestPki.ecKeyPair();
+    java.util.List<TestPki.Leaf> callers = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      callers.add(
+          devArea
+              .issue("CN=flood " + i, key)
+              .uriSan("spiffe://demo.portcullis.dev/flood/" + i)
+              .clientAuth()
+              .issueLeaf());
+    }
+    writeCrl(
+        Instant.now().plus(Duration.ofMinutes(10)),
+        callers.stream()
+            .map(leaf -> leaf.certificate().getSerialNumber())
+            .toArray(java.math.BigInteger[]::new));
+    String text =
+        awaitMetrics(
+            "counters registered", body -> body.contains("portcullis_requests_accepted_total"));
+    double refusedBefore = refusedCount(text, "PRTC0118E");
+    long refusedSeriesBefore = refusedSeries(text);
+    // The CRL is read within crlRefresh (1 s); until then the first callers may still pass.
+    Thread.sleep(3_000);
+    int refused = 0;
+    for (TestPki.Leaf caller : callers) {
+      if (request(caller) != 200) {
+        refused++;
+      }
+    }
+    assertThat(refused).as("revoked callers refused").isEqualTo(1_000);
+    String after =
+        awaitMetrics(
+            "the refusals counted",
+            body -> refusedCount(body, "PRTC0118E") >= refusedBefore + 1_000);
+    assertThat(refusedSeries(after))
+        .as("refusal series after 1,000 distinct refused certificates")
+        .isLessThanOrEqualTo(refusedSeriesBefore + 1);
+    assertThat(after).doesNotContain("flood");
+  }
+
+  @Test
+  @Order(4)
   void aHardFailAreaWhoseCrlIsPastNextUpdateIsDownUntilAFreshOneIsRead() throws Exception {
     writeCrl(Instant.now().plusSeconds(3));
     awaitReady(
@@ -221,7 +287,7 @@ class HealthIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aRefusedTrustFileReloadLeavesTheAreaUpWhileWhatIsInForceIsValid() throws Exception {
     String good = Files.readString(areaWeb);
     Files.writeString(areaWeb, "-----BEGIN CERTIFICATE-----\nnot a certificate\n");
@@ -240,7 +306,7 @@ class HealthIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void anExpiredCertificateAndADeletedTokenKeyAreDownWhileLivenessStaysUp() throws Exception {
     Files.move(pki.caDir, caAway);
     TokenKeys.open(pki.tokenConfig(TOKEN_ALIAS)).delete(TOKEN_ALIAS);
@@ -255,9 +321,13 @@ class HealthIT {
     assertThat(get("/health/started").path("status").asText()).isEqualTo("UP");
   }
 
-  /** Writes the dev area's CRL, valid from a minute ago until {@code nextUpdate}. */
-  private static void writeCrl(Instant nextUpdate) throws Exception {
-    X509CRL list = devArea.crl(Instant.now().minusSeconds(60), nextUpdate);
+  /**
+   * Writes the dev area's CRL, valid from a minute ago until {@code nextUpdate}, revoking {@code
+   * revoked}.
+   */
+  private static void writeCrl(Instant nextUpdate, java.math.BigInteger... revoked)
+      throws Exception {
+    X509CRL list = devArea.crl(Instant.now().minusSeconds(60), nextUpdate, revoked);
     String pem =
         "-----BEGIN X509 CRL-----\n"
             + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -282,6 +352,80 @@ class HealthIT {
         .as("HTTP status agrees with " + body)
         .isEqualTo("UP".equals(body.path("status").asText()));
     return body;
+  }
+
+  /** GET /metrics?scope=portcullis until {@code condition} holds, within 30 s. */
+  private static String awaitMetrics(String what, Predicate<String> condition) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    String last = "";
+    while (Instant.now().isBefore(deadline)) {
+      HttpResponse<String> response =
+          caller.send(
+              HttpRequest.newBuilder(
+                      URI.create("https://localhost:" + HTTPS_PORT + "/metrics?scope=portcullis"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      last = response.body();
+      if (response.statusCode() == 200 && condition.test(last)) {
+        return last;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(what + " not in /metrics?scope=portcullis within 30 s:\n" + last);
+  }
+
+  /** The value of the series of {@code name} whose labels include {@code label}, or -1. */
+  private static double metric(String text, String name, String label) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + "{") && line.contains(label)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
+  }
+
+  private static double refusedCount(String text, String reason) {
+    return Math.max(
+        0, metric(text, "portcullis_requests_refused_total", "reason=\"" + reason + "\""));
+  }
+
+  private static long refusedSeries(String text) {
+    return text.lines()
+        .filter(line -> line.startsWith("portcullis_requests_refused_total{"))
+        .count();
+  }
+
+  /** One GET of the sample's whoami on a connection of its own, presenting {@code leaf}. */
+  private static int request(TestPki.Leaf leaf) throws Exception {
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("caller", leaf.keys().getPrivate(), new char[0], leaf.chainArray());
+    javax.net.ssl.KeyManagerFactory factory =
+        javax.net.ssl.KeyManagerFactory.getInstance(
+            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    factory.init(keys, new char[0]);
+    javax.net.ssl.TrustManagerFactory trust =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(pki.rootTrust());
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(factory.getKeyManagers(), trust.getTrustManagers(), null);
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            tls.getSocketFactory()
+                .createSocket(java.net.InetAddress.getLoopbackAddress(), HTTPS_PORT)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /portcullis-sample/api/whoami HTTP/1.0\r\nHost: localhost\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String response =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      return Integer.parseInt(response.substring(9, 12));
+    }
   }
 
   /** Reads /health/ready until {@code condition} holds, within two lifetimes. */

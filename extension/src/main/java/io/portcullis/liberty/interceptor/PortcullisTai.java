@@ -247,6 +247,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
       return;
     }
     apply(built);
+    reporter.trustReloaded();
     long anchors =
         built.config().areas().stream().flatMap(area -> area.anchors().stream()).distinct().count();
     LOG.info(
@@ -285,11 +286,13 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
                 current.refusal().format("see earlier errors"))
             : current.authenticator().authenticate(chain);
     if (result instanceof Authentication.Authenticated ok) {
+      reporter.accepted();
       String principal = ok.identity().principalName();
       return TAIResult.create(
           HttpServletResponse.SC_OK, principal, subject(current, principal, ok));
     }
     Authentication.Refused refused = (Authentication.Refused) result;
+    reporter.refused(refused.messageId());
     if (LOG.isLoggable(Level.WARNING)) {
       LOG.warning(
           CoreMessage.REQUEST_REFUSED.format(

@@ -110,7 +110,8 @@ public final class PortcullisKeySources {
       Map<String, CredentialAgent> reported = Map.copyOf(renewing);
       reporter.keySources(
           () -> health(configs, reported, CLOCK.instant()),
-          () -> KeySourceKeyStore.lastGood().keySet().containsAll(configs.keySet()));
+          () -> KeySourceKeyStore.lastGood().keySet().containsAll(configs.keySet()),
+          () -> statuses(reported));
     } catch (PortcullisException | RuntimeException e) {
       refuse(e);
     }
@@ -205,6 +206,13 @@ public final class PortcullisKeySources {
                   now));
         });
     return health;
+  }
+
+  /** What the agent of each key source that renews has done. */
+  private static Map<String, RenewalStatus> statuses(Map<String, CredentialAgent> agents) {
+    Map<String, RenewalStatus> statuses = new LinkedHashMap<>();
+    agents.forEach((name, agent) -> statuses.put(name, agent.status()));
+    return statuses;
   }
 
   private void refuse(Exception e) {

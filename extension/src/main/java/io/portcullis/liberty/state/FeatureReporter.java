@@ -2,8 +2,11 @@ package io.portcullis.liberty.state;
 
 import io.portcullis.Heartbeat;
 import io.portcullis.liberty.report.Check;
+import io.portcullis.liberty.report.FeatureMetrics;
 import io.portcullis.liberty.report.FeatureReport;
+import io.portcullis.liberty.report.Sample;
 import io.portcullis.renewal.CredentialHealth;
+import io.portcullis.renewal.RenewalStatus;
 import io.portcullis.trust.AreaHealth;
 import io.portcullis.trust.TrustArea;
 import java.time.Clock;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -28,8 +32,8 @@ import org.osgi.service.component.annotations.Component;
  * threads beat, so a stuck one shows. Nothing here waits: each answer is built from the last state
  * each component published.
  */
-@Component(service = {FeatureReporter.class, FeatureReport.class})
-public final class FeatureReporter implements FeatureReport {
+@Component(service = {FeatureReporter.class, FeatureReport.class, FeatureMetrics.class})
+public final class FeatureReporter implements FeatureReport, FeatureMetrics {
   /** How often a watched thread beats. */
   static final Duration BEAT = Duration.ofSeconds(15);
 
@@ -40,12 +44,18 @@ public final class FeatureReporter implements FeatureReport {
    */
   public static final Duration WEDGED_AFTER = Duration.ofMinutes(10);
 
+  private static final String SECONDS = "seconds";
+  private static final String NONE = "none";
+
   /** What the interceptor put in force. */
   private record Trust(List<TrustArea> areas, Optional<String> refusal) {}
 
   /** What the key sources published. */
   private record KeySources(
-      Supplier<List<CredentialHealth>> health, BooleanSupplier served, Optional<String> refusal) {}
+      Supplier<List<CredentialHealth>> health,
+      BooleanSupplier served,
+      Supplier<Map<String, RenewalStatus>> renewals,
+      Optional<String> refusal) {}
 
   private final Clock clock;
   private volatile Trust trust;
@@ -54,6 +64,9 @@ public final class FeatureReporter implements FeatureReport {
   private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
   private final Map<String, Function<Instant, List<String>>> threadGroups =
       new ConcurrentHashMap<>();
+  private final Decisions decisions = new Decisions();
+  private final LongAdder trustReloads = new LongAdder();
+  private final LongAdder trustReloadsRefused = new LongAdder();
 
   public FeatureReporter() {
     this(Clock.systemUTC());
@@ -61,6 +74,21 @@ public final class FeatureReporter implements FeatureReport {
 
   FeatureReporter(Clock clock) {
     this.clock = clock;
+  }
+
+  /** A request was accepted: its caller is who its certificate says. */
+  public void accepted() {
+    decisions.accepted();
+  }
+
+  /** A request was refused with {@code messageId}. */
+  public void refused(String messageId) {
+    decisions.refused(messageId);
+  }
+
+  /** Changed trust files were put in force without a restart. */
+  public void trustReloaded() {
+    trustReloads.increment();
   }
 
   /** The areas now in force; a new configuration clears a refused reload. */
@@ -80,6 +108,9 @@ public final class FeatureReporter implements FeatureReport {
    */
   public void trustReloadRefused(String messageId) {
     reloadRefused = Optional.ofNullable(messageId);
+    if (messageId != null) {
+      trustReloadsRefused.increment();
+    }
   }
 
   /**
@@ -87,14 +118,18 @@ public final class FeatureReporter implements FeatureReport {
    *
    * @param health judges each key source, in configuration order
    * @param served whether every key source has served a certificate
+   * @param renewals what the agent of each key source that renews has done
    */
-  public void keySources(Supplier<List<CredentialHealth>> health, BooleanSupplier served) {
-    keySources = new KeySources(health, served, Optional.empty());
+  public void keySources(
+      Supplier<List<CredentialHealth>> health,
+      BooleanSupplier served,
+      Supplier<Map<String, RenewalStatus>> renewals) {
+    keySources = new KeySources(health, served, renewals, Optional.empty());
   }
 
   /** No key source is in force: the configuration was refused with {@code messageId}. */
   public void keySourcesRefused(String messageId) {
-    keySources = new KeySources(List::of, () -> false, Optional.of(messageId));
+    keySources = new KeySources(List::of, () -> false, Map::of, Optional.of(messageId));
   }
 
   /** Watches thread {@code name}, the single thread of {@code executor}, until {@link #forget}. */
@@ -212,5 +247,163 @@ public final class FeatureReporter implements FeatureReport {
     }
     boolean up = served && areasNow.refusal().isEmpty() && sourcesNow.refusal().isEmpty();
     return new Check(PREFIX + "-started", up, data);
+  }
+
+  @Override
+  public List<Sample> gauges() {
+    Instant now = clock.instant();
+    List<Sample> gauges = new ArrayList<>();
+    KeySources sourcesNow = keySources;
+    if (sourcesNow != null) {
+      for (CredentialHealth health : sourcesNow.health().get()) {
+        Map<String, String> tags = Map.of("keysource", health.keySource());
+        gauges.add(
+            new Sample(
+                "portcullis.keysource.up",
+                NONE,
+                "1 while the key source's readiness check is UP, else 0",
+                tags,
+                health.up() ? 1 : 0));
+        instant(health.data(), "notAfter")
+            .ifPresent(
+                notAfter ->
+                    gauges.add(
+                        new Sample(
+                            "portcullis.certificate.expiry",
+                            SECONDS,
+                            "Seconds until the certificate the key source serves expires"
+                                + " (negative once expired)",
+                            tags,
+                            Duration.between(now, notAfter).toMillis() / 1000.0)));
+        instant(health.data(), "lastRenewal")
+            .ifPresent(
+                renewed ->
+                    gauges.add(
+                        new Sample(
+                            "portcullis.renewal.last.success",
+                            SECONDS,
+                            "When the key source was last renewed, in seconds since the epoch",
+                            tags,
+                            renewed.toEpochMilli() / 1000.0)));
+      }
+    }
+    Trust areasNow = trust;
+    if (areasNow != null) {
+      for (TrustArea area : areasNow.areas()) {
+        Map<String, String> tags = Map.of("area", area.name());
+        gauges.add(
+            new Sample(
+                "portcullis.area.up",
+                NONE,
+                "1 while the trust area's readiness check is UP, else 0",
+                tags,
+                AreaHealth.of(area, now).up() ? 1 : 0));
+        gauges.add(
+            new Sample(
+                "portcullis.area.anchors",
+                NONE,
+                "Trust anchors in force for the area",
+                tags,
+                area.anchors().size()));
+        area.revocation().crls().crls().stream()
+            .map(crl -> crl.getThisUpdate().toInstant())
+            .min(Instant::compareTo)
+            .ifPresent(
+                oldest ->
+                    gauges.add(
+                        new Sample(
+                            "portcullis.area.crl.age",
+                            SECONDS,
+                            "Seconds since the thisUpdate of the oldest CRL the area holds",
+                            tags,
+                            Duration.between(oldest, now).toMillis() / 1000.0)));
+      }
+    }
+    return gauges;
+  }
+
+  @Override
+  public List<Sample> counters() {
+    List<Sample> counters = new ArrayList<>();
+    counters.add(
+        new Sample(
+            "portcullis.requests.accepted",
+            NONE,
+            "Requests whose caller the feature identified by its certificate",
+            Map.of(),
+            decisions.acceptedCount()));
+    decisions
+        .refusedCounts()
+        .forEach(
+            (id, count) ->
+                counters.add(
+                    new Sample(
+                        "portcullis.requests.refused",
+                        NONE,
+                        "Requests the feature refused, by the refusal's message ID",
+                        Map.of("reason", id),
+                        count)));
+    counters.add(
+        new Sample(
+            "portcullis.trust.reloads",
+            NONE,
+            "Changes of the trust areas' files put in force without a restart",
+            Map.of(),
+            trustReloads.sum()));
+    counters.add(
+        new Sample(
+            "portcullis.trust.reloads.refused",
+            NONE,
+            "Changes of the trust areas' files refused (the trust before stayed in force)",
+            Map.of(),
+            trustReloadsRefused.sum()));
+    KeySources sourcesNow = keySources;
+    if (sourcesNow != null) {
+      sourcesNow
+          .renewals()
+          .get()
+          .forEach(
+              (name, status) -> {
+                Map<String, String> tags = Map.of("keysource", name);
+                counters.add(
+                    new Sample(
+                        "portcullis.renewal.attempts",
+                        NONE,
+                        "Renewal attempts of the key source",
+                        tags,
+                        status.attempts()));
+                counters.add(
+                    new Sample(
+                        "portcullis.renewal.successes",
+                        NONE,
+                        "Renewals that installed a new certificate",
+                        tags,
+                        status.successes()));
+                status
+                    .failuresById()
+                    .forEach(
+                        (id, count) ->
+                            counters.add(
+                                new Sample(
+                                    "portcullis.renewal.failures",
+                                    NONE,
+                                    "Failed renewal attempts, by their cause's message ID",
+                                    Map.of("keysource", name, "reason", id),
+                                    count)));
+              });
+    }
+    return counters;
+  }
+
+  private static Optional<Instant> instant(Map<String, String> data, String key) {
+    String text = data.get(key);
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(text));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 }

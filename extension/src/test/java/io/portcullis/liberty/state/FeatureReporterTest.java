@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.Daemons;
 import io.portcullis.liberty.report.Check;
+import io.portcullis.liberty.report.Sample;
 import io.portcullis.renewal.CredentialHealth;
 import io.portcullis.testing.TestPki;
 import io.portcullis.trust.CrlStore;
@@ -60,7 +61,9 @@ class FeatureReporterTest {
   void oneCheckPerKeySourceAndAreaAndTheWholeIsDownWhileOneIsDown() {
     reporter.trustInForce(List.of(AREA));
     reporter.keySources(
-        () -> List.of(credential("https", true), credential("outbound", false)), () -> true);
+        () -> List.of(credential("https", true), credential("outbound", false)),
+        () -> true,
+        Map::of);
     List<Check> readiness = reporter.readiness();
     assertThat(readiness)
         .extracting(Check::name)
@@ -78,7 +81,7 @@ class FeatureReporterTest {
     assertThat(reporter.readiness("portcullis-area-payments").up()).isTrue();
     assertThat(reporter.startup().up()).isTrue();
 
-    reporter.keySources(() -> List.of(credential("https", true)), () -> true);
+    reporter.keySources(() -> List.of(credential("https", true)), () -> true, Map::of);
     assertThat(reporter.readiness().get(0).up()).isTrue();
     assertThat(reporter.readiness("portcullis-keysource-outbound").data())
         .as("a key source no longer configured")
@@ -88,7 +91,7 @@ class FeatureReporterTest {
   @Test
   void startupWaitsForEveryKeySourceToBeServed() {
     reporter.trustInForce(List.of(AREA));
-    reporter.keySources(() -> List.of(credential("https", true)), () -> false);
+    reporter.keySources(() -> List.of(credential("https", true)), () -> false, Map::of);
     assertThat(reporter.startup().up()).isFalse();
     assertThat(reporter.startup().data()).containsEntry("keySourcesServed", "false");
   }
@@ -96,7 +99,7 @@ class FeatureReporterTest {
   @Test
   void aRefusedConfigurationIsDownWithItsIdAndARefusedReloadIsOnlyReported() {
     reporter.trustInForce(List.of(AREA));
-    reporter.keySources(List::of, () -> true);
+    reporter.keySources(List::of, () -> true, Map::of);
     reporter.trustReloadRefused("PRTC0315W");
     assertThat(reporter.readiness("portcullis-area-payments").up()).isTrue();
     assertThat(reporter.readiness("portcullis-area-payments").data())
@@ -132,5 +135,73 @@ class FeatureReporterTest {
           return List.of("https");
         });
     assertThat(reporter.liveness().data()).containsEntry("stalled", "portcullis-renewal-https");
+  }
+
+  @Test
+  void gaugesGiveSecondsToExpiryPerKeySourceAndAnchorsAndCrlAgePerArea() {
+    Instant now = Instant.now();
+    TrustArea withCrl =
+        new TrustArea(
+            "payments",
+            List.of(ROOT.certificate()),
+            List.of(CA.certificate()),
+            TrustPolicy.defaults(),
+            new Revocation(
+                RevocationMode.HARD_FAIL,
+                false,
+                CrlStore.of(List.of(CA.crl(now.minusSeconds(120), now.plusSeconds(3600))))));
+    reporter.trustInForce(List.of(withCrl));
+    reporter.keySources(
+        () ->
+            List.of(
+                new CredentialHealth(
+                    "https",
+                    true,
+                    Optional.empty(),
+                    "",
+                    Map.of(
+                        "keySource",
+                        "https",
+                        "notAfter",
+                        now.plusSeconds(600).toString(),
+                        "lastRenewal",
+                        now.minusSeconds(30).toString()))),
+        () -> true,
+        Map::of);
+    Map<String, Double> gauges = new java.util.HashMap<>();
+    for (Sample sample : reporter.gauges()) {
+      gauges.put(sample.name() + sample.tags(), sample.value());
+    }
+    assertThat(gauges.get("portcullis.certificate.expiry{keysource=https}"))
+        .isBetween(590.0, 600.0);
+    assertThat(gauges.get("portcullis.keysource.up{keysource=https}")).isEqualTo(1.0);
+    assertThat(gauges.get("portcullis.renewal.last.success{keysource=https}"))
+        .isEqualTo(now.minusSeconds(30).toEpochMilli() / 1000.0);
+    assertThat(gauges.get("portcullis.area.anchors{area=payments}")).isEqualTo(1.0);
+    assertThat(gauges.get("portcullis.area.crl.age{area=payments}")).isBetween(119.0, 130.0);
+  }
+
+  @Test
+  void decisionsAreCountedByReasonIdAndAFloodOfIdsAddsAtMostABoundedNumberOfLabels() {
+    reporter.accepted();
+    reporter.accepted();
+    reporter.refused("PRTC0301E");
+    for (int i = 0; i < 1_000; i++) {
+      reporter.refused("PRTC" + (1000 + i) + "E");
+    }
+    List<Sample> refused =
+        reporter.counters().stream()
+            .filter(sample -> sample.name().equals("portcullis.requests.refused"))
+            .toList();
+    assertThat(refused).hasSizeLessThanOrEqualTo(Decisions.MOST_REASONS + 1);
+    assertThat(refused.stream().mapToDouble(Sample::value).sum()).isEqualTo(1_001.0);
+    assertThat(refused)
+        .anySatisfy(sample -> assertThat(sample.tags()).containsEntry("reason", "PRTC0301E"))
+        .anySatisfy(sample -> assertThat(sample.tags()).containsEntry("reason", "other"));
+    assertThat(reporter.counters())
+        .filteredOn(sample -> sample.name().equals("portcullis.requests.accepted"))
+        .singleElement()
+        .extracting(Sample::value)
+        .isEqualTo(2.0);
   }
 }
