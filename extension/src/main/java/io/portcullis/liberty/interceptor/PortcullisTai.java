@@ -285,14 +285,13 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
                 current.refusal().id(),
                 current.refusal().format("see earlier errors"))
             : current.authenticator().authenticate(chain);
+    reporter.decided(result);
     if (result instanceof Authentication.Authenticated ok) {
-      reporter.accepted();
       String principal = ok.identity().principalName();
       return TAIResult.create(
           HttpServletResponse.SC_OK, principal, subject(current, principal, ok));
     }
     Authentication.Refused refused = (Authentication.Refused) result;
-    reporter.refused(refused.messageId());
     if (LOG.isLoggable(Level.WARNING)) {
       LOG.warning(
           CoreMessage.REQUEST_REFUSED.format(

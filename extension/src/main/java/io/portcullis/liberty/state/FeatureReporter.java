@@ -1,6 +1,8 @@
 package io.portcullis.liberty.state;
 
 import io.portcullis.Heartbeat;
+import io.portcullis.auth.Authentication;
+import io.portcullis.auth.DecisionCounts;
 import io.portcullis.liberty.report.Check;
 import io.portcullis.liberty.report.FeatureMetrics;
 import io.portcullis.liberty.report.FeatureReport;
@@ -64,7 +66,7 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
   private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
   private final Map<String, Function<Instant, List<String>>> threadGroups =
       new ConcurrentHashMap<>();
-  private final Decisions decisions = new Decisions();
+  private final DecisionCounts decisions = new DecisionCounts();
   private final LongAdder trustReloads = new LongAdder();
   private final LongAdder trustReloadsRefused = new LongAdder();
 
@@ -76,14 +78,9 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
     this.clock = clock;
   }
 
-  /** A request was accepted: its caller is who its certificate says. */
-  public void accepted() {
-    decisions.accepted();
-  }
-
-  /** A request was refused with {@code messageId}. */
-  public void refused(String messageId) {
-    decisions.refused(messageId);
+  /** A request was decided: accepted (its caller is who its certificate says) or refused. */
+  public void decided(Authentication result) {
+    decisions.count(result);
   }
 
   /** Changed trust files were put in force without a restart. */

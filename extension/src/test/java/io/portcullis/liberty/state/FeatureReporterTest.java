@@ -3,6 +3,8 @@ package io.portcullis.liberty.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.Daemons;
+import io.portcullis.auth.Authentication;
+import io.portcullis.auth.DecisionCounts;
 import io.portcullis.liberty.report.Check;
 import io.portcullis.liberty.report.Sample;
 import io.portcullis.renewal.CredentialHealth;
@@ -43,6 +45,24 @@ class FeatureReporterTest {
             Optional.of("PRTC0557E"),
             "PRTC0557E: expired",
             Map.of("keySource", name, "downId", "PRTC0557E"));
+  }
+
+  private static final Authentication ACCEPTED = accepted();
+
+  private static Authentication accepted() {
+    try {
+      return new Authentication.Authenticated(
+          io.portcullis.identity.IdentityReader.read(
+                  CA.clientLeaf("CN=caller", "spiffe://test.example/caller").certificate())
+              .inArea("payments"),
+          java.util.Set.of());
+    } catch (io.portcullis.PortcullisException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Authentication refusal(String id) {
+    return new Authentication.Refused(Authentication.Kind.UNAUTHENTICATED, id, id + ": refused");
   }
 
   private final FeatureReporter reporter = new FeatureReporter(Clock.systemUTC());
@@ -183,17 +203,17 @@ class FeatureReporterTest {
 
   @Test
   void decisionsAreCountedByReasonIdAndAFloodOfIdsAddsAtMostABoundedNumberOfLabels() {
-    reporter.accepted();
-    reporter.accepted();
-    reporter.refused("PRTC0301E");
+    reporter.decided(ACCEPTED);
+    reporter.decided(ACCEPTED);
+    reporter.decided(refusal("PRTC0301E"));
     for (int i = 0; i < 1_000; i++) {
-      reporter.refused("PRTC" + (1000 + i) + "E");
+      reporter.decided(refusal("PRTC" + (1000 + i) + "E"));
     }
     List<Sample> refused =
         reporter.counters().stream()
             .filter(sample -> sample.name().equals("portcullis.requests.refused"))
             .toList();
-    assertThat(refused).hasSizeLessThanOrEqualTo(Decisions.MOST_REASONS + 1);
+    assertThat(refused).hasSizeLessThanOrEqualTo(DecisionCounts.MOST_REASONS + 1);
     assertThat(refused.stream().mapToDouble(Sample::value).sum()).isEqualTo(1_001.0);
     assertThat(refused)
         .anySatisfy(sample -> assertThat(sample.tags()).containsEntry("reason", "PRTC0301E"))
