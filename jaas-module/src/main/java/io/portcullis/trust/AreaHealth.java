@@ -35,6 +35,12 @@ public record AreaHealth(
     Map<String, String> data = new LinkedHashMap<>();
     data.put("area", area.name());
     data.put("revocation", area.revocation().mode().name().toLowerCase(java.util.Locale.ROOT));
+    data.put("anchors", String.valueOf(area.anchors().size()));
+    if (area.anchors().size() > 1) {
+      // Two roots in one anchors file: a root rollover (ca.md) between `root next` and
+      // `root retire-previous`, or an area that trusts two roots on purpose.
+      data.put("rollover", "several roots in force");
+    }
     String down = null;
     for (X509Certificate anchor : area.anchors()) {
       data.put("anchor " + subject(anchor), notAfter(anchor).toString());

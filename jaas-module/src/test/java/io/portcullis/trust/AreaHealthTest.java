@@ -34,6 +34,8 @@ class AreaHealthTest {
     assertThat(health.data())
         .containsEntry("area", "payments")
         .containsEntry("revocation", "hard_fail")
+        .containsEntry("anchors", "1")
+        .doesNotContainKey("rollover")
         .containsEntry(
             "anchor CN=health root", ROOT.certificate().getNotAfter().toInstant().toString())
         .containsEntry("ca CN=payments CA", CA.certificate().getNotAfter().toInstant().toString())
@@ -72,5 +74,23 @@ class AreaHealthTest {
     AreaHealth health = AreaHealth.of(withLapsedCa, NOW);
     assertThat(health.downId()).contains("PRTC0157E");
     assertThat(health.reason()).contains("CN=lapsed CA");
+  }
+
+  @Test
+  void anAreaTrustingTwoRootsSaysSoAsDuringARootRollover() {
+    TestPki.Ca next = TestPki.root("CN=next root");
+    TrustArea rolling =
+        new TrustArea(
+            "payments",
+            List.of(ROOT.certificate(), next.certificate()),
+            List.of(CA.certificate()),
+            TrustPolicy.defaults(),
+            new Revocation(RevocationMode.OFF, false, CrlStore.of(List.of())));
+    AreaHealth health = AreaHealth.of(rolling, NOW);
+    assertThat(health.up()).isTrue();
+    assertThat(health.data())
+        .containsEntry("anchors", "2")
+        .containsEntry("rollover", "several roots in force")
+        .containsKey("anchor CN=next root");
   }
 }
