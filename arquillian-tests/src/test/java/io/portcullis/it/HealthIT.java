@@ -20,6 +20,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -245,8 +246,9 @@ class HealthIT {
               .clientAuth()
               .issueLeaf());
     }
+    Instant nextUpdate = Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
     writeCrl(
-        Instant.now().plus(Duration.ofMinutes(10)),
+        nextUpdate,
         callers.stream()
             .map(leaf -> leaf.certificate().getSerialNumber())
             .toArray(java.math.BigInteger[]::new));
@@ -255,11 +257,15 @@ class HealthIT {
             "counters registered", body -> body.contains("portcullis_requests_accepted_total"));
     double refusedBefore = refusedCount(text, "PRTC0118E");
     long refusedSeriesBefore = refusedSeries(text);
-    // The CRL is read within crlRefresh (1 s); until then the first callers may still pass.
-    Thread.sleep(3_000);
+    // Callers before the area reads the new CRL (crlRefresh, 1 s) would still pass: wait for it.
+    awaitReady(
+        "the CRL revoking the callers in force",
+        body ->
+            String.valueOf(check(body, "portcullis-area-dev").path("data"))
+                .contains("nextUpdate " + nextUpdate));
     int refused = 0;
     for (TestPki.Leaf caller : callers) {
-      if (request(caller) != 200) {
+      if (!accepted(caller)) {
         refused++;
       }
     }
@@ -396,8 +402,11 @@ class HealthIT {
         .count();
   }
 
-  /** One GET of the sample's whoami on a connection of its own, presenting {@code leaf}. */
-  private static int request(TestPki.Leaf leaf) throws Exception {
+  /**
+   * One GET of the sample's whoami on a connection of its own, presenting {@code leaf}: whether it
+   * was answered 200.
+   */
+  private static boolean accepted(TestPki.Leaf leaf) throws Exception {
     java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("caller", leaf.keys().getPrivate(), new char[0], leaf.chainArray());
@@ -411,20 +420,11 @@ class HealthIT {
     trust.init(pki.rootTrust());
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(factory.getKeyManagers(), trust.getTrustManagers(), null);
-    try (javax.net.ssl.SSLSocket socket =
-        (javax.net.ssl.SSLSocket)
-            tls.getSocketFactory()
-                .createSocket(java.net.InetAddress.getLoopbackAddress(), HTTPS_PORT)) {
-      socket.setSoTimeout(10_000);
-      socket
-          .getOutputStream()
-          .write(
-              ("GET /portcullis-sample/api/whoami HTTP/1.0\r\nHost: localhost\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      String response =
-          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-      return Integer.parseInt(response.substring(9, 12));
+    try {
+      RenewalPki.requestOnANewConnection(tls, HTTPS_PORT, "/portcullis-sample/api/whoami");
+      return true;
+    } catch (IllegalStateException refused) {
+      return false;
     }
   }
 

@@ -24,13 +24,15 @@ import java.util.Optional;
  * @param downId the message ID that says why it is DOWN
  * @param reason the message that says why it is DOWN, or empty when UP
  * @param data name and value pairs, in a stable order, for the check's data
+ * @param notAfter when the certificate served expires, or empty when nothing is served
  */
 public record CredentialHealth(
     String keySource,
     boolean up,
     Optional<String> downId,
     String reason,
-    Map<String, String> data) {
+    Map<String, String> data,
+    Optional<Instant> notAfter) {
 
   public CredentialHealth {
     data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
@@ -73,7 +75,7 @@ public record CredentialHealth(
     }
     if (served.isEmpty()) {
       String why = problem.orElse(RenewalStatus.UNKNOWN);
-      return down(keySource, idOf(why), why, data);
+      return down(keySource, idOf(why), why, data, Optional.empty());
     }
     X509Certificate certificate = served.get();
     String serial = certificate.getSerialNumber().toString(16);
@@ -83,13 +85,15 @@ public record CredentialHealth(
       return down(
           keySource,
           KeySourceMessage.CERTIFICATE_NOT_YET_VALID.format(keySource, serial, notBefore),
-          data);
+          data,
+          notAfter);
     }
     if (!now.isBefore(notAfter)) {
       return down(
           keySource,
           KeySourceMessage.CERTIFICATE_EXPIRED.format(keySource, serial, notAfter),
-          data);
+          data,
+          notAfter);
     }
     if (settings.renews()) {
       Duration lifetime = Duration.between(notBefore, notAfter);
@@ -104,20 +108,26 @@ public record CredentialHealth(
                 status.consecutiveFailures(),
                 status.lastErrorId().orElse("no failure"),
                 notAfter),
-            data);
+            data,
+            notAfter);
       }
     }
-    return new CredentialHealth(keySource, true, Optional.empty(), "", data);
-  }
-
-  private static CredentialHealth down(String keySource, String message, Map<String, String> data) {
-    return down(keySource, idOf(message), message, data);
+    return new CredentialHealth(keySource, true, Optional.empty(), "", data, Optional.of(notAfter));
   }
 
   private static CredentialHealth down(
-      String keySource, String id, String message, Map<String, String> data) {
+      String keySource, String message, Map<String, String> data, Instant notAfter) {
+    return down(keySource, idOf(message), message, data, Optional.of(notAfter));
+  }
+
+  private static CredentialHealth down(
+      String keySource,
+      String id,
+      String message,
+      Map<String, String> data,
+      Optional<Instant> notAfter) {
     data.put("downId", id);
-    return new CredentialHealth(keySource, false, Optional.of(id), message, data);
+    return new CredentialHealth(keySource, false, Optional.of(id), message, data, notAfter);
   }
 
   /**

@@ -226,13 +226,15 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
    */
   synchronized void checkTrustFiles() {
     TrustFiles now = TrustFiles.read(inForce.paths());
-    if (now.equals(inForce) && refused != null && !refused.equals(inForce)) {
-      // The files went back to what is in force (a bad copy undone): nothing is refused any more.
-      refused = null;
-      reporter.trustReloadRefused(null);
+    if (now.equals(inForce)) {
+      if (refused != null && !refused.equals(inForce)) {
+        // The files went back to what is in force (a bad copy undone): nothing is refused now.
+        refused = null;
+        reporter.trustReloadRefused(null);
+      }
       return;
     }
-    if (now.equals(inForce) || now.equals(refused)) {
+    if (now.equals(refused)) {
       return;
     }
     String changed =

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -138,8 +139,7 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
    * Watches a group of threads that beat by themselves: {@code stalled} names those held longer
    * than the bound it is given, at the time it is given.
    */
-  public void watch(
-      String name, java.util.function.BiFunction<Instant, Duration, List<String>> stalled) {
+  public void watch(String name, BiFunction<Instant, Duration, List<String>> stalled) {
     threadGroups.put(name, now -> stalled.apply(now, WEDGED_AFTER));
   }
 
@@ -252,6 +252,7 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
     List<Sample> gauges = new ArrayList<>();
     KeySources sourcesNow = keySources;
     if (sourcesNow != null) {
+      Map<String, RenewalStatus> renewals = sourcesNow.renewals().get();
       for (CredentialHealth health : sourcesNow.health().get()) {
         Map<String, String> tags = Map.of("keysource", health.keySource());
         gauges.add(
@@ -261,7 +262,8 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
                 "1 while the key source's readiness check is UP, else 0",
                 tags,
                 health.up() ? 1 : 0));
-        instant(health.data(), "notAfter")
+        health
+            .notAfter()
             .ifPresent(
                 notAfter ->
                     gauges.add(
@@ -272,7 +274,8 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
                                 + " (negative once expired)",
                             tags,
                             Duration.between(now, notAfter).toMillis() / 1000.0)));
-        instant(health.data(), "lastRenewal")
+        Optional.ofNullable(renewals.get(health.keySource()))
+            .flatMap(RenewalStatus::lastSuccess)
             .ifPresent(
                 renewed ->
                     gauges.add(
@@ -390,17 +393,5 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
               });
     }
     return counters;
-  }
-
-  private static Optional<Instant> instant(Map<String, String> data, String key) {
-    String text = data.get(key);
-    if (text == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(text));
-    } catch (java.time.format.DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 }

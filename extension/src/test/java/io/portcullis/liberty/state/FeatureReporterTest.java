@@ -38,13 +38,15 @@ class FeatureReporterTest {
 
   private static CredentialHealth credential(String name, boolean up) {
     return up
-        ? new CredentialHealth(name, true, Optional.empty(), "", Map.of("keySource", name))
+        ? new CredentialHealth(
+            name, true, Optional.empty(), "", Map.of("keySource", name), Optional.empty())
         : new CredentialHealth(
             name,
             false,
             Optional.of("PRTC0557E"),
             "PRTC0557E: expired",
-            Map.of("keySource", name, "downId", "PRTC0557E"));
+            Map.of("keySource", name, "downId", "PRTC0557E"),
+            Optional.empty());
   }
 
   private static final Authentication ACCEPTED = accepted();
@@ -179,15 +181,23 @@ class FeatureReporterTest {
                     true,
                     Optional.empty(),
                     "",
-                    Map.of(
-                        "keySource",
-                        "https",
-                        "notAfter",
-                        now.plusSeconds(600).toString(),
-                        "lastRenewal",
-                        now.minusSeconds(30).toString()))),
+                    Map.of("keySource", "https"),
+                    Optional.of(now.plusSeconds(600)))),
         () -> true,
-        Map::of);
+        () ->
+            Map.of(
+                "https",
+                new io.portcullis.renewal.RenewalStatus(
+                    Optional.of(now.minusSeconds(31)),
+                    Optional.of(now.minusSeconds(30)),
+                    Optional.empty(),
+                    Optional.empty(),
+                    0,
+                    Optional.empty(),
+                    Optional.empty(),
+                    1,
+                    1,
+                    Map.of())));
     Map<String, Double> gauges = new java.util.HashMap<>();
     for (Sample sample : reporter.gauges()) {
       gauges.put(sample.name() + sample.tags(), sample.value());
