@@ -225,10 +225,21 @@ class HealthIT {
             check(ready, "portcullis-keysource-server").path("data").path("lastRenewal").asText())
         .isNotEmpty();
     awaitFiles("ready is written again", true);
-    awaitMetrics(
-        "a renewal counted",
-        text ->
-            metric(text, "portcullis_renewal_successes_total", "keysource=\"server\"") > renewed);
+    String after =
+        awaitMetrics(
+            "a renewal counted and its first use",
+            text ->
+                metric(text, "portcullis_renewal_successes_total", "keysource=\"server\"") > renewed
+                    && metric(
+                            text,
+                            "portcullis_certificate_first_use_delay_seconds",
+                            "keysource=\"server\"")
+                        >= 0);
+    // Liberty reloads its key store within seconds of the renewal being announced.
+    assertThat(
+            metric(after, "portcullis_certificate_first_use_delay_seconds", "keysource=\"server\""))
+        .as("seconds from the renewal to the server presenting the renewed certificate")
+        .isLessThan(30.0);
   }
 
   @Test
@@ -256,6 +267,10 @@ class HealthIT {
         awaitMetrics(
             "counters registered", body -> body.contains("portcullis_requests_accepted_total"));
     double refusedBefore = refusedCount(text, "PRTC0118E");
+    double missesBefore = Math.max(0, metric(text, "portcullis_validation_cache_misses_total", ""));
+    double hitsBefore = Math.max(0, metric(text, "portcullis_validation_cache_hits_total", ""));
+    double timedBefore =
+        Math.max(0, metric(text, "portcullis_validation_duration_seconds_count", ""));
     long refusedSeriesBefore = refusedSeries(text);
     // Callers before the area reads the new CRL (crlRefresh, 1 s) would still pass: wait for it.
     awaitReady(
@@ -278,6 +293,15 @@ class HealthIT {
         .as("refusal series after 1,000 distinct refused certificates")
         .isLessThanOrEqualTo(refusedSeriesBefore + 1);
     assertThat(after).doesNotContain("flood");
+    // A refused chain is never cached: each was validated in full, and timed.
+    String validations =
+        awaitMetrics(
+            "the full validations counted and timed",
+            body ->
+                metric(body, "portcullis_validation_cache_misses_total", "") >= missesBefore + 1_000
+                    && metric(body, "portcullis_validation_duration_seconds_count", "")
+                        >= timedBefore + 1_000);
+    assertThat(metric(validations, "portcullis_validation_duration_seconds_sum", "")).isPositive();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.portcullis.rules.RoleRules;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustDecision;
 import io.portcullis.trust.TrustValidator;
+import io.portcullis.trust.ValidationStats;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class CertificateAuthenticator {
   private final TrustValidator validator;
   private final RoleRules rules;
   private final boolean refuseUnmatched;
+  private final ValidationStats stats;
   private final Map<Outcome, Authentication> remembered = new ConcurrentHashMap<>();
 
   private record Outcome(X509Certificate leaf, String area) {}
@@ -43,9 +45,20 @@ public final class CertificateAuthenticator {
    */
   public CertificateAuthenticator(
       TrustValidator validator, RoleRules rules, boolean refuseUnmatched) {
+    this(validator, rules, refuseUnmatched, null);
+  }
+
+  /**
+   * As {@link #CertificateAuthenticator(TrustValidator, RoleRules, boolean)}, counting into {@code
+   * stats} the requests refused before the validator is asked (no certificate), which {@link
+   * ValidationStats#hits} needs; null counts nothing.
+   */
+  public CertificateAuthenticator(
+      TrustValidator validator, RoleRules rules, boolean refuseUnmatched, ValidationStats stats) {
     this.validator = Objects.requireNonNull(validator, "validator");
     this.rules = Objects.requireNonNull(rules, "rules");
     this.refuseUnmatched = refuseUnmatched;
+    this.stats = stats;
   }
 
   /**
@@ -66,11 +79,13 @@ public final class CertificateAuthenticator {
 
   private Authentication authenticateOrRefuse(X509Certificate[] chain) {
     if (chain == null || chain.length == 0) {
+      unasked();
       return Authentication.Refused.unauthenticated(CoreMessage.NO_CLIENT_CERTIFICATE);
     }
     List<X509Certificate> certificates = Arrays.asList(chain);
     for (X509Certificate certificate : certificates) {
       if (certificate == null) {
+        unasked();
         return Authentication.Refused.unauthenticated(CoreMessage.CHAIN_EMPTY);
       }
     }
@@ -90,6 +105,12 @@ public final class CertificateAuthenticator {
     }
     remembered.put(key, result);
     return result;
+  }
+
+  private void unasked() {
+    if (stats != null) {
+      stats.refusedUnasked();
+    }
   }
 
   private Authentication decide(X509Certificate leaf, String area) {

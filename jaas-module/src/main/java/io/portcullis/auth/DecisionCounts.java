@@ -1,16 +1,17 @@
 package io.portcullis.auth;
 
+import io.portcullis.Tally;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * How many requests an adapter accepted and refused, the refusals by message ID, for metrics.
- * Counting costs a {@link LongAdder} increment (and, for a refusal, a map lookup): nothing
- * allocated once an ID has been seen. Labels are message IDs only, never a name, path or
- * certificate field, and at most {@link #MOST_REASONS} of them: a further ID (none exists in the
- * catalog today) counts as {@code other}.
+ * How many requests an adapter accepted and refused, the refusals by message ID, for metrics. An
+ * acceptance costs a {@link Tally} increment, no atomic instruction; a refusal a map lookup and a
+ * {@link LongAdder} increment. Nothing is allocated once an ID has been seen. Labels are message
+ * IDs only, never a name, path or certificate field, and at most {@link #MOST_REASONS} of them: a
+ * further ID (none exists in the catalog today) counts as {@code other}.
  */
 public final class DecisionCounts {
   /** The most distinct refusal IDs counted one by one. */
@@ -19,7 +20,7 @@ public final class DecisionCounts {
   /** The label of refusals past the first {@link #MOST_REASONS} IDs. */
   public static final String OTHER = "other";
 
-  private final LongAdder accepted = new LongAdder();
+  private final Tally accepted = new Tally();
   private final ConcurrentHashMap<String, LongAdder> refused = new ConcurrentHashMap<>();
 
   /** Counts {@code result}: accepted, or refused with its message ID. */

@@ -6,6 +6,7 @@ import io.portcullis.trust.DenyList;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.RevocationMode;
 import io.portcullis.trust.TrustArea;
+import io.portcullis.trust.ValidationStats;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,19 @@ public record PortcullisConfig(
   /** An authenticator over {@link #newValidator} and this configuration's rules. */
   public CertificateAuthenticator newAuthenticator(Clock clock) {
     return new CertificateAuthenticator(newValidator(clock), rules, refuseUnmatched);
+  }
+
+  /**
+   * An authenticator over this configuration's areas, deny-list, cache size and rules, counting its
+   * validator's cache hits and full validations into {@code stats}.
+   */
+  public CertificateAuthenticator newAuthenticator(Clock clock, ValidationStats stats) {
+    return new CertificateAuthenticator(
+        new PkixTrustValidator(
+            areas, clock, denyList, cacheSize, PkixTrustValidator.DEFAULT_MEMO_SIZE, stats),
+        rules,
+        refuseUnmatched,
+        stats);
   }
 
   /**

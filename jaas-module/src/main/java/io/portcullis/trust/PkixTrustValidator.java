@@ -66,6 +66,9 @@ public final class PkixTrustValidator implements TrustValidator {
   /** Default number of cached accepted chains. */
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
+  /** Default number of per-certificate answers each area remembers. */
+  public static final int DEFAULT_MEMO_SIZE = CertificateMemo.DEFAULT_SIZE;
+
   /** Most name × subtree comparisons a presented chain may ask for (2^16). */
   static final long MAX_NAME_CONSTRAINT_CHECKS = 1L << 16;
 
@@ -73,6 +76,9 @@ public final class PkixTrustValidator implements TrustValidator {
   private final Clock clock;
   private final DenyList denyList;
   private final ChainCache cache;
+
+  /** Where cache hits and full validations are counted; null when nobody asks. */
+  private final ValidationStats stats;
 
   /**
    * What {@link NameSyntax#facts} read of each presented certificate, remembered: the JDK answers
@@ -99,7 +105,7 @@ public final class PkixTrustValidator implements TrustValidator {
    * @param cacheSize how many accepted chains to remember; 0 turns the cache off
    */
   public PkixTrustValidator(List<TrustArea> areas, Clock clock, DenyList denyList, int cacheSize) {
-    this(areas, clock, denyList, cacheSize, CertificateMemo.DEFAULT_SIZE);
+    this(areas, clock, denyList, cacheSize, DEFAULT_MEMO_SIZE);
   }
 
   /**
@@ -114,6 +120,20 @@ public final class PkixTrustValidator implements TrustValidator {
    */
   public PkixTrustValidator(
       List<TrustArea> areas, Clock clock, DenyList denyList, int cacheSize, int memoSize) {
+    this(areas, clock, denyList, cacheSize, memoSize, null);
+  }
+
+  /**
+   * As {@link #PkixTrustValidator(List, Clock, DenyList, int, int)}, counting cache hits and timing
+   * full validations into {@code stats}.
+   */
+  public PkixTrustValidator(
+      List<TrustArea> areas,
+      Clock clock,
+      DenyList denyList,
+      int cacheSize,
+      int memoSize,
+      ValidationStats stats) {
     TrustArea.ambiguity(areas)
         .ifPresent(
             why -> {
@@ -124,6 +144,7 @@ public final class PkixTrustValidator implements TrustValidator {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.denyList = Objects.requireNonNull(denyList, "denyList");
     this.cache = new ChainCache(cacheSize);
+    this.stats = stats;
     this.nameFacts = new CertificateMemo<>(memoSize);
     this.areaSubtrees = this.areas.stream().mapToLong(AreaState::subtrees).max().orElse(0);
   }
@@ -135,15 +156,54 @@ public final class PkixTrustValidator implements TrustValidator {
 
   @Override
   public TrustDecision validate(List<X509Certificate> chain, Purpose purpose) {
+    Instant now;
+    ChainCache.Key key;
+    TrustDecision cached;
     try {
-      return validateOrReject(chain, purpose);
+      TrustDecision early = precheck(chain, purpose);
+      if (early != null) {
+        missed();
+        return early;
+      }
+      // RFC 5280 validity has whole seconds and notAfter is inclusive: a certificate valid until
+      // hh:mm:59 is valid throughout that second.
+      now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      key = new ChainCache.Key(List.copyOf(chain), purpose);
+      cached = cache.get(key, now);
     } catch (RuntimeException | StackOverflowError e) {
-      return TrustDecision.reject(
-          CoreMessage.VALIDATION_ERROR, e.getClass().getName() + ": " + e.getMessage());
+      missed();
+      return failed(e);
+    }
+    if (cached != null) {
+      // A hit is not counted here: ValidationStats works hits out from the decisions counted
+      // anyway, so the cached path pays for one count, not two.
+      return cached;
+    }
+    long start = stats == null ? 0 : System.nanoTime();
+    try {
+      return validateInFull(chain, purpose, chain.get(0), now, key);
+    } catch (RuntimeException | StackOverflowError e) {
+      return failed(e);
+    } finally {
+      if (stats != null) {
+        stats.validated(System.nanoTime() - start);
+      }
     }
   }
 
-  private TrustDecision validateOrReject(List<X509Certificate> chain, Purpose purpose) {
+  private void missed() {
+    if (stats != null) {
+      stats.missed();
+    }
+  }
+
+  private static TrustDecision failed(Throwable e) {
+    return TrustDecision.reject(
+        CoreMessage.VALIDATION_ERROR, e.getClass().getName() + ": " + e.getMessage());
+  }
+
+  /** The refusals that need no look at the certificates' contents, or null. */
+  private TrustDecision precheck(List<X509Certificate> chain, Purpose purpose) {
     if (chain == null || chain.isEmpty() || purpose == null) {
       return TrustDecision.reject(CoreMessage.CHAIN_EMPTY);
     }
@@ -163,14 +223,15 @@ public final class PkixTrustValidator implements TrustValidator {
     if (hasDuplicates(chain)) {
       return TrustDecision.reject(CoreMessage.CHAIN_REPEATS, PathChecks.subject(leaf));
     }
-    // RFC 5280 validity has whole seconds and notAfter is inclusive: a certificate valid until
-    // hh:mm:59 is valid throughout that second.
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    ChainCache.Key key = new ChainCache.Key(List.copyOf(chain), purpose);
-    TrustDecision cached = cache.get(key, now);
-    if (cached != null) {
-      return cached;
-    }
+    return null;
+  }
+
+  private TrustDecision validateInFull(
+      List<X509Certificate> chain,
+      Purpose purpose,
+      X509Certificate leaf,
+      Instant now,
+      ChainCache.Key key) {
     long version = TrustChanges.current();
     List<NameSyntax.Facts> names = new ArrayList<>(chain.size());
     boolean presentedConstrainUris = false;

@@ -252,6 +252,7 @@ public final class RenewalAgent implements CredentialAgent {
   private KeyMaterial installed(
       KeyMaterial current, KeyHome.NewKey key, List<X509Certificate> chain, KeySourceMessage logged)
       throws PortcullisException {
+    Instant received = clock.instant();
     try {
       checkAndInstall(current, key, chain);
     } catch (PortcullisException | RuntimeException e) {
@@ -264,8 +265,7 @@ public final class RenewalAgent implements CredentialAgent {
       // the cause (a clock behind the CA's, trust mid-rollover, a full disk) is gone.
       throw e;
     }
-    KeyMaterial renewed = swap(current, key, chain.get(0));
-    status = status.succeeded(clock.instant());
+    KeyMaterial renewed = swap(current, key, chain.get(0), received);
     LOG.info(
         logged.format(
             name,
@@ -276,14 +276,20 @@ public final class RenewalAgent implements CredentialAgent {
     return renewed;
   }
 
-  /** After a new credential is installed: has the server load it and schedules the next one. */
-  private KeyMaterial swap(KeyMaterial current, KeyHome.NewKey key, X509Certificate leaf)
+  /**
+   * After a new credential is installed: records the renewal as of {@code received}, when the
+   * issuer's answer arrived (before the server is told, so the time from issuance to first use is
+   * never measured from a later point), has the server load it and schedules the next one.
+   */
+  private KeyMaterial swap(
+      KeyMaterial current, KeyHome.NewKey key, X509Certificate leaf, Instant received)
       throws PortcullisException {
     KeyMaterial renewed = source.load();
     if (!renewed.certificate().equals(leaf)) {
       throw KeySourceMessage.RENEWAL_NOT_STORED.exception(
           name, source, "the key source loads serial " + serial(renewed.certificate()));
     }
+    status = status.succeeded(received);
     swapped.accept(renewed);
     failures = 0;
     installedAt = clock.instant();

@@ -140,7 +140,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   }
 
   /** Builds the authenticator {@code properties} describe, reading their trust files. */
-  private static Built build(
+  private Built build(
       Map<String, Object> properties, Function<String, Optional<String>> microProfile)
       throws PortcullisException {
     String realm = String.valueOf(properties.getOrDefault("realm", "portcullis")).strip();
@@ -152,7 +152,8 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     // Read before the parse: a file replaced in between is seen at the next check.
     TrustFiles files = TrustFiles.read(ConfigParser.trustFiles(keys, Path.of("")));
     PortcullisConfig config = ConfigParser.parse(keys, Path.of(""), Clock.systemUTC());
-    CertificateAuthenticator authenticator = config.newAuthenticator(Clock.systemUTC());
+    CertificateAuthenticator authenticator =
+        config.newAuthenticator(Clock.systemUTC(), reporter.validationStats());
     Set<String> excluded =
         LibertyConfigMapper.excludedContextRoots(properties.get("excludedContextRoots"));
     return new Built(
@@ -280,6 +281,9 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     Active current = active;
     Object attribute = request.getAttribute(CERTIFICATE_ATTRIBUTE);
     X509Certificate[] chain = attribute instanceof X509Certificate[] array ? array : null;
+    if (current.authenticator() == null) {
+      reporter.validationStats().refusedUnasked();
+    }
     Authentication result =
         current.authenticator() == null
             ? new Authentication.Refused(

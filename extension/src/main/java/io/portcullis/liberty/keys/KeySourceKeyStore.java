@@ -6,6 +6,7 @@ import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceMessage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.security.Key;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
@@ -20,6 +21,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -54,6 +56,12 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
    */
   private static final Map<String, String> PROBLEMS = new ConcurrentHashMap<>();
 
+  /** When each key source's certificate was first loaded to be served, by name. */
+  private static final Map<String, Served> FIRST_SERVED = new ConcurrentHashMap<>();
+
+  /** A certificate, by serial, and when a load first took it. */
+  private record Served(BigInteger serial, Instant since) {}
+
   private final Duration wait;
   private Map<String, KeyMaterial> entries = Map.of();
 
@@ -72,10 +80,19 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
     PROBLEMS.put(name, message);
   }
 
+  /**
+   * When a load first took the certificate key source {@code name} serves now, the point from which
+   * new handshakes present it; empty when nothing is served.
+   */
+  static Optional<Instant> servedSince(String name) {
+    return Optional.ofNullable(FIRST_SERVED.get(name)).map(Served::since);
+  }
+
   /** Forgets the last good load (tests). */
   static void forgetLastGood() {
     LAST_GOOD.set(Map.of());
     PROBLEMS.clear();
+    FIRST_SERVED.clear();
   }
 
   KeySourceKeyStore() {
@@ -125,6 +142,17 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
     entries = Collections.unmodifiableMap(loaded);
     LAST_GOOD.set(entries);
     PROBLEMS.clear();
+    Instant now = Instant.now();
+    loaded.forEach(
+        (name, material) -> {
+          BigInteger serial = material.certificate().getSerialNumber();
+          FIRST_SERVED.compute(
+              name,
+              (key, before) ->
+                  before != null && before.serial().equals(serial)
+                      ? before
+                      : new Served(serial, now));
+        });
   }
 
   /**

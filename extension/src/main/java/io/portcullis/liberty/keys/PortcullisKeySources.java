@@ -111,7 +111,8 @@ public final class PortcullisKeySources {
       reporter.keySources(
           () -> health(configs, reported, CLOCK.instant()),
           () -> KeySourceKeyStore.lastGood().keySet().containsAll(configs.keySet()),
-          () -> statuses(reported));
+          () -> statuses(reported),
+          KeySourceKeyStore::servedSince);
     } catch (PortcullisException | RuntimeException e) {
       refuse(e);
     }

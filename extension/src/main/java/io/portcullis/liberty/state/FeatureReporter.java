@@ -11,6 +11,7 @@ import io.portcullis.renewal.CredentialHealth;
 import io.portcullis.renewal.RenewalStatus;
 import io.portcullis.trust.AreaHealth;
 import io.portcullis.trust.TrustArea;
+import io.portcullis.trust.ValidationStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Component;
 
@@ -58,9 +61,21 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
       Supplier<List<CredentialHealth>> health,
       BooleanSupplier served,
       Supplier<Map<String, RenewalStatus>> renewals,
+      Function<String, Optional<Instant>> servedSince,
       Optional<String> refusal) {}
 
+  /** How long one judgement of readiness answers the checks asked one by one. */
+  static final Duration JUDGEMENT_REUSE = Duration.ofSeconds(1);
+
+  /** A judgement of readiness, when it was made and over which reported state. */
+  private record Judged(Instant at, long version, List<Check> checks) {}
+
   private final Clock clock;
+
+  /** Counts what the components reported, so a judgement made before a report is not reused. */
+  private final AtomicLong changes = new AtomicLong();
+
+  private volatile Judged lastReadiness;
   private volatile Trust trust;
   private volatile Optional<String> reloadRefused = Optional.empty();
   private volatile KeySources keySources;
@@ -68,6 +83,7 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
   private final Map<String, Function<Instant, List<String>>> threadGroups =
       new ConcurrentHashMap<>();
   private final DecisionCounts decisions = new DecisionCounts();
+  private final ValidationStats validations = new ValidationStats();
   private final LongAdder trustReloads = new LongAdder();
   private final LongAdder trustReloadsRefused = new LongAdder();
 
@@ -84,6 +100,23 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
     decisions.count(result);
   }
 
+  private void changed() {
+    changes.incrementAndGet();
+  }
+
+  /**
+   * Where every validator the interceptor builds counts what the cache did not answer, and the
+   * interceptor the requests it refused without asking one.
+   */
+  public ValidationStats validationStats() {
+    return validations;
+  }
+
+  @Override
+  public void recordValidationTimes(LongConsumer sink) {
+    validations.recordDurations(sink);
+  }
+
   /** Changed trust files were put in force without a restart. */
   public void trustReloaded() {
     trustReloads.increment();
@@ -91,12 +124,14 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
 
   /** The areas now in force; a new configuration clears a refused reload. */
   public void trustInForce(List<TrustArea> areas) {
+    changed();
     trust = new Trust(List.copyOf(areas), Optional.empty());
     reloadRefused = Optional.empty();
   }
 
   /** No area is in force: the configuration was refused with {@code messageId}. */
   public void trustRefused(String messageId) {
+    changed();
     trust = new Trust(List.of(), Optional.of(messageId));
   }
 
@@ -105,6 +140,7 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
    * with {@code null}, they are back to what is in force.
    */
   public void trustReloadRefused(String messageId) {
+    changed();
     reloadRefused = Optional.ofNullable(messageId);
     if (messageId != null) {
       trustReloadsRefused.increment();
@@ -117,17 +153,23 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
    * @param health judges each key source, in configuration order
    * @param served whether every key source has served a certificate
    * @param renewals what the agent of each key source that renews has done
+   * @param servedSince when the server first served the certificate a key source serves now
    */
   public void keySources(
       Supplier<List<CredentialHealth>> health,
       BooleanSupplier served,
-      Supplier<Map<String, RenewalStatus>> renewals) {
-    keySources = new KeySources(health, served, renewals, Optional.empty());
+      Supplier<Map<String, RenewalStatus>> renewals,
+      Function<String, Optional<Instant>> servedSince) {
+    changed();
+    keySources = new KeySources(health, served, renewals, servedSince, Optional.empty());
   }
 
   /** No key source is in force: the configuration was refused with {@code messageId}. */
   public void keySourcesRefused(String messageId) {
-    keySources = new KeySources(List::of, () -> false, Map::of, Optional.of(messageId));
+    changed();
+    keySources =
+        new KeySources(
+            List::of, () -> false, Map::of, name -> Optional.empty(), Optional.of(messageId));
   }
 
   /** Watches thread {@code name}, the single thread of {@code executor}, until {@link #forget}. */
@@ -152,6 +194,37 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
   @Override
   public List<Check> readiness() {
     Instant now = clock.instant();
+    long version = changes.get();
+    List<Check> checks = judgeReadiness(now);
+    lastReadiness = new Judged(now, version, checks);
+    return checks;
+  }
+
+  /**
+   * One check of {@link #readiness()}. A probe of {@code /health/ready} asks every check in turn;
+   * they share one judgement made within the last {@link #JUDGEMENT_REUSE}, unless what the
+   * components told the reporter changed since, rather than judging everything once per check.
+   */
+  @Override
+  public Check readiness(String name) {
+    Judged last = lastReadiness;
+    Instant now = clock.instant();
+    List<Check> checks =
+        last != null
+                && last.version() == changes.get()
+                && !now.isBefore(last.at())
+                && now.isBefore(last.at().plus(JUDGEMENT_REUSE))
+            ? last.checks()
+            : readiness();
+    for (Check check : checks) {
+      if (check.name().equals(name)) {
+        return check;
+      }
+    }
+    return new Check(name, true, Map.of("configured", "false"));
+  }
+
+  private List<Check> judgeReadiness(Instant now) {
     Trust areasNow = trust;
     KeySources sourcesNow = keySources;
     Optional<String> reload = reloadRefused;
@@ -274,17 +347,30 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
                                 + " (negative once expired)",
                             tags,
                             Duration.between(now, notAfter).toMillis() / 1000.0)));
-        Optional.ofNullable(renewals.get(health.keySource()))
-            .flatMap(RenewalStatus::lastSuccess)
+        Optional<Instant> renewed =
+            Optional.ofNullable(renewals.get(health.keySource()))
+                .flatMap(RenewalStatus::lastSuccess);
+        renewed.ifPresent(
+            at ->
+                gauges.add(
+                    new Sample(
+                        "portcullis.renewal.last.success",
+                        SECONDS,
+                        "When the key source was last renewed, in seconds since the epoch",
+                        tags,
+                        at.toEpochMilli() / 1000.0)));
+        renewed
+            .map(at -> firstUseDelay(at, sourcesNow.servedSince().apply(health.keySource()), now))
             .ifPresent(
-                renewed ->
+                delay ->
                     gauges.add(
                         new Sample(
-                            "portcullis.renewal.last.success",
+                            "portcullis.certificate.first.use.delay",
                             SECONDS,
-                            "When the key source was last renewed, in seconds since the epoch",
+                            "Seconds from the key source's last renewal to the server presenting"
+                                + " the renewed certificate (growing while it does not yet)",
                             tags,
-                            renewed.toEpochMilli() / 1000.0)));
+                            delay.toMillis() / 1000.0)));
       }
     }
     Trust areasNow = trust;
@@ -322,27 +408,55 @@ public final class FeatureReporter implements FeatureReport, FeatureMetrics {
     return gauges;
   }
 
+  /**
+   * From a renewal at {@code renewed} to the server first serving the certificate it serves now,
+   * {@code since}; when that certificate was served before the renewal, the renewed one is not in
+   * use yet and the delay is still running.
+   */
+  static Duration firstUseDelay(Instant renewed, Optional<Instant> since, Instant now) {
+    return since
+        .filter(first -> !first.isBefore(renewed))
+        .map(first -> Duration.between(renewed, first))
+        .orElseGet(() -> Duration.between(renewed, now));
+  }
+
   @Override
   public List<Sample> counters() {
     List<Sample> counters = new ArrayList<>();
+    // The decisions first: the cache hits are worked out from them (ValidationStats.hits).
+    long accepted = decisions.acceptedCount();
+    Map<String, Long> refusedById = decisions.refusedCounts();
+    long decided = accepted + refusedById.values().stream().mapToLong(Long::longValue).sum();
     counters.add(
         new Sample(
             "portcullis.requests.accepted",
             NONE,
             "Requests whose caller the feature identified by its certificate",
             Map.of(),
-            decisions.acceptedCount()));
-    decisions
-        .refusedCounts()
-        .forEach(
-            (id, count) ->
-                counters.add(
-                    new Sample(
-                        "portcullis.requests.refused",
-                        NONE,
-                        "Requests the feature refused, by the refusal's message ID",
-                        Map.of("reason", id),
-                        count)));
+            accepted));
+    refusedById.forEach(
+        (id, count) ->
+            counters.add(
+                new Sample(
+                    "portcullis.requests.refused",
+                    NONE,
+                    "Requests the feature refused, by the refusal's message ID",
+                    Map.of("reason", id),
+                    count)));
+    counters.add(
+        new Sample(
+            "portcullis.validation.cache.hits",
+            NONE,
+            "Presented chains answered from the cache of accepted chains",
+            Map.of(),
+            validations.hits(decided)));
+    counters.add(
+        new Sample(
+            "portcullis.validation.cache.misses",
+            NONE,
+            "Presented chains validated in full (not in the cache, or no longer)",
+            Map.of(),
+            validations.misses()));
     counters.add(
         new Sample(
             "portcullis.trust.reloads",

@@ -79,13 +79,17 @@ class FeatureReporterTest {
     assertThat(reporter.liveness().up()).isTrue();
   }
 
+  private static final java.util.function.Function<String, Optional<Instant>> NEVER_SERVED =
+      name -> Optional.empty();
+
   @Test
   void oneCheckPerKeySourceAndAreaAndTheWholeIsDownWhileOneIsDown() {
     reporter.trustInForce(List.of(AREA));
     reporter.keySources(
         () -> List.of(credential("https", true), credential("outbound", false)),
         () -> true,
-        Map::of);
+        Map::of,
+        NEVER_SERVED);
     List<Check> readiness = reporter.readiness();
     assertThat(readiness)
         .extracting(Check::name)
@@ -103,7 +107,8 @@ class FeatureReporterTest {
     assertThat(reporter.readiness("portcullis-area-payments").up()).isTrue();
     assertThat(reporter.startup().up()).isTrue();
 
-    reporter.keySources(() -> List.of(credential("https", true)), () -> true, Map::of);
+    reporter.keySources(
+        () -> List.of(credential("https", true)), () -> true, Map::of, NEVER_SERVED);
     assertThat(reporter.readiness().get(0).up()).isTrue();
     assertThat(reporter.readiness("portcullis-keysource-outbound").data())
         .as("a key source no longer configured")
@@ -111,9 +116,46 @@ class FeatureReporterTest {
   }
 
   @Test
+  void theChecksOfOneProbeShareOneJudgementUntilAComponentReportsAgain() {
+    reporter.trustInForce(List.of(AREA));
+    java.util.concurrent.atomic.AtomicInteger judged =
+        new java.util.concurrent.atomic.AtomicInteger();
+    reporter.keySources(
+        () -> {
+          judged.incrementAndGet();
+          return List.of(credential("https", true), credential("outbound", true));
+        },
+        () -> true,
+        Map::of,
+        NEVER_SERVED);
+    for (String name :
+        List.of(
+            "portcullis",
+            "portcullis-keysource-https",
+            "portcullis-keysource-outbound",
+            "portcullis-area-payments")) {
+      assertThat(reporter.readiness(name).up()).isTrue();
+    }
+    assertThat(judged).as("key sources judged for one probe of four checks").hasValue(1);
+    reporter.keySources(
+        () -> {
+          judged.incrementAndGet();
+          return List.of(credential("https", false));
+        },
+        () -> true,
+        Map::of,
+        NEVER_SERVED);
+    assertThat(reporter.readiness("portcullis-keysource-https").up())
+        .as("a new report is judged at once")
+        .isFalse();
+    assertThat(judged).hasValue(2);
+  }
+
+  @Test
   void startupWaitsForEveryKeySourceToBeServed() {
     reporter.trustInForce(List.of(AREA));
-    reporter.keySources(() -> List.of(credential("https", true)), () -> false, Map::of);
+    reporter.keySources(
+        () -> List.of(credential("https", true)), () -> false, Map::of, NEVER_SERVED);
     assertThat(reporter.startup().up()).isFalse();
     assertThat(reporter.startup().data()).containsEntry("keySourcesServed", "false");
   }
@@ -121,7 +163,7 @@ class FeatureReporterTest {
   @Test
   void aRefusedConfigurationIsDownWithItsIdAndARefusedReloadIsOnlyReported() {
     reporter.trustInForce(List.of(AREA));
-    reporter.keySources(List::of, () -> true, Map::of);
+    reporter.keySources(List::of, () -> true, Map::of, NEVER_SERVED);
     reporter.trustReloadRefused("PRTC0315W");
     assertThat(reporter.readiness("portcullis-area-payments").up()).isTrue();
     assertThat(reporter.readiness("portcullis-area-payments").data())
@@ -197,7 +239,8 @@ class FeatureReporterTest {
                     Optional.empty(),
                     1,
                     1,
-                    Map.of())));
+                    Map.of())),
+        name -> Optional.of(now.minusSeconds(28)));
     Map<String, Double> gauges = new java.util.HashMap<>();
     for (Sample sample : reporter.gauges()) {
       gauges.put(sample.name() + sample.tags(), sample.value());
@@ -207,8 +250,69 @@ class FeatureReporterTest {
     assertThat(gauges.get("portcullis.keysource.up{keysource=https}")).isEqualTo(1.0);
     assertThat(gauges.get("portcullis.renewal.last.success{keysource=https}"))
         .isEqualTo(now.minusSeconds(30).toEpochMilli() / 1000.0);
+    assertThat(gauges.get("portcullis.certificate.first.use.delay{keysource=https}"))
+        .as("renewed 30 s ago, first served 28 s ago")
+        .isEqualTo(2.0);
     assertThat(gauges.get("portcullis.area.anchors{area=payments}")).isEqualTo(1.0);
     assertThat(gauges.get("portcullis.area.crl.age{area=payments}")).isBetween(119.0, 130.0);
+  }
+
+  @Test
+  void aRenewedCertificateNotYetServedHasADelayThatKeepsRunning() {
+    Instant now = Instant.parse("2026-12-07T12:00:00Z");
+    Instant renewed = now.minusSeconds(90);
+    assertThat(FeatureReporter.firstUseDelay(renewed, Optional.of(now.minusSeconds(85)), now))
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(FeatureReporter.firstUseDelay(renewed, Optional.of(now.minusSeconds(3600)), now))
+        .as("what is served was first served before the renewal: the renewed one is not yet")
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(FeatureReporter.firstUseDelay(renewed, Optional.empty(), now))
+        .isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void cacheHitsAndFullValidationsAreCountedAndTimedAcrossAuthenticators() {
+    List<Long> times = new java.util.concurrent.CopyOnWriteArrayList<>();
+    reporter.recordValidationTimes(times::add);
+    var leaf = CA.clientLeaf("CN=caller", "spiffe://test.example/caller");
+    var stranger =
+        TestPki.root("CN=stranger root").clientLeaf("CN=stranger", "spiffe://elsewhere/x");
+    for (int round = 0; round < 2; round++) {
+      // A reload builds a new authenticator: the counts go on, the cache starts empty.
+      var authenticator =
+          new io.portcullis.auth.CertificateAuthenticator(
+              new io.portcullis.trust.PkixTrustValidator(
+                  List.of(AREA),
+                  Clock.systemUTC(),
+                  io.portcullis.trust.DenyList.empty(),
+                  10,
+                  io.portcullis.trust.PkixTrustValidator.DEFAULT_MEMO_SIZE,
+                  reporter.validationStats()),
+              new io.portcullis.rules.RoleRules(List.of()),
+              false,
+              reporter.validationStats());
+      for (int i = 0; i < 3; i++) {
+        Authentication result =
+            authenticator.authenticate(
+                new java.security.cert.X509Certificate[] {leaf.certificate(), CA.certificate()});
+        assertThat(result).isInstanceOf(Authentication.Authenticated.class);
+        reporter.decided(result);
+      }
+      // Refused unasked (no certificate), and refused after a validation: neither is a hit.
+      reporter.decided(authenticator.authenticate(null));
+      reporter.decided(authenticator.authenticate(stranger.chainArray()));
+    }
+    Map<String, Double> counters = new java.util.HashMap<>();
+    for (Sample sample : reporter.counters()) {
+      counters.merge(sample.name(), sample.value(), Double::sum);
+    }
+    assertThat(counters.get("portcullis.requests.accepted")).isEqualTo(6.0);
+    assertThat(counters.get("portcullis.requests.refused")).isEqualTo(4.0);
+    assertThat(counters.get("portcullis.validation.cache.misses"))
+        .as("the first of each round and the stranger's")
+        .isEqualTo(4.0);
+    assertThat(counters.get("portcullis.validation.cache.hits")).isEqualTo(4.0);
+    assertThat(times).hasSize(4).allSatisfy(nanos -> assertThat(nanos).isPositive());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.portcullis.liberty.metrics;
 
 import io.portcullis.liberty.report.FeatureMetrics;
 import io.portcullis.liberty.report.Sample;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * The feature's metrics in one MicroProfile Metrics registry. Gauges read the values of the last
@@ -29,6 +31,9 @@ final class Publication {
 
   /** How often the registry is brought up to date. */
   static final long EVERY_SECONDS = 5;
+
+  /** The timer of full validations, fed by the request threads rather than copied. */
+  static final String VALIDATION_TIME = "portcullis.validation.duration";
 
   private static final Logger LOG = Logger.getLogger(Publication.class.getName());
 
@@ -63,6 +68,15 @@ final class Publication {
               return daemon;
             });
     thread.scheduleWithFixedDelay(() -> copy(registry), 0, EVERY_SECONDS, TimeUnit.SECONDS);
+    Timer timer =
+        registry.timer(
+            Metadata.builder()
+                .withName(VALIDATION_TIME)
+                .withDescription(
+                    "How long a full validation of a presented chain took (one the cache of"
+                        + " accepted chains did not answer)")
+                .build());
+    source.recordValidationTimes(nanos -> timer.update(Duration.ofNanos(nanos)));
   }
 
   /** {@code application} stopped: publishing stops until the next application starts. */
@@ -71,6 +85,10 @@ final class Publication {
       return;
     }
     holder = null;
+    FeatureMetrics metrics = source;
+    if (metrics != null) {
+      metrics.recordValidationTimes(nanos -> {});
+    }
     thread.shutdownNow();
     thread = null;
   }
