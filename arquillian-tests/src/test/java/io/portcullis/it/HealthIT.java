@@ -94,7 +94,7 @@ class HealthIT {
               <mpMetrics authentication="false"/>
               <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d"
                             httpsPort="%d"/>
-              <usr_portcullis realm="portcullis" unmatched="authenticate">
+              <usr_portcullis realm="portcullis" unmatched="authenticate" refusalLogInterval="20s">
                 <trustArea name="web" anchors="%s/root.pem" intermediates="%s"/>
                 <trustArea name="dev" anchors="%s/root.pem" intermediates="%s/area-dev.pem"
                            crl="%s" crlRefresh="1s" revocation="hard-fail"/>
@@ -302,6 +302,85 @@ class HealthIT {
                     && metric(body, "portcullis_validation_duration_seconds_count", "")
                         >= timedBefore + 1_000);
     assertThat(metric(validations, "portcullis_validation_duration_seconds_sum", "")).isPositive();
+
+    // One caller the area accepts, on two connections: validated once, then from the cache.
+    TestPki.Leaf regular =
+        devArea
+            .issue("CN=regular", key)
+            .uriSan("spiffe://demo.portcullis.dev/regular")
+            .clientAuth()
+            .issueLeaf();
+    assertThat(accepted(regular)).isTrue();
+    assertThat(accepted(regular)).isTrue();
+    awaitMetrics(
+        "a cache hit counted",
+        body -> metric(body, "portcullis_validation_cache_hits_total", "") >= hitsBefore + 1);
+
+    // A thousand refused callers left a PRTC0302E line for their reason per 20 s, not a thousand.
+    assertThat(server.log())
+        .filteredOn(line -> line.contains("PRTC0302E") && line.contains("PRTC0118E"))
+        .hasSizeLessThanOrEqualTo(3);
+
+    // 10,000 refused requests with 7,000-character paths on one kept-alive connection.
+    Path messages = server.dir().resolve("logs/messages.log");
+    long logBefore = Files.size(messages);
+    HttpClient revoked =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(tls(callers.get(0)))
+            .build();
+    URI longPath =
+        URI.create(
+            "https://localhost:"
+                + HTTPS_PORT
+                + "/portcullis-sample/api/whoami/"
+                + "x".repeat(7_000));
+    int refusedAgain = 0;
+    for (int i = 0; i < 10_000; i++) {
+      HttpResponse<Void> answer =
+          revoked.send(
+              HttpRequest.newBuilder(longPath).build(), HttpResponse.BodyHandlers.discarding());
+      if (answer.statusCode() == 401) {
+        refusedAgain++;
+      }
+    }
+    assertThat(refusedAgain).isEqualTo(10_000);
+    // What was held back is summed up once its interval is over, flood or not.
+    String summary =
+        awaitLine(
+            line ->
+                line.contains("PRTC0317W") && line.contains("for /portcullis-sample/api/whoami/x"),
+            Duration.ofSeconds(45));
+    assertThat(summary).doesNotContain("x".repeat(io.portcullis.messages.RefusalLog.MOST_CHOSEN));
+    long grown = Files.size(messages) - logBefore;
+    System.out.printf(
+        "HealthIT: 10,000 refused requests grew messages.log by %d bytes (%.1f per 1,000)%n",
+        grown, grown / 10.0);
+    assertThat(grown)
+        .as("messages.log growth for 10,000 refused requests with 7,000-character paths")
+        .isLessThan(8_192);
+    assertThat(
+            refusedCount(
+                awaitMetrics(
+                    "the 10,000 counted",
+                    body -> refusedCount(body, "PRTC0118E") >= refusedBefore + 11_000),
+                "PRTC0118E"))
+        .as("every refusal still counted")
+        .isGreaterThanOrEqualTo(refusedBefore + 11_000);
+  }
+
+  /** The first line of messages.log that {@code match} accepts, waiting up to {@code wait}. */
+  private static String awaitLine(Predicate<String> match, Duration wait) throws Exception {
+    Instant deadline = Instant.now().plus(wait);
+    while (Instant.now().isBefore(deadline)) {
+      for (String line : server.log()) {
+        if (match.test(line)) {
+          return line;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no such line in messages.log within " + wait);
   }
 
   @Test
@@ -431,6 +510,16 @@ class HealthIT {
    * was answered 200.
    */
   private static boolean accepted(TestPki.Leaf leaf) throws Exception {
+    try {
+      RenewalPki.requestOnANewConnection(tls(leaf), HTTPS_PORT, "/portcullis-sample/api/whoami");
+      return true;
+    } catch (IllegalStateException refused) {
+      return false;
+    }
+  }
+
+  /** A TLS context presenting {@code leaf} and trusting the test PKI's roots. */
+  private static SSLContext tls(TestPki.Leaf leaf) throws Exception {
     java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("caller", leaf.keys().getPrivate(), new char[0], leaf.chainArray());
@@ -444,12 +533,7 @@ class HealthIT {
     trust.init(pki.rootTrust());
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(factory.getKeyManagers(), trust.getTrustManagers(), null);
-    try {
-      RenewalPki.requestOnANewConnection(tls, HTTPS_PORT, "/portcullis-sample/api/whoami");
-      return true;
-    } catch (IllegalStateException refused) {
-      return false;
-    }
+    return tls;
   }
 
   /** Reads /health/ready until {@code condition} holds, within two lifetimes. */

@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.portcullis.Daemons;
 import io.portcullis.PortcullisException;
 import io.portcullis.identity.IdentityReader;
+import io.portcullis.messages.RefusalLog;
 import io.portcullis.trust.TrustArea;
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,6 +188,8 @@ public final class CaServer implements AutoCloseable {
   private final Limits limits;
   private final Semaphore issuance;
   private final RefusalLimiter refusals;
+  private final RefusalLog limitedLog =
+      new RefusalLog(LOG::warning, RefusalLog.DEFAULT_INTERVAL, System::nanoTime);
   private final ObjectMapper json = new ObjectMapper();
 
   private CaServer(
@@ -424,9 +427,14 @@ public final class CaServer implements AutoCloseable {
   private void refuse(HttpExchange exchange, String client, int status, ObjectNode body)
       throws IOException {
     if (refusals.refused(client)) {
-      LOG.warning(
-          CaMessage.CLIENT_LIMITED.format(
-              client, refusals.retryAfterSeconds(client), limits.refusalsPerMinute()));
+      // Once per client and minute, but a flood from many addresses would be many lines: one a
+      // minute, with how many more were limited.
+      long retry = refusals.retryAfterSeconds(client);
+      limitedLog.refused(
+          CaMessage.CLIENT_LIMITED.id(),
+          client,
+          exchange.getRequestURI().getPath(),
+          () -> CaMessage.CLIENT_LIMITED.format(client, retry, limits.refusalsPerMinute()));
     }
     send(exchange, status, body);
   }

@@ -3,6 +3,7 @@ package io.portcullis.config;
 import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings.Section;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.RefusalLog;
 import io.portcullis.rules.Attribute;
 import io.portcullis.rules.RoleRule;
 import io.portcullis.rules.RoleRules;
@@ -136,6 +137,15 @@ public final class ConfigParser {
         properties.containsKey(PREFIX + "cache.size")
             ? integer(PREFIX + "cache.size", properties.get(PREFIX + "cache.size"), 0)
             : PkixTrustValidator.DEFAULT_CACHE_SIZE;
+    String intervalText = properties.get(PREFIX + "refusal.log.interval");
+    Duration refusalLogInterval =
+        intervalText == null
+            ? RefusalLog.DEFAULT_INTERVAL
+            : duration(PREFIX + "refusal.log.interval", intervalText, false);
+    if (refusalLogInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw CoreMessage.PROPERTY_INVALID.exception(
+          PREFIX + "refusal.log.interval", intervalText, "must be at least 1s");
+    }
     DenyList denyList = DenyList.empty();
     String entries = properties.get(PREFIX + "denyList.entries");
     if (entries != null && !entries.isBlank()) {
@@ -163,6 +173,7 @@ public final class ConfigParser {
         denyList,
         denyFile,
         cacheSize,
+        refusalLogInterval,
         warnings);
   }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
  * @param denyList the deny-list (inline entries, or loaded from {@code denyListFile})
  * @param denyListFile a deny-list file watched for changes, if configured
  * @param cacheSize how many accepted chains the validator remembers
+ * @param refusalLogInterval how long a refusal reason stays quiet in the log after its line
  * @param warnings what the configuration holds that it works without but that is likely wrong (a
  *     grant rule naming an area that does not exist, {@code PRTC0710W}), formatted with their IDs
  *     for the adapter to log
@@ -37,6 +38,7 @@ public record PortcullisConfig(
     DenyList denyList,
     Optional<Path> denyListFile,
     int cacheSize,
+    Duration refusalLogInterval,
     List<String> warnings) {
 
   /** How often background work looks for due CRL refreshes and deny-list file changes. */
@@ -47,6 +49,7 @@ public record PortcullisConfig(
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(denyList, "denyList");
     Objects.requireNonNull(denyListFile, "denyListFile");
+    Objects.requireNonNull(refusalLogInterval, "refusalLogInterval");
     warnings = List.copyOf(warnings);
   }
 

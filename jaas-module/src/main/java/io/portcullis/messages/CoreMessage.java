@@ -177,6 +177,8 @@ public enum CoreMessage implements MessageId {
    * The PortcullisTrust key store has no trust anchors to serve: no valid trust area configur...
    */
   TRUST_STORE_EMPTY("PRTC0316E"),
+  /** {0} more request(s) refused with {1} in the {2} s after its last logged line were only... */
+  REFUSALS_HELD_BACK("PRTC0317W"),
   /** The property {0} has an invalid value '{1}': {2} */
   PROPERTY_INVALID("PRTC0701E"),
   /** The property {0} is required {1}. */

@@ -39,6 +39,18 @@ class ConfigParserTest {
   }
 
   @Test
+  void theRefusalLogIntervalIsAMinuteUnlessSetAndNeverUnderASecond() throws Exception {
+    assertThat(parse(base()).refusalLogInterval()).isEqualTo(Duration.ofSeconds(60));
+    Map<String, String> p = base();
+    p.put("portcullis.refusal.log.interval", "5m");
+    assertThat(parse(p).refusalLogInterval()).isEqualTo(Duration.ofMinutes(5));
+    p.put("portcullis.refusal.log.interval", "0s");
+    assertThatThrownBy(() -> parse(p))
+        .hasMessageStartingWith("PRTC0701E")
+        .hasMessageContaining("refusal.log.interval");
+  }
+
+  @Test
   void areasPolicyAndRules() throws Exception {
     Map<String, String> p = base();
     p.put("portcullis.policy.maxLeafLifetime", "30d");

@@ -56,6 +56,7 @@ class SettingsTest {
         .containsExactlyInAnyOrder(
             "portcullis.unmatched",
             "portcullis.cache.size",
+            "portcullis.refusal.log.interval",
             "portcullis.denyList.file",
             "portcullis.denyList.entries");
   }

@@ -17,6 +17,7 @@ import io.portcullis.liberty.keys.AreaTrustStore;
 import io.portcullis.liberty.state.FeatureReporter;
 import io.portcullis.messages.CoreMessage;
 import io.portcullis.messages.MessageId;
+import io.portcullis.messages.RefusalLog;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
@@ -83,6 +84,9 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   /** How often the trust areas' certificate files are compared with those in force. */
   static final Duration TRUST_FILE_CHECK = Duration.ofSeconds(1);
 
+  /** How often held-back refusals are summed up once their interval is over. */
+  static final Duration REFUSAL_LOG_FLUSH = Duration.ofSeconds(5);
+
   /** The configuration in force (server.xml's properties), rebuilt when its trust files change. */
   private Map<String, Object> properties = Map.of();
 
@@ -102,6 +106,10 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   @Reference private FeatureReporter reporter;
 
   private final Consumer<FeatureConfiguration.Snapshot> listener = this::configure;
+
+  /** Refused requests, logged once per reason and interval: a flood cannot flood the log. */
+  private final RefusalLog refusalLog =
+      new RefusalLog(LOG::warning, RefusalLog.DEFAULT_INTERVAL, System::nanoTime);
 
   /** MicroProfile Config of the configuration in force, for its overrides. */
   private Function<String, Optional<String>> microProfile =
@@ -191,6 +199,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     List<X509Certificate> anchors = new ArrayList<>();
     built.config().areas().forEach(area -> anchors.addAll(area.anchors()));
     AreaTrustStore.publish(anchors);
+    refusalLog.interval(built.config().refusalLogInterval());
     watchTrustFiles(tasks);
     built.config().warnings().forEach(LOG::warning);
     if (!built.active().excludedContextRoots().isEmpty()) {
@@ -211,6 +220,13 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
             this::checkTrustFiles,
             TRUST_FILE_CHECK.toMillis(),
             TRUST_FILE_CHECK.toMillis(),
+            TimeUnit.MILLISECONDS));
+    // A flood that stopped still gets its PRTC0317W line within seconds of its interval's end.
+    tasks.add(
+        background.scheduleWithFixedDelay(
+            refusalLog::flush,
+            REFUSAL_LOG_FLUSH.toMillis(),
+            REFUSAL_LOG_FLUSH.toMillis(),
             TimeUnit.MILLISECONDS));
     backgroundTasks = List.copyOf(tasks);
   }
@@ -299,9 +315,15 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     }
     Authentication.Refused refused = (Authentication.Refused) result;
     if (LOG.isLoggable(Level.WARNING)) {
-      LOG.warning(
-          CoreMessage.REQUEST_REFUSED.format(
-              request.getRemoteAddr(), request.getRequestURI(), refused.reason()));
+      String from = request.getRemoteAddr();
+      String to = request.getRequestURI();
+      refusalLog.refused(
+          refused.messageId(),
+          from,
+          to,
+          () ->
+              CoreMessage.REQUEST_REFUSED.format(
+                  from, RefusalLog.cut(to, RefusalLog.MOST_CHOSEN), refused.reason()));
     }
     // A trusted caller that the rules refuse is known but not allowed (403); everything else
     // never established who the caller is (401).

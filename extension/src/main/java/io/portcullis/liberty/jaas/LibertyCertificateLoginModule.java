@@ -14,6 +14,7 @@ import io.portcullis.jaas.CertificateChainCallback;
 import io.portcullis.jaas.PortcullisLoginModule;
 import io.portcullis.jaas.PortcullisPrincipal;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.RefusalLog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -78,6 +79,19 @@ public final class LibertyCertificateLoginModule implements LoginModule {
   private static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
   private static final Logger LOG = Logger.getLogger(LibertyCertificateLoginModule.class.getName());
 
+  /** Refusals, logged once per reason and interval (the module has no configuration of it). */
+  private static final RefusalLog REFUSALS =
+      new RefusalLog(LOG::warning, RefusalLog.DEFAULT_INTERVAL, System::nanoTime);
+
+  private static final java.util.regex.Pattern MESSAGE_ID =
+      java.util.regex.Pattern.compile("^(PRTC\\d{4}[EWI])\\b.*", java.util.regex.Pattern.DOTALL);
+
+  /** The message ID a refusal's text starts with, or {@code unknown}. */
+  static String reasonId(String message) {
+    java.util.regex.Matcher id = MESSAGE_ID.matcher(message == null ? "" : message);
+    return id.matches() ? id.group(1) : "unknown";
+  }
+
   private Subject subject;
   private CallbackHandler handler;
   private Map<String, Object> sharedState;
@@ -131,9 +145,15 @@ public final class LibertyCertificateLoginModule implements LoginModule {
       delegate.login();
       delegate.commit();
     } catch (LoginException e) {
-      LOG.warning(
-          CoreMessage.JAAS_REFUSED.format(
-              request == null ? "?" : request.getRequestURI(), e.getMessage()));
+      String to = request == null ? "?" : request.getRequestURI();
+      String from = request == null ? "?" : request.getRemoteAddr();
+      REFUSALS.refused(
+          reasonId(e.getMessage()),
+          from,
+          to,
+          () ->
+              CoreMessage.JAAS_REFUSED.format(
+                  RefusalLog.cut(to, RefusalLog.MOST_CHOSEN), e.getMessage()));
       throw e;
     }
     sharedState.put(PROPERTIES_KEY, credential(realm, scratch, chain[0]));
