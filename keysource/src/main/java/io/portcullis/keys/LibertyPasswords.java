@@ -16,6 +16,10 @@ import java.util.Locale;
 final class LibertyPasswords {
   private static final String PASSWORD_UTIL = "com.ibm.websphere.crypto.PasswordUtil";
 
+  /** The encodings {@code securityUtility encode} writes; any other brace is part of a secret. */
+  private static final java.util.Set<String> ENCODINGS =
+      java.util.Set.of("xor", "aes", "hash", "custom");
+
   private LibertyPasswords() {}
 
   static Secret decode(String attribute, String value) throws PortcullisException {
@@ -27,6 +31,11 @@ final class LibertyPasswords {
       return Secret.of(value);
     }
     String algorithm = value.substring(1, end).toLowerCase(Locale.ROOT);
+    if (!ENCODINGS.contains(algorithm)) {
+      // Not one of Liberty's encodings: a PIN or password that happens to start with a brace. It
+      // is the secret itself, and no part of it may reach a message.
+      return Secret.of(value);
+    }
     String encoded = value.substring(end + 1);
     if (algorithm.equals("xor")) {
       return xor(attribute, encoded);

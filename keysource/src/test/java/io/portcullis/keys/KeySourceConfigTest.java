@@ -7,6 +7,7 @@ import io.portcullis.PortcullisException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,23 @@ class KeySourceConfigTest {
     assertThatThrownBy(() -> KeySourceConfig.fromMap(token("pin", "{hash}ABC"), Map.of()))
         .isInstanceOfSatisfying(
             PortcullisException.class, e -> assertThat(e.messageId()).isEqualTo("PRTC0502E"));
+  }
+
+  @Test
+  void aPinThatOnlyLooksEncodedIsThePinAndNeverReachesAMessage() throws Exception {
+    // Found by review: "{Secret}123" was read as an encoding called "secret" and echoed in
+    // PRTC0502E. Hostile shapes: braces, a known name in another case, an unclosed brace.
+    for (String pin : List.of("{Secret}123", "{S3cr3t}", "{}", "{ xor}abc", "{aesx}1", "{9999")) {
+      KeySourceConfig config = KeySourceConfig.fromMap(token("pin", pin), Map.of());
+      assertThat(config.secret().orElseThrow().chars()).as(pin).isEqualTo(pin.toCharArray());
+    }
+    assertThatThrownBy(() -> KeySourceConfig.fromMap(token("pin", "{AES}S3cr3tPart"), Map.of()))
+        .isInstanceOfSatisfying(
+            PortcullisException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain("S3cr3tPart")
+                    .doesNotContainIgnoringCase("s3cr3t"));
   }
 
   @Test
