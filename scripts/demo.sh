@@ -53,8 +53,9 @@ echo "==> Making the server's CA in $ca_dir and its first 5-minute certificate"
 rm -rf "$ca_dir" "$usb"
 mkdir -p "$usb"
 chmod 700 "$usb"
-head -c 24 /dev/urandom | base64 > "$usb/root-passphrase"
-head -c 18 /dev/urandom | base64 > "$usb/p12-password"
+(umask 077
+  head -c 24 /dev/urandom | base64 > "$usb/root-passphrase"
+  head -c 18 /dev/urandom | base64 > "$usb/p12-password")
 portcullis() { java -jar "$root/cli/target/portcullis.jar" "$@" >/dev/null; }
 root_key=(--root-key "$usb/root.p12" --root-passphrase-file "$usb/root-passphrase")
 portcullis ca init --dir "$ca_dir" --operator demo --name "Portcullis Demo Servers" \

@@ -61,6 +61,8 @@ class AreasIT {
     Path usb = Files.createDirectories(work.resolve("usb"));
     Path passphrase = usb.resolve("passphrase");
     Files.writeString(passphrase, "the areas test's ceremony passphrase\n");
+    Files.setPosixFilePermissions(
+        passphrase, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     rootKey =
         new String[] {
           "--root-key",

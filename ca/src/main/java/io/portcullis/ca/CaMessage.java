@@ -75,8 +75,14 @@ public enum CaMessage implements MessageId {
   REGISTRATION_NO_USAGE("PRTC0432E"),
   /** The workload {0} cannot be registered: no approver is given. */
   REGISTRATION_NO_APPROVER("PRTC0433E"),
+  /** The file {0} holds {1} but others can reach it: {2}. Make it 0600 (or 0400) and owned by... */
+  SECRET_FILE_OPEN("PRTC0436E"),
+  /** The {0} is too short: {1} characters, at least {2} are needed for a key that... */
+  PASSPHRASE_WEAK("PRTC0437E"),
   /** The lineage of {0} cannot be traced: {1}. */
   LINEAGE_BROKEN("PRTC0438E"),
+  /** {0} would put {1} on the command line, where every local user sees it in the process... */
+  SECRET_ON_COMMAND_LINE("PRTC0439E"),
   /** The {0} {1} is not valid; expected {2}. */
   VALUE_INVALID("PRTC0441E"),
   /** The CA state lock {0} cannot be taken: {1} */

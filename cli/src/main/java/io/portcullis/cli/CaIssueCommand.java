@@ -57,10 +57,16 @@ final class CaIssueCommand extends CaSupport {
 
   @CommandLine.Option(
       names = "--token-file",
-      description = "File holding the join token (preferred: not visible in the process list).")
+      description = "File holding the join token (0600, owned by you), or - for standard input.")
   Path tokenFile;
 
-  @CommandLine.Option(names = "--token", description = "The join token itself.")
+  @CommandLine.Option(
+      names = "--token-env",
+      description = "Environment variable holding the join token, instead.")
+  String tokenEnv;
+
+  /** Refused: a join token on the command line is in every local user's process list. */
+  @CommandLine.Option(names = "--token", hidden = true)
   String token;
 
   @CommandLine.Option(
@@ -83,7 +89,7 @@ final class CaIssueCommand extends CaSupport {
     if (csr != null && out == null) {
       throw CaMessage.VALUE_INVALID.exception("--out", "(missing)", "a file for the chain");
     }
-    String joinToken = tokenFile != null ? readText(tokenFile).trim() : token;
+    String joinToken = joinToken();
     Duration wanted = lifetime == null ? null : duration("lifetime", lifetime);
     if (csr != null) {
       written(this, open().issue(joinToken, csr(csr), wanted, operator), out);
@@ -91,7 +97,7 @@ final class CaIssueCommand extends CaSupport {
     }
     String password =
         pkcs12PasswordFile != null
-            ? readText(pkcs12PasswordFile).lines().findFirst().orElse("")
+            ? readSecret(pkcs12PasswordFile, "the PKCS#12 file's password")
             : pkcs12PasswordEnv == null ? null : System.getenv(pkcs12PasswordEnv);
     if (password == null || password.isEmpty()) {
       throw CaMessage.VALUE_INVALID.exception(
@@ -115,6 +121,27 @@ final class CaIssueCommand extends CaSupport {
       report(this, issued, newPkcs12);
     }
     return 0;
+  }
+
+  /** The join token: from its file, standard input or environment variable, never argv. */
+  private String joinToken() throws PortcullisException {
+    if (token != null) {
+      throw CaMessage.SECRET_ON_COMMAND_LINE.exception(
+          "--token",
+          "the join token",
+          "--token-file FILE (0600), --token-file - or --token-env NAME");
+    }
+    if (tokenFile != null) {
+      return readSecret(tokenFile, "the join token").strip();
+    }
+    if (tokenEnv != null) {
+      String value = System.getenv(tokenEnv);
+      if (value == null || value.isBlank()) {
+        throw CaMessage.SECRET_NOT_GIVEN.exception("Join token", tokenEnv);
+      }
+      return value.strip();
+    }
+    return null;
   }
 
   static void written(CaSupport command, IssuedCertificate issued, Path out)

@@ -124,9 +124,10 @@ final class CaRootCommand implements Runnable {
       }
       char[] passphrase =
           passphraseFile != null
-              ? CaSupport.readText(passphraseFile).strip().toCharArray()
+              ? CaSupport.readSecret(passphraseFile, "the next root key passphrase").toCharArray()
               : CaSupport.secret("Next root key passphrase", passphraseEnv, true);
-      return new RootKeySpec.Pkcs12(pkcs12, passphrase);
+      return new RootKeySpec.Pkcs12(
+          pkcs12, CaSupport.strongEnough(passphrase, "next root key passphrase"));
     }
   }
 

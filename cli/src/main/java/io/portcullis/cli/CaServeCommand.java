@@ -83,6 +83,7 @@ final class CaServeCommand extends CaSupport {
     CertificateAuthority ca = open();
     try {
       var chain = Pem.certificates(readText(tlsCert));
+      ownerOnly(tlsKey, "the CA endpoint's TLS private key");
       var key = Pem.privateKey(readText(tlsKey));
       var tls = CaServerTls.context(ca, chain, key, new SecureRandom());
       CaServer server = CaServer.start(ca, new InetSocketAddress(bind, port), tls, limits);

@@ -98,6 +98,74 @@ abstract class CaSupport implements Callable<Integer> {
     }
   }
 
+  /** Shortest root key passphrase accepted when a root key is made. */
+  static final int MIN_PASSPHRASE = 12;
+
+  /**
+   * The secret ({@code what}) in {@code file}, or on standard input for {@code -}: refused unless
+   * the file is readable by its owner alone (0600, 0400) and owned by the user running the command.
+   * One trailing line break is dropped; everything else, spaces included, is the secret.
+   */
+  static String readSecret(Path file, String what) throws PortcullisException {
+    String text;
+    if (file.toString().equals("-")) {
+      try {
+        text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw CaMessage.FILE_UNUSABLE.causedBy(e, "standard input", e.getMessage());
+      }
+    } else {
+      ownerOnly(file, what);
+      text = readText(file);
+    }
+    if (text.endsWith("\r\n")) {
+      return text.substring(0, text.length() - 2);
+    }
+    return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  /** Refuses {@code file} unless only its owner, the user running the command, can reach it. */
+  static void ownerOnly(Path file, String what) throws PortcullisException {
+    java.nio.file.attribute.PosixFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
+    } catch (UnsupportedOperationException e) {
+      return; // not a POSIX file system: its own access control applies
+    } catch (IOException e) {
+      throw CaMessage.FILE_UNUSABLE.causedBy(e, file, e.getMessage());
+    }
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> open =
+        java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+    for (var permission : attributes.permissions()) {
+      if (!permission.name().startsWith("OWNER_")) {
+        open.add(permission);
+      }
+    }
+    if (!open.isEmpty()) {
+      throw CaMessage.SECRET_FILE_OPEN.exception(
+          file,
+          what,
+          "mode "
+              + java.nio.file.attribute.PosixFilePermissions.toString(attributes.permissions()));
+    }
+    String user = System.getProperty("user.name");
+    String owner = attributes.owner().getName();
+    if (user != null && !owner.equals(user)) {
+      throw CaMessage.SECRET_FILE_OPEN.exception(
+          file, what, "owned by " + owner + ", not by " + user);
+    }
+  }
+
+  /** Refuses a passphrase for a new root key shorter than {@link #MIN_PASSPHRASE}. */
+  static char[] strongEnough(char[] passphrase, String what) throws PortcullisException {
+    if (passphrase.length < MIN_PASSPHRASE) {
+      int length = passphrase.length;
+      java.util.Arrays.fill(passphrase, '\0');
+      throw CaMessage.PASSPHRASE_WEAK.exception(what, length, MIN_PASSPHRASE);
+    }
+    return passphrase;
+  }
+
   static byte[] readBytes(Path file) throws PortcullisException {
     try {
       return Files.readAllBytes(file);

@@ -57,9 +57,11 @@ final class RootKeyOptions {
     if (pkcs12 != null) {
       char[] passphrase =
           passphraseFile != null
-              ? CaSupport.readText(passphraseFile).strip().toCharArray()
+              ? CaSupport.readSecret(passphraseFile, "the root key passphrase").toCharArray()
               : CaSupport.secret("Root key passphrase", passphraseEnv, creating);
-      return new RootKeySpec.Pkcs12(pkcs12, passphrase);
+      return new RootKeySpec.Pkcs12(
+          pkcs12,
+          creating ? CaSupport.strongEnough(passphrase, "root key passphrase") : passphrase);
     }
     return null;
   }

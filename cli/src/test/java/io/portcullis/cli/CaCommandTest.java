@@ -51,13 +51,21 @@ class CaCommandTest {
         .execute(all.toArray(new String[0]));
   }
 
+  /** Writes a secret the way an operator must: readable by its owner alone. */
+  static Path secretFile(Path file, String secret) throws Exception {
+    Files.writeString(file, secret);
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
   /**
    * {@code ca init} of the CA "Corp" with its root key on a temp "USB stick"; the root key options.
    */
   private String[] initCa() throws Exception {
     Path offline = Files.createDirectories(temp.resolve("usb"));
     Path passphrase = offline.resolve("passphrase");
-    Files.writeString(passphrase, "a long ceremony passphrase\n");
+    secretFile(passphrase, "a long ceremony passphrase\n");
     String[] rootKey = {
       "--root-key", offline.resolve("root.p12").toString(),
       "--root-passphrase-file", passphrase.toString()
@@ -260,7 +268,7 @@ class CaCommandTest {
     Path p12 = temp.resolve("keys/server.p12");
     Files.createDirectories(p12.getParent());
     Path password = temp.resolve("p12.password");
-    Files.writeString(password, "p12-secret\n");
+    secretFile(password, "p12-secret\n");
 
     // neither or both of --csr and --new-pkcs12: refused before anything is issued
     assertThat(run("issue", "--token-file", tokenFile.toString())).isEqualTo(1);
@@ -340,7 +348,7 @@ class CaCommandTest {
     String printed = out.toString();
 
     Path passphrase = temp.resolve("usb/next-passphrase");
-    Files.writeString(passphrase, "another long ceremony passphrase\n");
+    secretFile(passphrase, "another long ceremony passphrase\n");
     String[] nextKey = {
       "--root-key", temp.resolve("usb/root-g2.p12").toString(),
       "--root-passphrase-file", passphrase.toString()
@@ -374,7 +382,7 @@ class CaCommandTest {
     // A workload's certificate issued through the first root, so that root stays in use.
     Path tokenFile = temp.resolve("api.token");
     Path password = temp.resolve("api.password");
-    Files.writeString(password, "p12-secret\n");
+    secretFile(password, "p12-secret\n");
     assertThat(
             run(
                 "register",
@@ -433,5 +441,43 @@ class CaCommandTest {
     System.arraycopy(a, 0, all, 0, a.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
+  }
+
+  @Test
+  void secretsAreRefusedOnTheCommandLineInOpenFilesAndTooShortForARootKey() throws Exception {
+    // Found by review: a 0644 passphrase file, a one-character root passphrase and a join token in
+    // argv (visible in ps) were all accepted.
+    Path offline = Files.createDirectories(temp.resolve("usb-weak"));
+    Path open = offline.resolve("passphrase");
+    Files.writeString(open, "a long ceremony passphrase\n");
+    Files.setPosixFilePermissions(
+        open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    String[] init = {"init", "--name", "Corp", "--trust-domain", "corp.example"};
+    String[] openKey = {
+      "--root-key",
+      offline.resolve("root.p12").toString(),
+      "--root-passphrase-file",
+      open.toString()
+    };
+    assertThat(run(concat(init, openKey))).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0436E", "rw-r--r--").doesNotContain("ceremony");
+    assertThat(offline.resolve("root.p12")).doesNotExist();
+
+    Path weak = secretFile(offline.resolve("weak"), "x\n");
+    String[] weakKey = {
+      "--root-key",
+      offline.resolve("root.p12").toString(),
+      "--root-passphrase-file",
+      weak.toString()
+    };
+    assertThat(run(concat(init, weakKey))).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0437E");
+    assertThat(offline.resolve("root.p12")).doesNotExist();
+
+    assertThat(run("issue", "--token", "joinTokenSecret", "--csr", "x.csr", "--out", "x.pem"))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("PRTC0439E", "--token-file")
+        .doesNotContain("joinTokenSecret");
   }
 }
