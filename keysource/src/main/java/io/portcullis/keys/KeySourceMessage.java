@@ -21,6 +21,8 @@ public enum KeySourceMessage implements MessageId {
   WRONG_PIN("PRTC0505E"),
   /** Login to {0} failed: the user PIN is locked. */
   PIN_LOCKED("PRTC0506E"),
+  /** Login to {0} is not tried: the token refused this PIN before ({1}), and each retry could... */
+  PIN_NOT_RETRIED("PRTC0545E"),
   /** The key alias {0} is not in {1}; aliases present: {2}. */
   ALIAS_MISSING("PRTC0507E"),
   /** The certificate for alias {0} does not match its private key: {1} */

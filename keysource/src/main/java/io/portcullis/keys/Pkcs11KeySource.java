@@ -33,6 +33,7 @@ public final class Pkcs11KeySource implements KeySource {
       token = Pkcs11Token.open(config);
     } else if (last != null && lostLogin(last)) {
       LOG.warning(KeySourceMessage.TOKEN_RELOGIN.format(token.description()));
+      token.loginLost();
     }
     KeyStore keyStore = token.refresh();
     Optional<String> alias = config.alias();

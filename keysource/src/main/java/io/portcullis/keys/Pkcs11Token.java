@@ -25,8 +25,18 @@ import java.util.HexFormat;
  * is sensitive and not extractable, so it can sign but never leave the token.
  */
 final class Pkcs11Token {
+  /** By provider (token): a keyed digest of the PIN the current login was made with. */
   private static final java.util.Map<String, byte[]> LOGGED_IN_WITH =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * By provider (token): the PINs (keyed digests) the token refused as wrong, locked or expired,
+   * with the ID it answered. Such a PIN is never sent again in this process: each retry could count
+   * towards the token's lockout.
+   */
+  private static final java.util.Map<String, java.util.Map<java.nio.ByteBuffer, String>>
+      REFUSED_PINS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final javax.crypto.SecretKey PIN_TAG_KEY = newPinTagKey();
 
   private final KeySourceConfig config;
@@ -157,11 +167,18 @@ final class Pkcs11Token {
    */
   synchronized KeyStore refresh() throws PortcullisException {
     char[] pin = config.secret().orElseThrow().chars();
+    byte[] tag = pinTag(pin);
     try {
+      String refusedAs =
+          REFUSED_PINS
+              .getOrDefault(provider.getName(), java.util.Map.of())
+              .get(java.nio.ByteBuffer.wrap(tag));
+      if (refusedAs != null) {
+        throw KeySourceMessage.PIN_NOT_RETRIED.exception(description, refusedAs);
+      }
       // PKCS#11 keeps one login per token for the whole process, and SunPKCS11 skips C_Login
       // when the token is already logged in; so a PIN that differs from the one that logged in
       // would otherwise be accepted unchecked.
-      byte[] tag = pinTag(pin);
       byte[] known = LOGGED_IN_WITH.get(provider.getName());
       if (known != null && !MessageDigest.isEqual(known, tag)) {
         throw KeySourceMessage.WRONG_PIN.exception(description);
@@ -170,10 +187,27 @@ final class Pkcs11Token {
       LOGGED_IN_WITH.put(provider.getName(), tag);
       return keyStore;
     } catch (IOException | GeneralSecurityException | ProviderException e) {
-      throw Pkcs11Errors.general(e, description);
+      PortcullisException failure = Pkcs11Errors.general(e, description);
+      if (KeySourceMessage.WRONG_PIN.is(failure) || KeySourceMessage.PIN_LOCKED.is(failure)) {
+        // The token answered this PIN itself: remember the answer, and that no login stands.
+        REFUSED_PINS
+            .computeIfAbsent(
+                provider.getName(), name -> new java.util.concurrent.ConcurrentHashMap<>())
+            .put(java.nio.ByteBuffer.wrap(tag), failure.messageId());
+        LOGGED_IN_WITH.remove(provider.getName());
+      }
+      throw failure;
     } finally {
       Arrays.fill(pin, '\0');
     }
+  }
+
+  /**
+   * The token lost its login (restart, failover, logout): the next load logs in afresh, with the
+   * PIN configured then, whichever PIN the lost login was made with.
+   */
+  void loginLost() {
+    LOGGED_IN_WITH.remove(provider.getName());
   }
 
   /** A keyed digest of a PIN, so the PIN that logged in is remembered without being kept. */

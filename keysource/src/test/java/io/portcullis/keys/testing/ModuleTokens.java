@@ -12,6 +12,9 @@ public final class ModuleTokens {
   /** A token no test logs in to, so a wrong PIN reaches the token's own C_Login. */
   public static final String NEVER_LOGGED_IN = "portcullis-fresh";
 
+  /** The PIN lifecycle test's token, whose PIN that test changes. */
+  public static final String PIN_LIFECYCLE = "portcullis-pin-change";
+
   /** The renewal tests' token. */
   public static final String RENEWAL = "portcullis-renewal";
 
@@ -36,6 +39,7 @@ public final class ModuleTokens {
       shared.initToken(KEYS, PIN);
       shared.initToken(NEVER_LOGGED_IN, PIN);
       shared.initToken(RENEWAL, PIN);
+      shared.initToken(PIN_LIFECYCLE, PIN);
       hsm = shared;
     }
     return hsm;
