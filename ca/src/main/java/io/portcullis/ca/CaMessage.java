@@ -83,6 +83,8 @@ public enum CaMessage implements MessageId {
   LINEAGE_BROKEN("PRTC0438E"),
   /** {0} would put {1} on the command line, where every local user sees it in the process... */
   SECRET_ON_COMMAND_LINE("PRTC0439E"),
+  /** The audit log {0} is not intact: {1}. */
+  AUDIT_BROKEN("PRTC0440E"),
   /** The {0} {1} is not valid; expected {2}. */
   VALUE_INVALID("PRTC0441E"),
   /** The CA state lock {0} cannot be taken: {1} */

@@ -104,6 +104,19 @@ public final class CertificateAuthority {
     return ctx.config.trustDomain();
   }
 
+  /**
+   * Checks the audit log's hash chain and head: every entry links to the one before it, and the log
+   * ends where its head says. Reads only; needs no lock.
+   */
+  public AuditCheck checkAudit() throws PortcullisException {
+    AuditLog.Verification verification = ctx.audit.verify();
+    return new AuditCheck(
+        verification.entries(),
+        verification.unchained(),
+        verification.head().toString(),
+        verification.fault());
+  }
+
   /** Where the ceremony put the root key (path or token), as recorded at {@code init}. */
   public String rootKeyLocation() {
     return ctx.rootKeyLocation();

@@ -89,7 +89,7 @@ final class CaFixture {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path file : walk.filter(Files::isRegularFile).toList()) {
         String name = dir.relativize(file).toString();
-        if (!name.equals("audit.jsonl") && !name.equals(".lock")) {
+        if (!name.startsWith("audit.jsonl") && !name.equals(".lock")) {
           files.put(name, java.util.HexFormat.of().formatHex(Files.readAllBytes(file)));
         }
       }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       CaCrlCommand.class,
       CaRootCommand.class,
       CaLineageCommand.class,
+      CaAuditCommand.class,
       CaStatusCommand.class,
       CaServeCommand.class
     })

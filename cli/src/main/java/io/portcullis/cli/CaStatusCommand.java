@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show the CA, its areas and where the root key is expected.")
+    description =
+        "Show the CA, its areas, where the root key is expected, and whether the audit log is"
+            + " intact.")
 final class CaStatusCommand extends CaSupport {
   @Override
   int run() throws PortcullisException {
@@ -38,6 +40,7 @@ final class CaStatusCommand extends CaSupport {
               "area        %-16s %s %s%n",
               area.name(), area.retired() ? "RETIRED" : "live", area.uriPrefix());
     }
-    return 0;
+    // A tampered log fails the status too: exit 1 with PRTC0440E naming the first broken entry.
+    return CaAuditCommand.report(this, ca.checkAudit());
   }
 }

@@ -39,7 +39,7 @@ class CaCommandTest {
     all.add(args[0]);
     all.addAll(List.of("--dir", temp.resolve("ca").toString(), "--operator", "alice"));
     all.addAll(List.of(args).subList(1, args.length));
-    if (args[0].equals("area") || args[0].equals("root")) {
+    if (args[0].equals("area") || args[0].equals("root") || args[0].equals("audit")) {
       all =
           new ArrayList<>(List.of("ca", args[0], args[1], "--dir", temp.resolve("ca").toString()));
       all.addAll(List.of("--operator", "alice"));
@@ -479,5 +479,21 @@ class CaCommandTest {
     assertThat(err.toString())
         .contains("PRTC0439E", "--token-file")
         .doesNotContain("joinTokenSecret");
+  }
+
+  @Test
+  void aTamperedAuditLogFailsStatusAndVerify() throws Exception {
+    // Found by review: audit lines deleted or changed, and ca status still said nothing.
+    initCa();
+    assertThat(run("status")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("intact");
+    assertThat(run("audit", "verify")).isZero();
+    Path audit = temp.resolve("ca/audit.jsonl");
+    List<String> lines = Files.readAllLines(audit);
+    lines.set(0, lines.get(0).replace("\"alice\"", "\"mallory\""));
+    Files.write(audit, lines);
+    assertThat(run("status")).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0440E");
+    assertThat(run("audit", "verify")).isEqualTo(1);
   }
 }
