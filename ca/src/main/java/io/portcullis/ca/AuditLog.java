@@ -11,9 +11,9 @@ import java.time.Instant;
 /**
  * The append-only audit log: one JSON object per line, forced to disk before the operation it
  * records is reported done. Entries are never rewritten. Fields: {@code time}, {@code event} (init,
- * area-create, area-retire, register, token, issue, renew, revoke, crl, refuse), {@code operator},
- * {@code workload}, {@code area}, {@code serial}, {@code sha256}, {@code previous}, {@code
- * messageId}, {@code detail}, and {@code chain}.
+ * area-create, area-retire, register, token, issue-intent, issue, renew-intent, renew, revoke, crl,
+ * refuse), {@code operator}, {@code workload}, {@code area}, {@code serial}, {@code sha256}, {@code
+ * previous}, {@code messageId}, {@code detail}, and {@code chain}.
  *
  * <p>The log is a hash chain: each entry's {@code chain} is the SHA-256 of the line before it (of
  * 64 zeros for the first), so a line changed or removed breaks the link of the line after it. The
@@ -25,6 +25,18 @@ import java.time.Instant;
 final class AuditLog {
   private final Path file;
   private final ObjectMapper json;
+
+  /** How a line reaches the file; tests put faults in its way. */
+  interface Appender {
+    void append(Path file, String line) throws IOException;
+  }
+
+  private volatile Appender appender = AtomicFiles::appendLine;
+
+  /** Appends through {@code appender} from now on (tests: a disk that fills up). */
+  void appendWith(Appender appender) {
+    this.appender = appender;
+  }
 
   AuditLog(Path file, ObjectMapper json) {
     this.file = file;
@@ -118,6 +130,33 @@ final class AuditLog {
           detail);
     }
 
+    /**
+     * A certificate about to be issued ({@code issue-intent}) or renewed ({@code renew-intent}):
+     * written before anything changes, so an issuance cut short by a crash or a full disk is on
+     * record; the {@code issue} or {@code renew} entry, or a {@code refuse}, says how it ended.
+     */
+    static Entry intent(
+        Instant time,
+        String operator,
+        String workload,
+        String area,
+        String serial,
+        String sha256,
+        String previous,
+        String detail) {
+      return new Entry(
+          time,
+          previous == null ? "issue-intent" : "renew-intent",
+          operator,
+          workload,
+          area,
+          serial,
+          sha256,
+          previous,
+          null,
+          detail);
+    }
+
     /** A certificate revoked; {@code previous} is the one it had renewed, if any. */
     static Entry revoked(
         Instant time,
@@ -186,7 +225,7 @@ final class AuditLog {
     node.put("chain", head.last());
     try {
       String line = json.writeValueAsString(node);
-      AtomicFiles.appendLine(file, line);
+      appender.append(file, line);
       writeHead(new Head(head.entries() + 1, sha256(line)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an audit entry always serializes", e);

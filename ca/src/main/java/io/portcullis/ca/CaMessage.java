@@ -146,7 +146,11 @@ public enum CaMessage implements MessageId {
   /** Root {0} is active: new certificates chain to it. The previous root stays trusted until... */
   ROOT_ACTIVATED("PRTC0467I"),
   /** The previous root {0} was removed from {1}: servers reading the bundle stop trusting it. */
-  ROOT_RETIRED("PRTC0468I");
+  ROOT_RETIRED("PRTC0468I"),
+  /** Nothing was issued to {0}: {1}. The registration is as it was and its join token unspent... */
+  ISSUANCE_UNDONE("PRTC0469E"),
+  /** The certificate {0} for {1} was issued and recorded in its registration (the join token... */
+  ISSUANCE_UNRECORDED("PRTC0470E");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog("io.portcullis.ca.CaMessages", CaMessage.class, "PRTC04\\d{2}[IWE]");

@@ -104,6 +104,11 @@ public final class CertificateAuthority {
     return ctx.config.trustDomain();
   }
 
+  /** The audit log (tests: to put faults in its way). */
+  AuditLog audit() {
+    return ctx.audit;
+  }
+
   /**
    * Checks the audit log's hash chain and head: every entry links to the one before it, and the log
    * ends where its head says. Reads only; needs no lock.

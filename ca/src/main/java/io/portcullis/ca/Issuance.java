@@ -11,6 +11,7 @@ import io.portcullis.identity.WorkloadIdentity;
 import io.portcullis.keys.KeyType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -227,37 +228,62 @@ final class Issuance {
             random);
     String sha = CaContext.sha256(leaf);
     String serial = leaf.getSerialNumber().toString(16);
-    // The certificate file first (an orphan is harmless), then the registration that makes the
-    // issuance (and the token's use) visible, then the audit entry.
-    store.writeText(store.certFile(sha), Pem.encode(leaf), false);
-    store.write(
-        store.registrationFile(record.spiffeId()),
-        record.withIssued(
-            new IssuedRef(
-                serial,
-                sha,
-                leaf.getNotBefore().toInstant().toString(),
-                leaf.getNotAfter().toInstant().toString(),
-                previous,
-                now.toString(),
-                operator),
-            tokenUsed));
+    String detail = "notAfter=" + leaf.getNotAfter().toInstant();
+    // One transaction. The intent first: without it nothing changes, and PRTC0404E is true.
     audit.append(
-        Entry.issued(
-            now,
-            operator,
-            record.spiffeId(),
-            area.name(),
-            serial,
-            sha,
-            previous,
-            "notAfter=" + leaf.getNotAfter().toInstant()));
+        Entry.intent(now, operator, record.spiffeId(), area.name(), serial, sha, previous, detail));
+    // Then the certificate file (an orphan is harmless) and the registration that makes the
+    // issuance, and the join token's use, visible; each write replaces its file whole.
+    Path certFile = store.certFile(sha);
+    try {
+      store.writeText(certFile, Pem.encode(leaf), false);
+      store.write(
+          store.registrationFile(record.spiffeId()),
+          record.withIssued(
+              new IssuedRef(
+                  serial,
+                  sha,
+                  leaf.getNotBefore().toInstant().toString(),
+                  leaf.getNotAfter().toInstant().toString(),
+                  previous,
+                  now.toString(),
+                  operator),
+              tokenUsed));
+    } catch (PortcullisException e) {
+      forget(certFile);
+      throw CaMessage.ISSUANCE_UNDONE.causedBy(e, record.spiffeId(), e.getMessage());
+    }
+    // Last the result. If it cannot be recorded the issuance is undone: the registration as it
+    // was (the join token unspent), the certificate never handed out.
+    try {
+      audit.append(
+          Entry.issued(
+              now, operator, record.spiffeId(), area.name(), serial, sha, previous, detail));
+    } catch (PortcullisException e) {
+      try {
+        store.write(store.registrationFile(record.spiffeId()), record);
+      } catch (PortcullisException undo) {
+        e.addSuppressed(undo);
+        throw CaMessage.ISSUANCE_UNRECORDED.causedBy(e, serial, record.spiffeId(), e.getMessage());
+      }
+      forget(certFile);
+      throw CaMessage.ISSUANCE_UNDONE.causedBy(e, record.spiffeId(), e.getMessage());
+    }
     return new IssuedCertificate(
         List.of(leaf, intermediate),
         record.spiffeId(),
         area.name(),
         sha,
         Optional.ofNullable(previous));
+  }
+
+  /** Removes a certificate file no registration names; one left behind is harmless. */
+  private static void forget(Path certFile) {
+    try {
+      java.nio.file.Files.deleteIfExists(certFile);
+    } catch (java.io.IOException e) {
+      // an orphan: nothing refers to it
+    }
   }
 
   /**
