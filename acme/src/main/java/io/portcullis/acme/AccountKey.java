@@ -38,6 +38,13 @@ final class AccountKey {
   static KeyPair loadOrCreate(Path file) throws PortcullisException {
     synchronized (LOCK) {
       try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+        java.util.Optional<String> exposure = SecretFiles.exposure(file);
+        if (exposure.isPresent()) {
+          // The ACME account key speaks for every certificate of the account: a key others can
+          // read is not used, and not replaced either (the account is the operator's to move).
+          throw AcmeMessage.ACCOUNT_KEY_UNUSABLE.exception(
+              file, "others can reach it (" + exposure.get() + "); make it 0600 and the server's");
+        }
         return read(reader);
       } catch (NoSuchFileException e) {
         return create(file);

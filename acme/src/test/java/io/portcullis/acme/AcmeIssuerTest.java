@@ -228,6 +228,9 @@ class AcmeIssuerTest {
         .hasMessageStartingWith("PRTC0501E")
         .hasMessageContaining("no CA certificate");
     Files.writeString(temp.resolve("garbage.pem"), "not a key");
+    Files.setPosixFilePermissions(
+        temp.resolve("garbage.pem"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     RenewalAgent agent = agent(Map.of("acmeAccountKey", temp.resolve("garbage.pem").toString()));
     assertThatThrownBy(agent::renewNow).hasMessageStartingWith("PRTC0607E");
   }

@@ -18,6 +18,31 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class SecretFiles {
   private SecretFiles() {}
 
+  /**
+   * What lets another user at the secret in {@code file}: permissions for group or others, or an
+   * owner other than the user running this process; empty when only its owner, this user, can reach
+   * it (0600, 0400), or when the file system has no POSIX permissions.
+   */
+  public static java.util.Optional<String> exposure(Path file) throws IOException {
+    java.nio.file.attribute.PosixFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
+    } catch (UnsupportedOperationException e) {
+      return java.util.Optional.empty();
+    }
+    boolean open = attributes.permissions().stream().anyMatch(p -> !p.name().startsWith("OWNER_"));
+    if (open) {
+      return java.util.Optional.of(
+          "mode " + PosixFilePermissions.toString(attributes.permissions()));
+    }
+    String user = System.getProperty("user.name");
+    String owner = attributes.owner().getName();
+    if (user != null && !owner.equals(user)) {
+      return java.util.Optional.of("owned by " + owner + ", not by " + user);
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The prefix of the temporary files {@link #write} makes beside {@code file}. */
   public static String tempPrefix(Path file) {
     return "." + file.getFileName() + "-";
