@@ -55,6 +55,23 @@ public final class KeyTokenOptions {
             "cannot read " + config + ": " + e.getMessage());
       }
       properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+      if (values.containsKey("pin") || values.containsKey("password")) {
+        // A PIN in a file others can read is a PIN shared with them.
+        java.util.Optional<String> exposure;
+        try {
+          exposure = io.portcullis.keys.SecretFiles.exposure(config);
+        } catch (IOException e) {
+          throw KeySourceMessage.CONFIG_INVALID.exception(
+              "cannot read " + config + ": " + e.getMessage());
+        }
+        if (exposure.isPresent()) {
+          throw KeySourceMessage.CONFIG_INVALID.exception(
+              config
+                  + " holds a PIN or password but others can reach it ("
+                  + exposure.get()
+                  + "): make it 0600 and your own, or give the PIN with --pin-env");
+        }
+      }
     }
     Map<String, String> overrides = new HashMap<>();
     put(overrides, "type", type);

@@ -110,6 +110,32 @@ class KeyCommandTest {
         .as(err.toString())
         .isZero();
 
+    // Found by review: a config file holding the PIN was read whatever its permissions.
+    Path open = dir.resolve("open.properties");
+    Files.writeString(
+        open,
+        "type=pkcs11\nlibrary="
+            + SoftHsm.LIBRARY
+            + "\ntokenLabel="
+            + LABEL
+            + "\npin="
+            + PIN
+            + "\n");
+    Files.setPosixFilePermissions(
+        open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(
+            run(
+                "key",
+                "import-cert",
+                "--config",
+                open.toString(),
+                "--alias",
+                "web",
+                "--cert",
+                chain.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("others can reach it", "rw-r--r--").doesNotContain(PIN);
+
     KeyMaterial stored =
         KeySource.of(
                 KeySourceConfig.fromMap(
