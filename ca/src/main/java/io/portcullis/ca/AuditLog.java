@@ -144,9 +144,10 @@ final class AuditLog {
         String sha256,
         String previous,
         String detail) {
+      Entry issued = issued(time, operator, workload, area, serial, sha256, previous, detail);
       return new Entry(
           time,
-          previous == null ? "issue-intent" : "renew-intent",
+          issued.event() + "-intent",
           operator,
           workload,
           area,

@@ -126,33 +126,14 @@ abstract class CaSupport implements Callable<Integer> {
 
   /** Refuses {@code file} unless only its owner, the user running the command, can reach it. */
   static void ownerOnly(Path file, String what) throws PortcullisException {
-    java.nio.file.attribute.PosixFileAttributes attributes;
+    java.util.Optional<String> exposure;
     try {
-      attributes = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
-    } catch (UnsupportedOperationException e) {
-      return; // not a POSIX file system: its own access control applies
+      exposure = io.portcullis.keys.SecretFiles.exposure(file);
     } catch (IOException e) {
       throw CaMessage.FILE_UNUSABLE.causedBy(e, file, e.getMessage());
     }
-    java.util.Set<java.nio.file.attribute.PosixFilePermission> open =
-        java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
-    for (var permission : attributes.permissions()) {
-      if (!permission.name().startsWith("OWNER_")) {
-        open.add(permission);
-      }
-    }
-    if (!open.isEmpty()) {
-      throw CaMessage.SECRET_FILE_OPEN.exception(
-          file,
-          what,
-          "mode "
-              + java.nio.file.attribute.PosixFilePermissions.toString(attributes.permissions()));
-    }
-    String user = System.getProperty("user.name");
-    String owner = attributes.owner().getName();
-    if (user != null && !owner.equals(user)) {
-      throw CaMessage.SECRET_FILE_OPEN.exception(
-          file, what, "owned by " + owner + ", not by " + user);
+    if (exposure.isPresent()) {
+      throw CaMessage.SECRET_FILE_OPEN.exception(file, what, exposure.get());
     }
   }
 
