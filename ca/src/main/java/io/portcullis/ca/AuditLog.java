@@ -19,8 +19,12 @@ import java.time.Instant;
  * 64 zeros for the first), so a line changed or removed breaks the link of the line after it. The
  * head file beside it ({@code audit.jsonl.head}: how many lines, and the SHA-256 of the last) makes
  * lines removed from the end show too. {@link #verify} names the first entry that does not hold.
- * Whoever can write the state directory can rewrite the whole chain and its head; copy the head
- * elsewhere now and then ({@code portcullis ca audit verify} prints it) to catch that too.
+ * Whoever can write the state directory can rewrite the whole chain and its head. Against that, a
+ * witness: a second file, outside the state directory and best on another host's mount, named in
+ * {@code audit.jsonl.witness} ({@code portcullis ca audit witness FILE}), that every append brings
+ * up to date with the new head. Cutting or rewriting the log then shows as a log shorter than its
+ * witness, or one whose entry at the witnessed count is another. A witness may lag by the entries
+ * whose witness write failed, never lead.
  */
 final class AuditLog {
   private final Path file;
@@ -172,6 +176,12 @@ final class AuditLog {
           time, "revoke", operator, workload, area, serial, sha256, previous, null, detail);
     }
 
+    /** A witness named for the log: every later head is written to {@code witness} too. */
+    static Entry witnessed(Instant time, String operator, Path witness) {
+      return new Entry(
+          time, "audit-witness", operator, null, null, null, null, null, null, WITNESS + witness);
+    }
+
     /** A refused operation, with the message ID of the reason; it changed nothing else. */
     static Entry refused(
         Instant time,
@@ -188,6 +198,16 @@ final class AuditLog {
   /** The link of the first entry. */
   static final String GENESIS = "0".repeat(64);
 
+  /** How an {@code audit-witness} entry's detail names the witness. */
+  private static final String WITNESS = "witness=";
+
+  /**
+   * A head someone vouches for: the witness file's, or one an operator copied elsewhere and gives
+   * {@code ca audit verify}. The log must hold at least that many entries, the last of them that
+   * one.
+   */
+  record Claim(String source, Head head) {}
+
   /** How many lines the log holds and the SHA-256 of its last line. */
   record Head(long entries, String last) {
     @Override
@@ -200,7 +220,12 @@ final class AuditLog {
    * What {@link #verify} found: how many entries, how many of them came before the chain (written
    * by a version that kept none), the head, and the first fault.
    */
-  record Verification(long entries, long unchained, Head head, java.util.Optional<String> fault) {
+  record Verification(
+      long entries,
+      long unchained,
+      Head head,
+      java.util.Optional<Path> witness,
+      java.util.Optional<String> fault) {
     boolean intact() {
       return fault.isEmpty();
     }
@@ -208,6 +233,67 @@ final class AuditLog {
 
   Path headFile() {
     return file.resolveSibling(file.getFileName() + ".head");
+  }
+
+  /** Names the witness, when there is one: its absolute path, one line. */
+  Path witnessPointer() {
+    return file.resolveSibling(file.getFileName() + ".witness");
+  }
+
+  /** The witness the state directory names. */
+  java.util.Optional<Path> witness() throws PortcullisException {
+    Path pointer = witnessPointer();
+    if (!java.nio.file.Files.exists(pointer)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      String text =
+          java.nio.file.Files.readString(pointer, java.nio.charset.StandardCharsets.UTF_8).strip();
+      Path witness = Path.of(text);
+      if (!witness.isAbsolute()) {
+        throw CaMessage.STATE_UNREADABLE.exception(pointer, "not an absolute path");
+      }
+      return java.util.Optional.of(witness);
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw CaMessage.STATE_UNREADABLE.causedBy(e, pointer, e.getMessage());
+    }
+  }
+
+  /**
+   * Names {@code witness} from now on and writes the log's head to it, recording the change as an
+   * entry ({@code PRTC0440E} on a log that does not hold now: a witness vouches for nothing
+   * broken). Run under the state directory's lock.
+   */
+  void witnessWith(Path witness, Instant now, String operator) throws PortcullisException {
+    Verification current = verify(java.util.List.of());
+    if (current.fault().isPresent()) {
+      throw CaMessage.AUDIT_BROKEN.exception(file, current.fault().get());
+    }
+    writeWitness(witness, current.head());
+    Path pointer = witnessPointer();
+    byte[] before;
+    try {
+      before =
+          java.nio.file.Files.exists(pointer) ? java.nio.file.Files.readAllBytes(pointer) : null;
+      AtomicFiles.write(
+          pointer, (witness + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+    } catch (IOException e) {
+      throw CaMessage.WRITE_FAILED.causedBy(e, pointer, e.getMessage());
+    }
+    try {
+      append(Entry.witnessed(now, operator, witness));
+    } catch (PortcullisException e) {
+      try {
+        if (before == null) {
+          java.nio.file.Files.deleteIfExists(pointer);
+        } else {
+          AtomicFiles.write(pointer, before, false);
+        }
+      } catch (IOException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
   }
 
   void append(Entry entry) throws PortcullisException {
@@ -227,11 +313,43 @@ final class AuditLog {
     try {
       String line = json.writeValueAsString(node);
       appender.append(file, line);
-      writeHead(new Head(head.entries() + 1, sha256(line)));
+      Head next = new Head(head.entries() + 1, sha256(line));
+      writeHead(next);
+      java.util.Optional<Path> witness = witness();
+      if (witness.isPresent()) {
+        writeWitness(witness.get(), next);
+      }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an audit entry always serializes", e);
     } catch (IOException e) {
       throw CaMessage.WRITE_FAILED.causedBy(e, file, e.getMessage());
+    }
+  }
+
+  /**
+   * Writes {@code head} to the witness; a witness whose directory is gone (an unmounted share) is
+   * an error, never made again on the local disk.
+   */
+  private void writeWitness(Path witness, Head head) throws PortcullisException {
+    try {
+      Path parent = witness.getParent();
+      if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+        throw new IOException("its directory " + parent + " is not there");
+      }
+      AtomicFiles.write(
+          witness, (head + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+    } catch (IOException e) {
+      throw CaMessage.WRITE_FAILED.causedBy(e, witness, e.getMessage());
+    }
+  }
+
+  /** What the witness file records. */
+  Head readWitness(Path witness) throws PortcullisException {
+    try {
+      return readHead(witness);
+    } catch (IOException e) {
+      throw CaMessage.AUDIT_BROKEN.causedBy(
+          e, file, "its witness cannot be read: " + e.getMessage());
     }
   }
 
@@ -255,7 +373,7 @@ final class AuditLog {
         }
         return new Head(lines, sha256(last.get()));
       }
-      Head head = readHead();
+      Head head = readHead(headFile());
       if (last.isEmpty()) {
         if (head.entries() == 0) {
           return head;
@@ -264,6 +382,27 @@ final class AuditLog {
             file, "it is empty, but its head records " + head.entries() + " entries");
       }
       String lastHash = sha256(last.get());
+      java.util.Optional<Path> witness = witness();
+      if (witness.isPresent()) {
+        Head witnessed = readWitness(witness.get());
+        if (witnessed.entries() == head.entries() && !witnessed.last().equals(lastHash)) {
+          throw CaMessage.AUDIT_BROKEN.exception(
+              file,
+              "its last entry is not the one its witness "
+                  + witness.get()
+                  + " records: it was changed; run portcullis ca audit verify");
+        }
+        if (witnessed.entries() > head.entries() + 1) {
+          throw CaMessage.AUDIT_BROKEN.exception(
+              file,
+              "its witness "
+                  + witness.get()
+                  + " records "
+                  + witnessed.entries()
+                  + " entries, more than it holds: entries were removed; run portcullis ca"
+                  + " audit verify");
+        }
+      }
       if (lastHash.equals(head.last())) {
         return head;
       }
@@ -282,26 +421,50 @@ final class AuditLog {
     }
   }
 
-  /** Checks every link of the log and its head; names the first entry that does not hold. */
+  /** Checks every link of the log, its head and its witness. */
   Verification verify() throws PortcullisException {
+    return verify(java.util.List.of());
+  }
+
+  /**
+   * Checks every link of the log, its head, its witness and {@code claims}; names the first entry
+   * that does not hold.
+   */
+  Verification verify(java.util.List<Claim> claims) throws PortcullisException {
+    java.util.Optional<Path> witness = witness();
+    java.util.List<Claim> all = new java.util.ArrayList<>(claims);
+    java.util.Optional<String> unreadable = java.util.Optional.empty();
+    if (witness.isPresent()) {
+      try {
+        all.add(new Claim("its witness " + witness.get(), readHead(witness.get())));
+      } catch (IOException e) {
+        unreadable = java.util.Optional.of("its witness cannot be read: " + e.getMessage());
+      }
+    }
+    java.util.Map<Long, String> claimedAt = new java.util.HashMap<>();
+    for (Claim claim : all) {
+      claimedAt.put(claim.head().entries(), null);
+    }
+    String lastWitnessed = null;
     long entries = 0;
     long unchained = 0;
     String previous = null;
     String beforePrevious = null;
     boolean chained = false;
-    java.util.Optional<String> fault = java.util.Optional.empty();
-    if (java.nio.file.Files.exists(file)) {
+    java.util.Optional<String> fault = unreadable;
+    if (fault.isEmpty() && java.nio.file.Files.exists(file)) {
       try (var reader =
           java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           entries++;
-          String link;
+          com.fasterxml.jackson.databind.JsonNode node;
           try {
-            link = link(line);
+            node = entry(line);
           } catch (IOException e) {
             fault = java.util.Optional.of("entry " + entries + " is not an audit entry");
             break;
           }
+          String link = node.hasNonNull("chain") ? node.get("chain").asText() : null;
           if (link == null) {
             if (chained) {
               fault =
@@ -328,6 +491,12 @@ final class AuditLog {
             }
             chained = true;
           }
+          if ("audit-witness".equals(node.path("event").asText())) {
+            lastWitnessed = node.path("detail").asText().substring(WITNESS.length());
+          }
+          if (claimedAt.containsKey(entries)) {
+            claimedAt.put(entries, sha256(line));
+          }
           beforePrevious = previous;
           previous = line;
         }
@@ -339,7 +508,7 @@ final class AuditLog {
     if (fault.isEmpty() && java.nio.file.Files.exists(headFile())) {
       Head recorded;
       try {
-        recorded = readHead();
+        recorded = readHead(headFile());
       } catch (IOException e) {
         throw CaMessage.WRITE_FAILED.causedBy(e, headFile(), e.getMessage());
       }
@@ -362,21 +531,84 @@ final class AuditLog {
     } else if (fault.isEmpty() && chained) {
       fault = java.util.Optional.of("its head file " + headFile() + " is missing");
     }
-    return new Verification(entries, unchained, actual, fault);
+    for (Claim claim : all) {
+      if (fault.isPresent()) {
+        break;
+      }
+      fault = mismatch(claim, entries, claimedAt.get(claim.head().entries()));
+    }
+    String named = witness.map(Path::toString).orElse(null);
+    if (fault.isEmpty() && !java.util.Objects.equals(lastWitnessed, named)) {
+      fault =
+          java.util.Optional.of(
+              lastWitnessed == null
+                  ? "the state directory names the witness "
+                      + named
+                      + " that no entry of the log names"
+                  : "the log's last audit-witness entry names "
+                      + lastWitnessed
+                      + ", the state directory "
+                      + (named == null ? "none" : named)
+                      + ": "
+                      + witnessPointer()
+                      + " was changed or removed");
+    }
+    return new Verification(entries, unchained, actual, witness, fault);
   }
 
-  private Head readHead() throws IOException {
-    String[] parts =
-        java.nio.file.Files.readString(headFile(), java.nio.charset.StandardCharsets.UTF_8)
-            .strip()
-            .split(" ");
+  /** How the log differs from what {@code claim} vouches for, if it does. */
+  private static java.util.Optional<String> mismatch(Claim claim, long entries, String found) {
+    Head head = claim.head();
+    if (head.entries() == 0) {
+      return java.util.Optional.empty();
+    }
+    if (entries < head.entries()) {
+      return java.util.Optional.of(
+          "the log holds "
+              + entries
+              + " entries, "
+              + claim.source()
+              + " records "
+              + head.entries()
+              + ": entries were removed from its end");
+    }
+    if (!head.last().equals(found)) {
+      return java.util.Optional.of(
+          "entry "
+              + head.entries()
+              + " is not the one "
+              + claim.source()
+              + " records: it was changed, or entries up to it were removed and the chain"
+              + " rewritten");
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Parses {@code text} as a head: the number of entries and the SHA-256 of the last. */
+  static Head parseHead(String text) throws IOException {
+    String[] parts = text.strip().split(" ");
     if (parts.length != 2 || !parts[1].matches("[0-9a-f]{64}")) {
-      throw new IOException("not an audit head: " + headFile());
+      throw new IOException("not an audit head (entries, then a SHA-256 in hex)");
     }
     try {
-      return new Head(Long.parseLong(parts[0]), parts[1]);
+      long entries = Long.parseLong(parts[0]);
+      if (entries < 0) {
+        throw new IOException("not an audit head: a negative count");
+      }
+      return new Head(entries, parts[1]);
     } catch (NumberFormatException e) {
-      throw new IOException("not an audit head: " + headFile(), e);
+      throw new IOException("not an audit head: " + parts[0] + " is no count", e);
+    }
+  }
+
+  private static Head readHead(Path file) throws IOException {
+    try {
+      return parseHead(
+          java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException(file + " does not exist", e);
+    } catch (IOException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
   }
 
@@ -387,15 +619,19 @@ final class AuditLog {
 
   /** The {@code chain} field of {@code line}, or null when it has none. */
   private String link(String line) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode chain = entry(line).get("chain");
+    return chain == null ? null : chain.asText();
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode entry(String line) throws IOException {
     com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
     if (node == null || !node.isObject()) {
       throw new IOException("not a JSON object");
     }
-    com.fasterxml.jackson.databind.JsonNode chain = node.get("chain");
-    return chain == null ? null : chain.asText();
+    return node;
   }
 
-  /** The log's last line, read from its end. */
+  /** The log's last line, read from its end a block at a time. */
   private java.util.Optional<String> lastLine() throws IOException {
     if (!java.nio.file.Files.exists(file)) {
       return java.util.Optional.empty();
@@ -412,25 +648,31 @@ final class AuditLog {
         return java.util.Optional.empty();
       }
       long start = end;
-      java.io.ByteArrayOutputStream reversed = new java.io.ByteArrayOutputStream();
       while (start > 0) {
-        in.seek(start - 1);
-        int b = in.read();
-        if (b == '\n') {
+        int size = (int) Math.min(TAIL_BLOCK, start);
+        byte[] block = new byte[size];
+        in.seek(start - size);
+        in.readFully(block);
+        int newline = -1;
+        for (int i = size - 1; i >= 0 && newline < 0; i--) {
+          if (block[i] == '\n') {
+            newline = i;
+          }
+        }
+        if (newline >= 0) {
+          start = start - size + newline + 1;
           break;
         }
-        reversed.write(b);
-        start--;
+        start -= size;
       }
-      byte[] bytes = reversed.toByteArray();
-      for (int i = 0, j = bytes.length - 1; i < j; i++, j--) {
-        byte t = bytes[i];
-        bytes[i] = bytes[j];
-        bytes[j] = t;
-      }
-      return java.util.Optional.of(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      byte[] line = new byte[(int) (end - start)];
+      in.seek(start);
+      in.readFully(line);
+      return java.util.Optional.of(new String(line, java.nio.charset.StandardCharsets.UTF_8));
     }
   }
+
+  private static final int TAIL_BLOCK = 4096;
 
   static String sha256(String line) {
     try {

@@ -150,7 +150,9 @@ public enum CaMessage implements MessageId {
   /** Nothing was issued to {0}: {1}. The registration is as it was and its join token unspent... */
   ISSUANCE_UNDONE("PRTC0469E"),
   /** The certificate {0} for {1} was issued and recorded in its registration (the join token... */
-  ISSUANCE_UNRECORDED("PRTC0470E");
+  ISSUANCE_UNRECORDED("PRTC0470E"),
+  /** The audit witness {0} cannot be used: {1}. */
+  WITNESS_INVALID("PRTC0471E");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog("io.portcullis.ca.CaMessages", CaMessage.class, "PRTC04\\d{2}[IWE]");

@@ -110,16 +110,82 @@ public final class CertificateAuthority {
   }
 
   /**
-   * Checks the audit log's hash chain and head: every entry links to the one before it, and the log
-   * ends where its head says. Reads only; needs no lock.
+   * Checks the audit log's hash chain, its head and its witness: every entry links to the one
+   * before it, and the log ends where its head says and no earlier than its witness. Reads only;
+   * needs no lock.
    */
   public AuditCheck checkAudit() throws PortcullisException {
-    AuditLog.Verification verification = ctx.audit.verify();
+    return checkAudit(null, null);
+  }
+
+  /**
+   * {@link #checkAudit()}, and against what the operator vouches for from outside the state
+   * directory: {@code witness}, the witness file their runbook names (the state directory must
+   * still name it), and {@code head}, a head they copied earlier ("entries sha256"). Either may be
+   * null.
+   */
+  public AuditCheck checkAudit(Path witness, String head) throws PortcullisException {
+    java.util.List<AuditLog.Claim> claims = new java.util.ArrayList<>();
+    if (witness != null) {
+      claims.add(new AuditLog.Claim("the witness " + witness, ctx.audit.readWitness(witness)));
+    }
+    if (head != null) {
+      try {
+        claims.add(new AuditLog.Claim("the head given", AuditLog.parseHead(head)));
+      } catch (java.io.IOException e) {
+        throw CaMessage.VALUE_INVALID.exception("audit head", head, e.getMessage());
+      }
+    }
+    AuditLog.Verification verification = ctx.audit.verify(claims);
+    java.util.Optional<String> fault = verification.fault();
+    if (fault.isEmpty()
+        && witness != null
+        && !verification.witness().map(witness.toAbsolutePath()::equals).orElse(false)) {
+      fault =
+          java.util.Optional.of(
+              "the state directory names "
+                  + verification.witness().map(Path::toString).orElse("no witness")
+                  + " as its witness, not "
+                  + witness
+                  + ": "
+                  + ctx.audit.witnessPointer()
+                  + " was changed or removed");
+    }
     return new AuditCheck(
         verification.entries(),
         verification.unchained(),
         verification.head().toString(),
-        verification.fault());
+        verification.witness().map(Path::toString),
+        fault);
+  }
+
+  /**
+   * Names {@code witness} as the audit log's witness from now on: a file outside the state
+   * directory, best on another host's mount, that every append brings up to date with the log's
+   * head, so a log cut or rewritten by someone who can write the state directory shows ({@code ca
+   * audit verify --witness}). Refused ({@code PRTC0471E}) inside the state directory or where its
+   * directory is missing; refused ({@code PRTC0440E}) while the log does not hold.
+   */
+  public void witnessAudit(Path witness, String operator) throws PortcullisException {
+    Path absolute = witness.toAbsolutePath().normalize();
+    ctx.locked(
+        "audit-witness",
+        operator,
+        (String) null,
+        null,
+        () -> {
+          if (absolute.startsWith(ctx.store.dir())) {
+            throw CaMessage.WITNESS_INVALID.exception(
+                absolute, "it is inside the state directory it is to witness");
+          }
+          Path parent = absolute.getParent();
+          if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+            throw CaMessage.WITNESS_INVALID.exception(
+                absolute, "its directory " + parent + " does not exist");
+          }
+          ctx.audit.witnessWith(absolute, ctx.clock.instant(), operator);
+          return null;
+        });
   }
 
   /** Where the ceremony put the root key (path or token), as recorded at {@code init}. */

@@ -496,4 +496,43 @@ class CaCommandTest {
     assertThat(err.toString()).contains("PRTC0440E");
     assertThat(run("audit", "verify")).isEqualTo(1);
   }
+
+  @Test
+  void aWitnessOutsideTheStateDirectoryCatchesALogCutWithItsHead() throws Exception {
+    initCa();
+    assertThat(run("audit", "witness", temp.resolve("ca/inside.head").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0471E", "inside the state directory");
+    assertThat(run("audit", "witness", temp.resolve("gone/ca.head").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0471E", "does not exist");
+
+    Path share = Files.createDirectories(temp.resolve("share"));
+    Path witness = share.resolve("ca.head");
+    assertThat(run("audit", "witness", witness.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("witness     " + witness, "intact");
+    assertThat(run("audit", "verify", "--witness", witness.toString())).isZero();
+    String head = Files.readString(witness).strip();
+    assertThat(run("audit", "verify", "--head", head)).isZero();
+
+    // Cut the log to its first entry and make the head match, as one who holds the directory can;
+    // and stop naming the witness. The chain alone holds; the runbook's witness and head do not.
+    Path audit = temp.resolve("ca/audit.jsonl");
+    String first = Files.readAllLines(audit).get(0);
+    Files.writeString(audit, first + "\n");
+    Files.writeString(
+        temp.resolve("ca/audit.jsonl.head"),
+        "1 "
+            + java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(first.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            + "\n");
+    Files.delete(temp.resolve("ca/audit.jsonl.witness"));
+    assertThat(run("audit", "verify")).isZero();
+    assertThat(run("audit", "verify", "--witness", witness.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0440E", "holds 1 entries, the witness");
+    assertThat(run("audit", "verify", "--head", head)).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0440E", "the head given");
+    assertThat(run("audit", "verify", "--head", "many")).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0441E");
+  }
 }
