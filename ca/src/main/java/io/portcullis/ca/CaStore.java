@@ -353,10 +353,22 @@ final class CaStore {
 
   // ---- writes --------------------------------------------------------------------------------
 
+  /** How a state file reaches the disk; tests put faults in its way. */
+  interface Writer {
+    void write(Path file, byte[] data, boolean secret) throws IOException;
+  }
+
+  private volatile Writer writer = AtomicFiles::write;
+
+  /** Writes state files through {@code writer} from now on (tests: a disk that fails). */
+  void writeWith(Writer writer) {
+    this.writer = writer;
+  }
+
   void write(Path file, Object record) throws PortcullisException {
     try {
       byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(record);
-      AtomicFiles.write(file, bytes, false);
+      writer.write(file, bytes, false);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("state records always serialize", e);
     } catch (IOException e) {
@@ -366,7 +378,7 @@ final class CaStore {
 
   void writeText(Path file, String text, boolean secret) throws PortcullisException {
     try {
-      AtomicFiles.writeString(file, text, secret);
+      writer.write(file, text.getBytes(StandardCharsets.UTF_8), secret);
     } catch (IOException e) {
       throw CaMessage.WRITE_FAILED.causedBy(e, file, e.getMessage());
     }
@@ -374,7 +386,7 @@ final class CaStore {
 
   void writeBytes(Path file, byte[] bytes) throws PortcullisException {
     try {
-      AtomicFiles.write(file, bytes, false);
+      writer.write(file, bytes, false);
     } catch (IOException e) {
       throw CaMessage.WRITE_FAILED.causedBy(e, file, e.getMessage());
     }

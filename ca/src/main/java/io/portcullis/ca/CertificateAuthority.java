@@ -104,6 +104,11 @@ public final class CertificateAuthority {
     return ctx.config.trustDomain();
   }
 
+  /** The state directory's files (tests: to put faults in the way of its writes). */
+  CaStore store() {
+    return ctx.store;
+  }
+
   /** The audit log (tests: to put faults in its way). */
   AuditLog audit() {
     return ctx.audit;

@@ -235,8 +235,10 @@ final class Issuance {
     // Then the certificate file (an orphan is harmless) and the registration that makes the
     // issuance, and the join token's use, visible; each write replaces its file whole.
     Path certFile = store.certFile(sha);
+    boolean registrationWritten = false;
     try {
       store.writeText(certFile, Pem.encode(leaf), false);
+      registrationWritten = true;
       store.write(
           store.registrationFile(record.spiffeId()),
           record.withIssued(
@@ -250,8 +252,9 @@ final class Issuance {
                   operator),
               tokenUsed));
     } catch (PortcullisException e) {
-      forget(certFile);
-      throw CaMessage.ISSUANCE_UNDONE.causedBy(e, record.spiffeId(), e.getMessage());
+      // A write can fail after its rename (the directory's fsync): the new registration may be
+      // in place, so the old one is put back, not assumed.
+      throw registrationWritten ? undo(record, certFile, serial, e) : undone(record, certFile, e);
     }
     // Last the result. If it cannot be recorded the issuance is undone: the registration as it
     // was (the join token unspent), the certificate never handed out.
@@ -260,14 +263,7 @@ final class Issuance {
           Entry.issued(
               now, operator, record.spiffeId(), area.name(), serial, sha, previous, detail));
     } catch (PortcullisException e) {
-      try {
-        store.write(store.registrationFile(record.spiffeId()), record);
-      } catch (PortcullisException undo) {
-        e.addSuppressed(undo);
-        throw CaMessage.ISSUANCE_UNRECORDED.causedBy(e, serial, record.spiffeId(), e.getMessage());
-      }
-      forget(certFile);
-      throw CaMessage.ISSUANCE_UNDONE.causedBy(e, record.spiffeId(), e.getMessage());
+      throw undo(record, certFile, serial, e);
     }
     return new IssuedCertificate(
         List.of(leaf, intermediate),
@@ -275,6 +271,39 @@ final class Issuance {
         area.name(),
         sha,
         Optional.ofNullable(previous));
+  }
+
+  /**
+   * Puts the registration back as {@code record} after {@code failure}, and answers the message
+   * that says what is now true: undone ({@code PRTC0469E}) when the registration file holds the old
+   * record again, whether the undo wrote it or the failed write never replaced it; else issued but
+   * unrecorded ({@code PRTC0470E}), the certificate file kept for the registration that names it.
+   */
+  private PortcullisException undo(
+      RegistrationRecord record, Path certFile, String serial, PortcullisException failure) {
+    try {
+      store.write(store.registrationFile(record.spiffeId()), record);
+    } catch (PortcullisException undo) {
+      failure.addSuppressed(undo);
+      boolean asBefore;
+      try {
+        asBefore = store.registration(record.spiffeId()).map(record::equals).orElse(false);
+      } catch (PortcullisException unreadable) {
+        failure.addSuppressed(unreadable);
+        asBefore = false;
+      }
+      if (!asBefore) {
+        return CaMessage.ISSUANCE_UNRECORDED.causedBy(
+            failure, serial, record.spiffeId(), failure.getMessage());
+      }
+    }
+    return undone(record, certFile, failure);
+  }
+
+  private static PortcullisException undone(
+      RegistrationRecord record, Path certFile, PortcullisException failure) {
+    forget(certFile);
+    return CaMessage.ISSUANCE_UNDONE.causedBy(failure, record.spiffeId(), failure.getMessage());
   }
 
   /** Removes a certificate file no registration names; one left behind is harmless. */
