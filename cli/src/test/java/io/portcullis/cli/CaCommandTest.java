@@ -535,4 +535,45 @@ class CaCommandTest {
     assertThat(run("audit", "verify", "--head", "many")).isEqualTo(1);
     assertThat(err.toString()).contains("PRTC0441E");
   }
+
+  @Test
+  void noPassphraseOrJoinTokenOfAnyShapeIsShown() throws Exception {
+    String[] rootKey = initCa();
+    SecureRandom random = new SecureRandom();
+    Path csr = temp.resolve("api.csr");
+    Files.writeString(
+        csr, Pem.encode(Csr.create(KeyType.P256.generate(random), API, List.of()).request()));
+    Path secret = temp.resolve("usb/shape");
+    for (String shape : io.portcullis.testing.SecretShapes.all()) {
+      secretFile(secret, shape);
+      String[] wrongKey = rootKey.clone();
+      wrongKey[3] = secret.toString();
+      assertThat(
+              run(
+                  concat(
+                      new String[] {
+                        "area",
+                        "create",
+                        "payments",
+                        "--uri-prefix",
+                        "spiffe://corp.example/payments/",
+                        "--max-lifetime",
+                        "7d"
+                      },
+                      wrongKey)))
+          .as(shape)
+          .isEqualTo(1);
+      assertThat(err.toString()).as(shape).containsAnyOf("PRTC0437E", "PRTC0406E");
+      io.portcullis.testing.SecretShapes.assertHidden("root passphrase " + shape, out + "\n" + err);
+
+      assertThat(run("issue", "--csr", csr.toString(), "--token-file", secret.toString()))
+          .as(shape)
+          .isEqualTo(1);
+      io.portcullis.testing.SecretShapes.assertHidden("token file " + shape, out + "\n" + err);
+      assertThat(run("issue", "--csr", csr.toString(), "--token", shape)).isEqualTo(1);
+      io.portcullis.testing.SecretShapes.assertHidden("--token " + shape, out + "\n" + err);
+    }
+    io.portcullis.testing.SecretShapes.assertHidden(
+        "the audit log", Files.readString(temp.resolve("ca/audit.jsonl")));
+  }
 }

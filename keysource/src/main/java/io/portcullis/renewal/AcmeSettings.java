@@ -55,6 +55,9 @@ public record AcmeSettings(
       throw KeySourceMessage.CONFIG_INVALID.exception(
           "External Account Binding needs both acmeEabKid and acmeEabKey (or acmeEabKeyEnv)");
     }
+    if (key.isPresent()) {
+      checkMacKey(key.get());
+    }
     OptionalInt port = OptionalInt.empty();
     Optional<String> portText = RenewalSettings.text(values, "acmeHttpPort");
     if (portText.isPresent()) {
@@ -76,6 +79,35 @@ public record AcmeSettings(
         key,
         RenewalSettings.text(values, "acmeTrust").map(Path::of),
         port);
+  }
+
+  /**
+   * Refuses an EAB key that is not base64url here, where the message can say so without a word of
+   * it: decoded later, the ACME library's error would name the character it stopped at.
+   */
+  private static void checkMacKey(Secret key) throws PortcullisException {
+    char[] chars = key.chars();
+    byte[] ascii = new byte[chars.length];
+    boolean usable = chars.length > 0;
+    for (int i = 0; i < chars.length; i++) {
+      usable &= chars[i] < 128;
+      ascii[i] = (byte) chars[i];
+    }
+    java.util.Arrays.fill(chars, '\0');
+    try {
+      byte[] decoded = usable ? java.util.Base64.getUrlDecoder().decode(ascii) : new byte[0];
+      usable = decoded.length > 0;
+      java.util.Arrays.fill(decoded, (byte) 0);
+    } catch (IllegalArgumentException e) {
+      usable = false; // its message names the offending character: not passed on
+    } finally {
+      java.util.Arrays.fill(ascii, (byte) 0);
+    }
+    if (!usable) {
+      throw KeySourceMessage.CONFIG_INVALID.exception(
+          "acmeEabKey (or the variable acmeEabKeyEnv names) is not a base64url HMAC key as the ACME"
+              + " server's operator gives it");
+    }
   }
 
   private static URI directory(String text) {
