@@ -182,6 +182,21 @@ final class AuditLog {
           time, "audit-witness", operator, null, null, null, null, null, null, WITNESS + witness);
     }
 
+    /**
+     * Refusals of one reason ({@code messageId}) for one workload that were counted, not recorded
+     * one by one, in an interval that has ended: {@code detail} says how many and when.
+     */
+    static Entry refusalsHeldBack(
+        Instant time,
+        String operator,
+        String workload,
+        String area,
+        String messageId,
+        String detail) {
+      return new Entry(
+          time, "refuse-summary", operator, workload, area, null, null, null, messageId, detail);
+    }
+
     /** A refused operation, with the message ID of the reason; it changed nothing else. */
     static Entry refused(
         Instant time,

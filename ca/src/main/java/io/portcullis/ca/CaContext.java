@@ -33,6 +33,9 @@ final class CaContext {
   final SecureRandom random;
   final SigningProvider signing;
 
+  /** How fast refusals can grow the audit log. */
+  private final RefusalWindows refusals = new RefusalWindows(RefusalWindows.DEFAULT_INTERVAL);
+
   CaContext(CaStore store, Clock clock, SecureRandom random, SigningProvider signing)
       throws PortcullisException {
     this.store = store;
@@ -104,6 +107,7 @@ final class CaContext {
         throw new IOException("the lock was released at once");
       }
       try {
+        recordHeldBack(refusals.due(clock.instant()));
         return step.run();
       } catch (PortcullisException e) {
         refused(event, operator, workload[0], area, e);
@@ -160,8 +164,42 @@ final class CaContext {
 
   private static final long LOCK_POLL_MILLIS = 50;
 
+  /**
+   * Appends the summaries of refusals held back; one that cannot be written is lost with a warning,
+   * never in the way of the step.
+   */
+  private void recordHeldBack(java.util.List<Entry> summaries) {
+    for (Entry summary : summaries) {
+      try {
+        audit.append(summary);
+      } catch (PortcullisException e) {
+        java.util.logging.Logger.getLogger(CaContext.class.getName()).warning(e.getMessage());
+      }
+    }
+  }
+
+  /** Writes what refusals are held back, ended or not, under the lock (the CA stops serving). */
+  void flushRefusals() throws PortcullisException {
+    try (FileChannel channel =
+            FileChannel.open(
+                store.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockWithin(channel, lockWait)) {
+      if (!lock.isValid()) {
+        throw new IOException("the lock was released at once");
+      }
+      recordHeldBack(refusals.all(clock.instant()));
+    } catch (IOException e) {
+      throw CaMessage.LOCK_FAILED.causedBy(e, store.lockFile(), e.getMessage());
+    }
+  }
+
   private void refused(
       String event, String operator, String workload, String area, PortcullisException cause) {
+    Instant now = clock.instant();
+    recordHeldBack(refusals.due(now));
+    if (!refusals.admit(cause.messageId(), workload, area, operator, now)) {
+      return;
+    }
     try {
       audit.append(
           Entry.refused(

@@ -282,6 +282,11 @@ public final class CaServer implements AutoCloseable {
     gate.close();
     server.stop(0);
     executor.shutdownNow();
+    try {
+      ca.flushRefusals();
+    } catch (PortcullisException e) {
+      LOG.warning(e.getMessage());
+    }
   }
 
   private void issue(HttpExchange exchange) throws IOException {

@@ -104,6 +104,14 @@ public final class CertificateAuthority {
     return ctx.config.trustDomain();
   }
 
+  /**
+   * Records the refusals counted but not yet summarised in the audit log ({@code refuse-summary}),
+   * as a CA that stops serving does.
+   */
+  public void flushRefusals() throws PortcullisException {
+    ctx.flushRefusals();
+  }
+
   /** The state directory's files (tests: to put faults in the way of its writes). */
   CaStore store() {
     return ctx.store;
