@@ -599,6 +599,73 @@ final class AuditLog {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Where the log disagrees with a workload's lineage: a certificate without its {@code issue} or
+   * {@code renew} entry (or one naming another predecessor), or a registration whose approver is
+   * not the one its last {@code register} entry names. Reads the whole log.
+   */
+  java.util.Optional<String> disagreement(LineageReport lineage) throws PortcullisException {
+    java.util.Map<String, String> issued = new java.util.HashMap<>(); // sha256 -> previous or ""
+    String approvedBy = null;
+    if (java.nio.file.Files.exists(file)) {
+      try (var reader =
+          java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          com.fasterxml.jackson.databind.JsonNode node = entry(line);
+          if (!lineage.spiffeId().equals(node.path("workload").asText())) {
+            continue;
+          }
+          String event = node.path("event").asText();
+          if (event.equals("issue") || event.equals("renew")) {
+            issued.put(node.path("sha256").asText(), node.path("previous").asText(""));
+          } else if (event.equals("register")) {
+            java.util.regex.Matcher approver =
+                java.util.regex.Pattern.compile("approvedBy=(\\S*)")
+                    .matcher(node.path("detail").asText());
+            approvedBy = approver.find() ? approver.group(1) : "";
+          }
+        }
+      } catch (IOException e) {
+        throw CaMessage.AUDIT_BROKEN.causedBy(e, file, e.getMessage());
+      }
+    }
+    if (approvedBy == null) {
+      return java.util.Optional.of(
+          "no register entry for " + lineage.spiffeId() + ": its registration is not on record");
+    }
+    if (!approvedBy.equals(lineage.approvedBy())) {
+      return java.util.Optional.of(
+          "the registration of "
+              + lineage.spiffeId()
+              + " names approvedBy="
+              + lineage.approvedBy()
+              + ", its register entry approvedBy="
+              + approvedBy);
+    }
+    for (LineageEntry certificate : lineage.certificates()) {
+      String previous = issued.get(certificate.sha256());
+      if (previous == null) {
+        return java.util.Optional.of(
+            "certificate "
+                + certificate.sha256()
+                + " (serial "
+                + certificate.serial()
+                + ") has no issue or renew entry");
+      }
+      if (!previous.equals(certificate.previousSha256().orElse(""))) {
+        return java.util.Optional.of(
+            "certificate "
+                + certificate.sha256()
+                + " renews "
+                + certificate.previousSha256().orElse("nothing")
+                + " by its registration, "
+                + (previous.isEmpty() ? "nothing" : previous)
+                + " by its audit entry");
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Parses {@code text} as a head: the number of entries and the SHA-256 of the last. */
   static Head parseHead(String text) throws IOException {
     String[] parts = text.strip().split(" ");

@@ -173,6 +173,20 @@ public final class CertificateAuthority {
   }
 
   /**
+   * Checks {@code lineage} against the audit log: the log holds (as {@link #checkAudit()}), and
+   * every certificate of the lineage has its issue or renew entry with the same predecessor, and
+   * the registration's approver is the one its register entry names. Empty when they agree.
+   */
+  public java.util.Optional<String> auditDisagreement(LineageReport lineage)
+      throws PortcullisException {
+    AuditCheck check = checkAudit();
+    if (check.fault().isPresent()) {
+      return check.fault();
+    }
+    return ctx.audit.disagreement(lineage);
+  }
+
+  /**
    * Names {@code witness} as the audit log's witness from now on: a file outside the state
    * directory, best on another host's mount, that every append brings up to date with the log's
    * head, so a log cut or rewritten by someone who can write the state directory shows ({@code ca

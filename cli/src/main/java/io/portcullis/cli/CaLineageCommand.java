@@ -1,6 +1,8 @@
 package io.portcullis.cli;
 
 import io.portcullis.PortcullisException;
+import io.portcullis.ca.CaMessage;
+import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.LineageEntry;
 import io.portcullis.ca.LineageReport;
 import java.nio.file.Path;
@@ -13,14 +15,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "Print the workload's chain of certificates from its registration to CERT, following"
-            + " each certificate's lineage extension.")
+            + " each certificate's lineage extension, and check it against the audit log (exit 1"
+            + " with PRTC0440E where they disagree).")
 final class CaLineageCommand extends CaSupport {
   @CommandLine.Parameters(index = "0", description = "A certificate (PEM) the CA issued.")
   Path cert;
 
   @Override
   int run() throws PortcullisException {
-    LineageReport report = open().lineage(certificate(cert));
+    CertificateAuthority ca = open();
+    LineageReport report = ca.lineage(certificate(cert));
     out()
         .printf(
             "registered  %s  area=%s  approvedBy=%s  at %s%n",
@@ -37,6 +41,12 @@ final class CaLineageCommand extends CaSupport {
               entry.operator(),
               entry.revoked() ? "  REVOKED" : "");
     }
+    // The registration file alone can be edited; the audit log is the record it must agree with.
+    java.util.Optional<String> disagreement = ca.auditDisagreement(report);
+    if (disagreement.isPresent()) {
+      throw CaMessage.AUDIT_BROKEN.exception("audit.jsonl", disagreement.get());
+    }
+    out().printf("audit       agrees%n");
     return 0;
   }
 }

@@ -211,7 +211,18 @@ class CaCommandTest {
 
     assertThat(run("lineage", cert2.toString())).as(err.toString()).isZero();
     assertThat(out.toString())
-        .contains("registered  " + API, "approvedBy=bob", "issued", "renewed");
+        .contains(
+            "registered  " + API, "approvedBy=bob", "issued", "renewed", "audit       agrees");
+    // Found by review: the registration edited (approvedBy changed), and ca lineage said nothing.
+    Path registration;
+    try (var files = Files.list(temp.resolve("ca/workloads"))) {
+      registration = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+    String original = Files.readString(registration);
+    Files.writeString(registration, original.replace("\"bob\"", "\"carol\""));
+    assertThat(run("lineage", cert2.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("PRTC0440E", "approvedBy=carol", "approvedBy=bob");
+    Files.writeString(registration, original);
 
     assertThat(run("revoke", renewed.getSerialNumber().toString(16), "--reason", "keyCompromise"))
         .as(err.toString())
