@@ -149,17 +149,13 @@ final class AuditLog {
         String previous,
         String detail) {
       Entry issued = issued(time, operator, workload, area, serial, sha256, previous, detail);
+      return issued.withEvent(issued.event() + "-intent");
+    }
+
+    /** This entry under another event name. */
+    private Entry withEvent(String other) {
       return new Entry(
-          time,
-          issued.event() + "-intent",
-          operator,
-          workload,
-          area,
-          serial,
-          sha256,
-          previous,
-          null,
-          detail);
+          time, other, operator, workload, area, serial, sha256, previous, messageId, detail);
     }
 
     /** A certificate revoked; {@code previous} is the one it had renewed, if any. */

@@ -19,6 +19,20 @@ import java.util.regex.Pattern;
  */
 public final class MessageCatalog {
   private static final Pattern ID = Pattern.compile("PRTC\\d{4}[IWE]");
+  private static final Pattern AT_START =
+      Pattern.compile("^(PRTC\\d{4}[IWE])\\b.*", Pattern.DOTALL);
+
+  /** What names the reason of a message that does not start with an ID. */
+  public static final String UNKNOWN = "unknown";
+
+  /**
+   * The message ID {@code message} starts with ({@code PRTC0557E: ...}), or {@link #UNKNOWN}: IDs
+   * only, so labels and reason keys stay few whatever the rest of the text says.
+   */
+  public static String idAtStart(String message) {
+    java.util.regex.Matcher id = AT_START.matcher(message == null ? "" : message);
+    return id.matches() ? id.group(1) : UNKNOWN;
+  }
 
   private final String bundle;
   private final ClassLoader loader;

@@ -181,8 +181,6 @@ public record CredentialHealth(
 
   /** The message ID a message starts with ({@code PRTC0557E: ...}), or {@code unknown}. */
   private static String idOf(String message) {
-    return message.matches("PRTC\\d{4}[IWE]\\b.*")
-        ? message.substring(0, 9)
-        : RenewalStatus.UNKNOWN;
+    return io.portcullis.messages.MessageCatalog.idAtStart(message);
   }
 }

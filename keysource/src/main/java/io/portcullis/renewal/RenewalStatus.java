@@ -35,7 +35,7 @@ public record RenewalStatus(
     Map<String, Long> failuresById) {
 
   /** The message ID given to a failure whose cause carries none. */
-  public static final String UNKNOWN = "unknown";
+  public static final String UNKNOWN = io.portcullis.messages.MessageCatalog.UNKNOWN;
 
   public RenewalStatus {
     failuresById = Map.copyOf(failuresById);

@@ -297,16 +297,17 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     Active current = active;
     Object attribute = request.getAttribute(CERTIFICATE_ATTRIBUTE);
     X509Certificate[] chain = attribute instanceof X509Certificate[] array ? array : null;
+    Authentication result;
     if (current.authenticator() == null) {
       reporter.validationStats().refusedUnasked();
+      result =
+          new Authentication.Refused(
+              Authentication.Kind.UNAUTHENTICATED,
+              current.refusal().id(),
+              current.refusal().format("see earlier errors"));
+    } else {
+      result = current.authenticator().authenticate(chain);
     }
-    Authentication result =
-        current.authenticator() == null
-            ? new Authentication.Refused(
-                Authentication.Kind.UNAUTHENTICATED,
-                current.refusal().id(),
-                current.refusal().format("see earlier errors"))
-            : current.authenticator().authenticate(chain);
     reporter.decided(result);
     if (result instanceof Authentication.Authenticated ok) {
       String principal = ok.identity().principalName();

@@ -83,13 +83,9 @@ public final class LibertyCertificateLoginModule implements LoginModule {
   private static final RefusalLog REFUSALS =
       new RefusalLog(LOG::warning, RefusalLog.DEFAULT_INTERVAL, System::nanoTime);
 
-  private static final java.util.regex.Pattern MESSAGE_ID =
-      java.util.regex.Pattern.compile("^(PRTC\\d{4}[EWI])\\b.*", java.util.regex.Pattern.DOTALL);
-
   /** The message ID a refusal's text starts with, or {@code unknown}. */
   static String reasonId(String message) {
-    java.util.regex.Matcher id = MESSAGE_ID.matcher(message == null ? "" : message);
-    return id.matches() ? id.group(1) : "unknown";
+    return io.portcullis.messages.MessageCatalog.idAtStart(message);
   }
 
   private Subject subject;
