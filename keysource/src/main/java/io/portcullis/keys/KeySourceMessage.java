@@ -123,7 +123,9 @@ public enum KeySourceMessage implements MessageId {
   /** Key source {0} serves certificate {1} past {2} of its lifetime without a renewal ({3} at... */
   RENEWAL_OVERDUE("PRTC0558E"),
   /** Nothing loaded a key source yet: no certificate is served for it. */
-  NOT_SERVED_YET("PRTC0559E");
+  NOT_SERVED_YET("PRTC0559E"),
+  /** Key source {0} loads with the changed configuration; Liberty serves it once it loads... */
+  LOADS_AFTER_CHANGE("PRTC0560I");
 
   private static final MessageCatalog CATALOG =
       new MessageCatalog(

@@ -75,6 +75,11 @@ final class KeySourceKeyStore extends ReadOnlyKeyStoreSpi {
     return Map.copyOf(PROBLEMS);
   }
 
+  /** Forgets the problem of key source {@code name}: it loads now, though nothing serves it yet. */
+  static void noProblem(String name) {
+    PROBLEMS.remove(name);
+  }
+
   /** Records that key source {@code name} cannot be served, until a load succeeds. */
   static void problem(String name, String message) {
     PROBLEMS.put(name, message);

@@ -104,6 +104,8 @@ public final class PortcullisKeySources {
         sources.put(entry.getKey(), KeySource.of(entry.getValue()));
       }
       Map<String, CredentialAgent> renewing = agents(configs, sources);
+      Map<String, KeySource> failedBefore = new LinkedHashMap<>(sources);
+      failedBefore.keySet().retainAll(KeySourceKeyStore.problems().keySet());
       KeySourceState.announce(
           KeySourceRegistry.publish(new KeySourceRegistry.Published(sources, null)));
       replaceAgents(renewing);
@@ -113,9 +115,34 @@ public final class PortcullisKeySources {
           () -> KeySourceKeyStore.lastGood().keySet().containsAll(configs.keySet()),
           () -> statuses(reported),
           KeySourceKeyStore::servedSince);
+      if (!failedBefore.isEmpty()) {
+        background.execute(() -> tryAgain(failedBefore));
+      }
     } catch (PortcullisException | RuntimeException e) {
       refuse(e);
     }
+  }
+
+  /**
+   * Loads, once, each key source of a changed configuration whose load had failed: a corrected PIN
+   * is tried at once (and a PIN the token refused is not, {@code PRTC0545E}), and health shows the
+   * outcome without waiting for Liberty. Liberty reloads a key store it loaded before on the
+   * announcement; one that failed at the server's start it loads again only at a restart.
+   */
+  private static void tryAgain(Map<String, KeySource> sources) {
+    sources.forEach(
+        (name, source) -> {
+          try {
+            source.load();
+            if (!KeySourceKeyStore.lastGood().containsKey(name)) {
+              KeySourceKeyStore.noProblem(name);
+            }
+            LOG.info(KeySourceMessage.LOADS_AFTER_CHANGE.format(name));
+          } catch (PortcullisException | RuntimeException e) {
+            KeySourceKeyStore.problem(
+                name, KeySourceMessage.KEYSTORE_LOAD_FAILED.format(name, e.getMessage()));
+          }
+        });
   }
 
   /**
