@@ -385,6 +385,12 @@ public final class ConfigParser {
     if (props.containsKey("profile")) {
       policy = policy.withProfile(bool(prefix + "profile", props.get("profile"), true));
     }
+    if (props.containsKey("issuerDuties")) {
+      policy =
+          policy.toBuilder()
+              .holdIssuersToDuties(bool(prefix + "issuerDuties", props.get("issuerDuties"), true))
+              .build();
+    }
     return policy;
   }
 

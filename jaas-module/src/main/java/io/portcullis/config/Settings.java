@@ -164,6 +164,7 @@ public final class Settings {
       POLICY     | signatureAlgorithms  | =                | LIST             |          |              |                       | allowed signature algorithms (default: SHA-2 ECDSA and RSA, RSASSA-PSS, EdDSA; never SHA-1 or MD5)
       POLICY     | maxChainDepth        | =                | INTEGER          |          | 2            |                       | most intermediate CA certificates between the leaf and the anchor (0: the anchor issues leaves)
       POLICY     | profile              | =                | BOOLEAN          |          | true         |                       | apply the RFC 5280 profile checks
+      POLICY     | issuerDuties         | =                | BOOLEAN          |          | true         |                       | also refuse what RFC 5280 asks of the issuing CA, not of a verifier: no authority key identifier, a CA certificate without key usage
       DENY_LIST  | file                 | =                | TEXT             |          |              |                       | one `serial:<hex>` or `sha256:<hex>` per line; watched, changes apply within seconds
       DENY_LIST  | entries              | =                | LIST             |          |              |                       | entries given inline
       KEY_SOURCE | name                 | -                | NAME             | required |              |                       | the key source's name: the alias SSL configurations select

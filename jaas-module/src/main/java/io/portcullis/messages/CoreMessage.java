@@ -125,6 +125,8 @@ public enum CoreMessage implements MessageId {
   AREA_CA_EXPIRED("PRTC0157E"),
   /** Trust area {0} checks revocation hard-fail, and the CRL of {1} is past its nextUpdate {2}. */
   AREA_CRL_STALE("PRTC0158E"),
+  /** The certificate {0} may sign certificates (keyCertSign) but is no CA (basic constraints). */
+  LEAF_SIGNS_CERTIFICATES("PRTC0159E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

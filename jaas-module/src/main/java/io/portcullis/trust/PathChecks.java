@@ -108,7 +108,13 @@ final class PathChecks {
       Instant now,
       CertificateMemo<Optional<TrustDecision>> memo) {
     X509Certificate leaf = path.get(0);
-    int intermediates = path.size() - 1;
+    // RFC 5280 6.1.4 (l): a self-issued certificate (a CA's key rollover) is not counted.
+    int intermediates = 0;
+    for (X509Certificate intermediate : path.subList(1, path.size())) {
+      if (!intermediate.getSubjectX500Principal().equals(intermediate.getIssuerX500Principal())) {
+        intermediates++;
+      }
+    }
     if (intermediates > policy.maxChainDepth()) {
       return refuse(
           CoreMessage.PATH_TOO_DEEP, subject(leaf), intermediates, policy.maxChainDepth());
@@ -157,7 +163,7 @@ final class PathChecks {
   static Optional<TrustDecision> anchor(
       X509Certificate anchor, TrustPolicy policy, Purpose purpose) {
     if (policy.enforceProfile()) {
-      Optional<TrustDecision> profile = anchorProfile(anchor);
+      Optional<TrustDecision> profile = anchorProfile(anchor, policy.holdIssuersToDuties());
       if (profile.isPresent()) {
         return profile;
       }
@@ -169,8 +175,11 @@ final class PathChecks {
     return keyStrength(anchor, anchor.getPublicKey(), policy);
   }
 
-  /** RFC 5280 section 4 rules for a CA certificate, applied to the trust anchor. */
-  private static Optional<TrustDecision> anchorProfile(X509Certificate anchor) {
+  /**
+   * RFC 5280 section 4 rules for a CA certificate, applied to the trust anchor; with {@code duties}
+   * also those the RFC puts on the CA that made it (a key usage extension, key identifiers).
+   */
+  private static Optional<TrustDecision> anchorProfile(X509Certificate anchor, boolean duties) {
     Set<String> critical = anchor.getCriticalExtensionOIDs();
     Optional<TrustDecision> unknown = unknownCritical(anchor, critical);
     if (unknown.isPresent()) {
@@ -194,23 +203,22 @@ final class PathChecks {
           "4.2.1.9",
           "basicConstraints is not marked critical");
     }
-    if (!bit(anchor.getKeyUsage(), KU_KEY_CERT_SIGN)) {
-      return refuse(
-          CoreMessage.ANCHOR_PROFILE_BROKEN,
-          subject(anchor),
-          "4.2.1.3",
-          "keyUsage is missing or lacks keyCertSign");
+    // 6.1.1 (d): the anchor is an input; a key usage it does not carry restricts nothing.
+    Optional<String> keyUsage = caKeyUsage(anchor, duties);
+    if (keyUsage.isPresent()) {
+      return refuse(CoreMessage.ANCHOR_PROFILE_BROKEN, subject(anchor), "4.2.1.3", keyUsage.get());
     }
-    return keyIdentifiers(anchor, false, critical);
+    return keyIdentifiers(anchor, false, critical, duties);
   }
 
   /**
    * RFC 5280 4.2.1.1 and 4.2.1.2: a CA certificate names its key (subject key identifier); every
    * certificate but a self-issued one names its issuer's (authority key identifier); neither
-   * extension is critical.
+   * extension is critical. A missing authority key identifier is the issuer's fault, not a
+   * verifier's reason (the issuer is found by name): refused only with {@code duties}.
    */
   private static Optional<TrustDecision> keyIdentifiers(
-      X509Certificate cert, boolean isLeaf, Set<String> critical) {
+      X509Certificate cert, boolean isLeaf, Set<String> critical, boolean duties) {
     Optional<TrustDecision> criticality = criticalKeyIdentifier(cert, critical);
     if (criticality.isPresent()) {
       return criticality;
@@ -223,7 +231,7 @@ final class PathChecks {
           "a CA certificate has no subject key identifier");
     }
     boolean selfIssued = cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal());
-    if (!selfIssued && cert.getExtensionValue(OID_AUTHORITY_KEY_IDENTIFIER) == null) {
+    if (duties && !selfIssued && cert.getExtensionValue(OID_AUTHORITY_KEY_IDENTIFIER) == null) {
       return refuse(
           CoreMessage.KEY_IDENTIFIER_BROKEN,
           subject(cert),
@@ -476,6 +484,10 @@ final class PathChecks {
       NameConstraints anchorConstraints,
       TrustPolicy policy,
       Purpose purpose) {
+    // RFC 5280 4.2.1.3 and 4.2.1.9: keyCertSign only with cA. In every mode, with its own ID.
+    if (isLeaf && bit(cert.getKeyUsage(), KU_KEY_CERT_SIGN) && cert.getBasicConstraints() < 0) {
+      return refuse(CoreMessage.LEAF_SIGNS_CERTIFICATES, subject(cert));
+    }
     // The deployment refuses a CA as a caller whatever else is wrong with it: the clearest reason.
     if (isLeaf && policy.refuseCaLeaf()) {
       Optional<TrustDecision> ca = caAsLeaf(cert);
@@ -484,7 +496,8 @@ final class PathChecks {
       }
     }
     if (policy.enforceProfile()) {
-      Optional<TrustDecision> profile = profile(cert, isLeaf, purpose);
+      Optional<TrustDecision> profile =
+          profile(cert, isLeaf, purpose, policy.holdIssuersToDuties());
       if (profile.isPresent()) {
         return profile;
       }
@@ -511,6 +524,21 @@ final class PathChecks {
       return key;
     }
     return signatureAlgorithm(cert, policy);
+  }
+
+  /**
+   * What is wrong with a CA certificate's key usage: RFC 5280 6.1.4 (n) checks keyCertSign only
+   * when the extension is present; its absence breaks the issuer's duty (4.2.1.3), refused only
+   * with {@code duties}.
+   */
+  private static Optional<String> caKeyUsage(X509Certificate ca, boolean duties) {
+    boolean[] keyUsage = ca.getKeyUsage();
+    if (keyUsage == null) {
+      return duties ? Optional.of("keyUsage is missing") : Optional.empty();
+    }
+    return bit(keyUsage, KU_KEY_CERT_SIGN)
+        ? Optional.empty()
+        : Optional.of("keyUsage lacks keyCertSign");
   }
 
   /**
@@ -573,8 +601,12 @@ final class PathChecks {
     }
   }
 
-  /** RFC 5280 section 4 rules for one certificate of the path. */
-  static Optional<TrustDecision> profile(X509Certificate cert, boolean isLeaf, Purpose purpose) {
+  /**
+   * RFC 5280 section 4 rules for one certificate of the path; with {@code duties} also those the
+   * RFC puts on the CA that made it.
+   */
+  static Optional<TrustDecision> profile(
+      X509Certificate cert, boolean isLeaf, Purpose purpose, boolean duties) {
     BigInteger serial = cert.getSerialNumber();
     if (serial.signum() <= 0 || serial.bitLength() > 159) {
       return refuse(CoreMessage.SERIAL_INVALID, subject(cert), serial.toString(16));
@@ -588,7 +620,7 @@ final class PathChecks {
     if (unknown.isPresent()) {
       return unknown;
     }
-    Optional<TrustDecision> identifiers = keyIdentifiers(cert, isLeaf, critical);
+    Optional<TrustDecision> identifiers = keyIdentifiers(cert, isLeaf, critical, duties);
     if (identifiers.isPresent()) {
       return identifiers;
     }
@@ -608,11 +640,9 @@ final class PathChecks {
             subject(cert),
             "basicConstraints is not marked critical");
       }
-      if (!bit(keyUsage, KU_KEY_CERT_SIGN)) {
-        return refuse(
-            CoreMessage.CA_PROFILE_BROKEN,
-            subject(cert),
-            "keyUsage is missing or lacks keyCertSign");
+      Optional<String> caKeyUsage = caKeyUsage(cert, duties);
+      if (caKeyUsage.isPresent()) {
+        return refuse(CoreMessage.CA_PROFILE_BROKEN, subject(cert), caKeyUsage.get());
       }
       return Optional.empty();
     }

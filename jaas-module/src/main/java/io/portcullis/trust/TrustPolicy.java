@@ -31,6 +31,10 @@ import java.util.stream.Collectors;
  * @param refuseCaLeaf refuse a CA certificate (basicConstraints cA, or keyCertSign/cRLSign) as the
  *     leaf: RFC 5280 allows one, Portcullis's deployment policy does not let a CA key authenticate
  *     as a workload
+ * @param holdIssuersToDuties refuse what RFC 5280 asks of the issuing CA but not of a verifier: a
+ *     certificate without an authority key identifier (4.2.1.1), a CA certificate or trust anchor
+ *     without a key usage extension (4.2.1.3). Portcullis's CA meets both; the standards alone
+ *     accept a path without them
  */
 public record TrustPolicy(
     boolean requireEku,
@@ -42,7 +46,8 @@ public record TrustPolicy(
     Set<String> allowedSignatureAlgorithms,
     int maxChainDepth,
     boolean enforceProfile,
-    boolean refuseCaLeaf) {
+    boolean refuseCaLeaf,
+    boolean holdIssuersToDuties) {
 
   /** Default longest leaf lifetime: 90 days. */
   public static final Duration DEFAULT_MAX_LEAF_LIFETIME = Duration.ofDays(90);
@@ -92,6 +97,7 @@ public record TrustPolicy(
         DEFAULT_SIGNATURE_ALGORITHMS,
         DEFAULT_MAX_CHAIN_DEPTH,
         true,
+        true,
         true);
   }
 
@@ -103,7 +109,7 @@ public record TrustPolicy(
    * to 8 intermediates.
    */
   public static TrustPolicy standards() {
-    return new TrustPolicy(false, false, null, false, 0, 0, Set.of(), 8, true, false);
+    return new TrustPolicy(false, false, null, false, 0, 0, Set.of(), 8, true, false, false);
   }
 
   /** A builder that starts from this policy. */
@@ -154,6 +160,7 @@ public record TrustPolicy(
     private int maxChainDepth;
     private boolean enforceProfile;
     private boolean refuseCaLeaf;
+    private boolean holdIssuersToDuties;
 
     private Builder(TrustPolicy from) {
       this.requireEku = from.requireEku;
@@ -166,6 +173,7 @@ public record TrustPolicy(
       this.maxChainDepth = from.maxChainDepth;
       this.enforceProfile = from.enforceProfile;
       this.refuseCaLeaf = from.refuseCaLeaf;
+      this.holdIssuersToDuties = from.holdIssuersToDuties;
     }
 
     public Builder requireEku(boolean value) {
@@ -219,6 +227,11 @@ public record TrustPolicy(
       return this;
     }
 
+    public Builder holdIssuersToDuties(boolean value) {
+      this.holdIssuersToDuties = value;
+      return this;
+    }
+
     public TrustPolicy build() {
       return new TrustPolicy(
           requireEku,
@@ -230,7 +243,8 @@ public record TrustPolicy(
           allowedSignatureAlgorithms,
           maxChainDepth,
           enforceProfile,
-          refuseCaLeaf);
+          refuseCaLeaf,
+          holdIssuersToDuties);
     }
   }
 }

@@ -76,7 +76,7 @@ class SettingsTest {
           .isEqualTo(TrustPolicy.defaults());
       checked++;
     }
-    assertThat(checked).isEqualTo(8);
+    assertThat(checked).isEqualTo(9);
   }
 
   @Test

@@ -47,6 +47,7 @@ public final class ProfileCases {
   public static final String KEY_TOO_SMALL = "PRTC0113E";
   public static final String KEY_TYPE = "PRTC0114E";
   public static final String SIGNATURE_ALGORITHM = "PRTC0115E";
+  public static final String LEAF_SIGNS_CERTIFICATES = "PRTC0159E";
 
   private static final String SPIFFE_ID = "spiffe://conformance.example/workload";
   private static final String UNKNOWN_OID = "1.3.6.1.4.1.55555.1";
@@ -126,16 +127,16 @@ public final class ProfileCases {
             b -> b.subjectKeyIdentifier(null)));
     cases.add(
         intermediateCase(
-            "an intermediate without an authority key identifier",
+            "an intermediate without an authority key identifier (the issuer's duty)",
             "4.2.1.1",
-            KEY_IDENTIFIER,
+            ACCEPT,
             root,
             b -> b.authorityKeyIdentifier(null)));
     cases.add(
         leafCase(
-            "a leaf without an authority key identifier",
+            "a leaf without an authority key identifier (the issuer's duty)",
             "4.2.1.1",
-            KEY_IDENTIFIER,
+            ACCEPT,
             area,
             b -> b.authorityKeyIdentifier(null)));
     cases.add(
@@ -440,6 +441,63 @@ public final class ProfileCases {
         anchorCase("a root whose EKU is serverAuth only", "4.2.1.12", CA_EKU, b -> b.serverAuth()));
     cases.add(anchorCase("a root with anyExtendedKeyUsage", "4.2.1.12", ACCEPT, b -> b.anyEku()));
 
+    // keyCertSign only with cA (4.2.1.3, 4.2.1.9): a leaf whose key may sign certificates is
+    // refused in every mode, whatever its basic constraints leave unsaid.
+    cases.add(
+        leafCase(
+            "a leaf with keyCertSign and cA false",
+            "4.2.1.3",
+            LEAF_SIGNS_CERTIFICATES,
+            area,
+            b -> b.keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
+    cases.add(
+        leafCase(
+            "a leaf with keyCertSign and no basic constraints",
+            "4.2.1.3",
+            LEAF_SIGNS_CERTIFICATES,
+            area,
+            b ->
+                b.noBasicConstraints().keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
+
+    // Duties RFC 5280 puts on the issuer, not on the verifier: the standards accept these; the
+    // deployment policy may refuse them (docs/policy.md).
+    cases.add(
+        anchorCase(
+            "a trust anchor without a keyUsage extension (6.1.1 (d): an input)",
+            "4.2.1.3",
+            ACCEPT,
+            b -> b.keyUsage(0)));
+    cases.add(
+        intermediateCase(
+            "an intermediate without a keyUsage extension (6.1.4 (n): only when present)",
+            "4.2.1.3",
+            ACCEPT,
+            root,
+            b -> b.keyUsage(0)));
+    cases.add(
+        leafCase(
+            "a leaf with a pathLenConstraint and cA false (meaningless there)",
+            "4.2.1.9",
+            ACCEPT,
+            area,
+            b ->
+                b.noBasicConstraints()
+                    .extension(
+                        Extension.basicConstraints.getId(),
+                        true,
+                        new DERSequence(new ASN1Integer(3)))));
+    TestPki.Ca limited =
+        root.intermediate("CN=Conformance Limited", TestPki.ecKeyPair(), b -> b.ca(0));
+    TestPki.Ca rolled =
+        limited.intermediate("CN=Conformance Limited", TestPki.ecKeyPair(), b -> b.ca(0));
+    cases.add(
+        leafCase(
+            "a self-issued intermediate under pathLenConstraint 0 (6.1.4 (l): not counted)",
+            "6.1.4",
+            ACCEPT,
+            rolled,
+            b -> {}));
+
     // A CA certificate as the end entity: RFC 5280 allows it, the deployment policy does not.
     cases.add(
         leafCase(
@@ -499,6 +557,16 @@ public final class ProfileCases {
             root.certificate(),
             two,
             deepLeaf,
+            1));
+    X509Certificate rolledLeaf = rolled.clientLeaf("CN=rolled", SPIFFE_ID).certificate();
+    cases.add(
+        new Case(
+            "a self-issued intermediate is not counted against maxChainDepth",
+            "6.1.4",
+            ACCEPT,
+            root.certificate(),
+            List.of(rolled.certificate(), limited.certificate()),
+            rolledLeaf,
             1));
     cases.add(
         new Case(

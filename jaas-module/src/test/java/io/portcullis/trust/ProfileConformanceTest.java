@@ -28,6 +28,54 @@ class ProfileConformanceTest {
         c.maxChainDepth() == null
             ? TrustPolicy.standards()
             : TrustPolicy.standards().withMaxChainDepth(c.maxChainDepth());
+    TrustDecision decision = validate(c, policy);
+
+    if (c.id().isEmpty()) {
+      assertThat(decision.accepted()).as(decision.reason()).isTrue();
+    } else {
+      assertThat(decision.accepted()).as("accepted").isFalse();
+      assertThat(decision.messageId()).as(decision.reason()).isEqualTo(c.id());
+    }
+  }
+
+  /**
+   * The issuer's duties the standards leave to the issuer are the deployment policy's to hold:
+   * refused by default, accepted with {@code issuerDuties=false}; a leaf that may sign certificates
+   * gets the same ID with or without a policy.
+   */
+  @org.junit.jupiter.api.Test
+  void theDeploymentPolicyHoldsIssuersToTheirDuties() {
+    java.util.Map<String, String> refused =
+        java.util.Map.of(
+            "a leaf without an authority key identifier (the issuer's duty)", "PRTC0148E",
+            "an intermediate without an authority key identifier (the issuer's duty)", "PRTC0148E",
+            "a trust anchor without a keyUsage extension (6.1.1 (d): an input)", "PRTC0146E",
+            "an intermediate without a keyUsage extension (6.1.4 (n): only when present)",
+                "PRTC0121E",
+            "a leaf with keyCertSign and cA false", "PRTC0159E",
+            "a leaf with keyCertSign and no basic constraints", "PRTC0159E");
+    TrustPolicy deployment = TrustPolicy.defaults().withMaxLeafLifetime(null);
+    TrustPolicy lenient = deployment.toBuilder().holdIssuersToDuties(false).build();
+    int seen = 0;
+    for (Case c : cases()) {
+      String id = refused.get(c.name());
+      if (id == null) {
+        continue;
+      }
+      seen++;
+      TrustDecision strict = validate(c, deployment);
+      assertThat(strict.messageId()).as(c + ": " + strict.reason()).isEqualTo(id);
+      TrustDecision relaxed = validate(c, lenient);
+      if (id.equals("PRTC0159E")) {
+        assertThat(relaxed.messageId()).as(c.name()).isEqualTo(id);
+      } else {
+        assertThat(relaxed.accepted()).as(c + ": " + relaxed.reason()).isTrue();
+      }
+    }
+    assertThat(seen).isEqualTo(refused.size());
+  }
+
+  private static TrustDecision validate(Case c, TrustPolicy policy) {
     PkixTrustValidator validator =
         new PkixTrustValidator(
             List.of(
@@ -38,13 +86,6 @@ class ProfileConformanceTest {
     chain.add(c.leaf());
     chain.addAll(c.intermediates());
 
-    TrustDecision decision = validator.validate(chain, Purpose.CLIENT);
-
-    if (c.id().isEmpty()) {
-      assertThat(decision.accepted()).as(decision.reason()).isTrue();
-    } else {
-      assertThat(decision.accepted()).as("accepted").isFalse();
-      assertThat(decision.messageId()).as(decision.reason()).isEqualTo(c.id());
-    }
+    return validator.validate(chain, Purpose.CLIENT);
   }
 }
