@@ -53,4 +53,29 @@ class BatchProfileTest {
     }
     assertThat(wrong).isEmpty();
   }
+
+  @Test
+  void batchVerifyTriesAnotherPathWhenTheFirstFailsAPortcullisCheck() throws IOException {
+    // RFC 5280 6.1: is there a valid path? The presented one validates for the JDK and fails the
+    // CA EKU check (PRTC0151E); the CA's key is also an anchor without that limit.
+    TestPki.Ca root = TestPki.root("CN=Batch Alternate Root");
+    java.security.KeyPair keys = TestPki.ecKeyPair();
+    TestPki.Ca serverOnly = root.intermediate("CN=Batch Alternate CA", keys, b -> b.serverAuth());
+    TestPki.Ca unlimited = root.intermediate("CN=Batch Alternate CA", keys, b -> {});
+    X509Certificate leaf =
+        unlimited.issue("CN=leaf").uriSan("spiffe://alt.example/leaf").clientAuth().build();
+    ObjectNode line = JSON.createObjectNode();
+    line.put("id", "alternate");
+    line.putArray("trustAnchors")
+        .add(TestPki.pem(root.certificate()))
+        .add(TestPki.pem(unlimited.certificate()));
+    line.putArray("intermediates").add(TestPki.pem(serverOnly.certificate()));
+    line.put("leaf", TestPki.pem(leaf));
+    line.put("purpose", "client");
+    ObjectNode alone = line.deepCopy();
+    alone.put("id", "alone");
+    alone.putArray("trustAnchors").add(TestPki.pem(root.certificate()));
+    assertThat(BatchRun.ids(dir, List.of(line.toString(), alone.toString())))
+        .containsExactly("", "PRTC0151E");
+  }
 }

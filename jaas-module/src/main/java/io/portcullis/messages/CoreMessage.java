@@ -127,6 +127,8 @@ public enum CoreMessage implements MessageId {
   AREA_CRL_STALE("PRTC0158E"),
   /** The certificate {0} may sign certificates (keyCertSign) but is no CA (basic constraints). */
   LEAF_SIGNS_CERTIFICATES("PRTC0159E"),
+  /** The chain of {0} fails on its first path ({2}), and {1} other paths were tried... */
+  PATH_SEARCH_BOUND("PRTC0160E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

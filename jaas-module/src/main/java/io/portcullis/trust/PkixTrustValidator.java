@@ -518,6 +518,109 @@ public final class PkixTrustValidator implements TrustValidator {
       } catch (RuntimeException e) {
         return jdkFailure(chain.get(0), "the JDK's PKIX path validator", e);
       }
+      AreaOutcome judged = judge(path, anchor, purpose, now, denyList, names, crls);
+      if (judged.specific() && path.size() > 1) {
+        // RFC 5280 6.1 asks whether a valid path exists: a check the JDK does not make (a CA's
+        // EKU, the area's scope, a deny-listed CA) may fail on this path and pass on another.
+        return alternatives(chain, path, judged, purpose, now, denyList, names, crls);
+      }
+      return judged;
+    }
+
+    /** Most paths the alternate search builds after the first one failed a check. */
+    static final int MOST_PATHS = 8;
+
+    /**
+     * Searches other paths for {@code chain} once {@code first} failed a check after the JDK's:
+     * each builds with one more certificate of a failed path left out, breadth first, at most
+     * {@link #MOST_PATHS} builds ({@code PRTC0160E} past that). The first path's reason stands when
+     * no other path is valid. Costs nothing when the first path passes.
+     */
+    private AreaOutcome alternatives(
+        List<X509Certificate> chain,
+        List<X509Certificate> first,
+        AreaOutcome firstOutcome,
+        Purpose purpose,
+        Instant now,
+        DenyList denyList,
+        List<NameSyntax.Facts> names,
+        CrlStore.Snapshot crls) {
+      List<X509Certificate> pool = new ArrayList<>(chain);
+      for (X509Certificate own : area.intermediates()) {
+        if (!pool.contains(own)) {
+          pool.add(own);
+        }
+      }
+      java.util.ArrayDeque<Set<X509Certificate>> queue = new java.util.ArrayDeque<>();
+      Set<Set<X509Certificate>> seen = new java.util.HashSet<>();
+      leaveOut(queue, seen, Set.of(), first);
+      int built = 0;
+      while (!queue.isEmpty()) {
+        if (built == MOST_PATHS) {
+          return AreaOutcome.rejected(
+              TrustDecision.reject(
+                  CoreMessage.PATH_SEARCH_BOUND,
+                  PathChecks.subject(chain.get(0)),
+                  MOST_PATHS,
+                  firstOutcome.decision().reason()));
+        }
+        Set<X509Certificate> excluded = queue.poll();
+        built++;
+        List<X509Certificate> candidates = new ArrayList<>(pool);
+        candidates.removeAll(excluded);
+        PKIXCertPathBuilderResult result;
+        try {
+          X509CertSelector target = new X509CertSelector();
+          target.setCertificate(chain.get(0));
+          PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+          configure(params, now, crls);
+          params.setMaxPathLength(area.policy().maxChainDepth());
+          params.addCertStore(
+              CertStore.getInstance("Collection", new CollectionCertStoreParameters(candidates)));
+          result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
+        } catch (GeneralSecurityException | RuntimeException e) {
+          continue; // no path without these certificates
+        }
+        @SuppressWarnings("unchecked")
+        List<X509Certificate> path = (List<X509Certificate>) result.getCertPath().getCertificates();
+        AreaOutcome outcome =
+            judge(path, result.getTrustAnchor(), purpose, now, denyList, names, crls);
+        if (outcome.decision().accepted()) {
+          return outcome;
+        }
+        leaveOut(queue, seen, excluded, path);
+      }
+      return firstOutcome;
+    }
+
+    /** Queues, for each intermediate of {@code path}, the search without it too. */
+    private static void leaveOut(
+        java.util.ArrayDeque<Set<X509Certificate>> queue,
+        Set<Set<X509Certificate>> seen,
+        Set<X509Certificate> excluded,
+        List<X509Certificate> path) {
+      for (X509Certificate intermediate : path.subList(1, path.size())) {
+        Set<X509Certificate> next = new java.util.HashSet<>(excluded);
+        next.add(intermediate);
+        if (seen.add(next)) {
+          queue.add(next);
+        }
+      }
+    }
+
+    /**
+     * The checks after the JDK's on one validated {@code path} to {@code anchor}: Portcullis's
+     * profile and policy, wildcards under excluded names, the area's scope, the deny-list; and how
+     * long the decision holds.
+     */
+    private AreaOutcome judge(
+        List<X509Certificate> path,
+        TrustAnchor anchor,
+        Purpose purpose,
+        Instant now,
+        DenyList denyList,
+        List<NameSyntax.Facts> names,
+        CrlStore.Snapshot crls) {
       if (path.isEmpty()) {
         return AreaOutcome.unrecognised("the presented certificate is itself a trust anchor");
       }

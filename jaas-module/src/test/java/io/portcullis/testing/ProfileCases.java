@@ -528,6 +528,66 @@ public final class ProfileCases {
             underBoth,
             null));
 
+    // Alternate paths: the first path found fails a check a second one passes (an intermediate
+    // whose name constraints forbid the leaf, and another certificate for the same CA key
+    // without them). Every path is tried before refusing, in either presented order.
+    KeyPair twinKeys = TestPki.ecKeyPair();
+    TestPki.Ca constrained =
+        root.intermediate(
+            "CN=Conformance Twin", twinKeys, b -> b.permittedDns("elsewhere.example"));
+    TestPki.Ca free = root.intermediate("CN=Conformance Twin", twinKeys, b -> {});
+    X509Certificate twinLeaf =
+        clientLeafBuilder(free, TestPki.ecKeyPair()).dnsSan("host.conformance.example").build();
+    cases.add(
+        new Case(
+            "a constrained intermediate presented before an unconstrained one for its key",
+            "6.1",
+            ACCEPT,
+            root.certificate(),
+            List.of(constrained.certificate(), free.certificate()),
+            twinLeaf,
+            null));
+    cases.add(
+        new Case(
+            "an unconstrained intermediate presented before a constrained one for its key",
+            "6.1",
+            ACCEPT,
+            root.certificate(),
+            List.of(free.certificate(), constrained.certificate()),
+            twinLeaf,
+            null));
+    // The same where the failing check is Portcullis's own, after the JDK's: a CA EKU without
+    // the purpose (4.2.1.12), which the JDK's path builder does not look at.
+    KeyPair ekuTwinKeys = TestPki.ecKeyPair();
+    TestPki.Ca serverOnly =
+        root.intermediate("CN=Conformance EKU Twin", ekuTwinKeys, b -> b.serverAuth());
+    TestPki.Ca anyPurpose = root.intermediate("CN=Conformance EKU Twin", ekuTwinKeys, b -> {});
+    X509Certificate ekuTwinLeaf = clientLeafBuilder(anyPurpose, TestPki.ecKeyPair()).build();
+    for (List<X509Certificate> order :
+        List.of(
+            List.of(serverOnly.certificate(), anyPurpose.certificate()),
+            List.of(anyPurpose.certificate(), serverOnly.certificate()))) {
+      cases.add(
+          new Case(
+              "a serverAuth-only intermediate beside an unrestricted one for its key"
+                  + (order.get(0) == serverOnly.certificate() ? " (first)" : " (second)"),
+              "6.1",
+              ACCEPT,
+              root.certificate(),
+              order,
+              ekuTwinLeaf,
+              null));
+    }
+    cases.add(
+        new Case(
+            "only the constrained intermediate",
+            "4.2.1.10",
+            NAME_CONSTRAINT,
+            root.certificate(),
+            List.of(constrained.certificate()),
+            twinLeaf,
+            null));
+
     // Universal floors: not deployment choices.
     cases.add(keyCase("an RSA-1024 leaf", "floor", KEY_TOO_SMALL, area, rsa(1024)));
     cases.add(keyCase("an RSA leaf of 2052 bits", "floor", RSA_MODULUS, area, rsa(2052)));
