@@ -273,7 +273,9 @@ final class PathChecks {
   private static Optional<TrustDecision> extensionPlacement(
       X509Certificate cert, boolean isLeaf, Set<String> critical) {
     boolean hasNameConstraints = cert.getExtensionValue(OID_NAME_CONSTRAINTS) != null;
-    if (hasNameConstraints && isLeaf) {
+    // An end-entity certificate is one that is not a CA's, wherever it stands: a CA certificate
+    // presented as the leaf may carry the name constraints it was made with.
+    if (hasNameConstraints && isLeaf && cert.getBasicConstraints() < 0) {
       return refuse(
           CoreMessage.EXTENSION_PROFILE_BROKEN,
           subject(cert),

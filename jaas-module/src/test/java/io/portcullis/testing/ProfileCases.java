@@ -506,6 +506,23 @@ public final class ProfileCases {
             ACCEPT,
             area,
             b -> b.ca(0).keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
+    cases.add(
+        leafCase(
+            "a CA certificate with name constraints as the leaf (a CA certificate still)",
+            "4.2.1.10",
+            ACCEPT,
+            area,
+            b ->
+                b.ca(0)
+                    .keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)
+                    .permitted(GeneralName.uniformResourceIdentifier, "conformance.example")));
+    cases.add(
+        leafCase(
+            "a CA certificate as the leaf whose key usage does not allow TLS client",
+            "4.2.1.3",
+            "PRTC0123E",
+            area,
+            b -> b.ca(0).keyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
 
     // Path building: a presented intermediate that fails (expired) must not hide a valid
     // re-issue of it (same subject and key) that is also presented.
