@@ -108,11 +108,15 @@ final class PathChecks {
       Instant now,
       CertificateMemo<Optional<TrustDecision>> memo) {
     X509Certificate leaf = path.get(0);
-    // RFC 5280 6.1.4 (l): a self-issued certificate (a CA's key rollover) is not counted.
-    int intermediates = 0;
-    for (X509Certificate intermediate : path.subList(1, path.size())) {
-      if (!intermediate.getSubjectX500Principal().equals(intermediate.getIssuerX500Principal())) {
-        intermediates++;
+    int intermediates = path.size() - 1;
+    if (intermediates > policy.maxChainDepth()) {
+      // RFC 5280 6.1.4 (l): a self-issued certificate (a CA's key rollover) is not counted. Only
+      // looked at past the limit: the JDK's name getters are not free on the handshake path.
+      intermediates = 0;
+      for (X509Certificate intermediate : path.subList(1, path.size())) {
+        if (!intermediate.getSubjectX500Principal().equals(intermediate.getIssuerX500Principal())) {
+          intermediates++;
+        }
       }
     }
     if (intermediates > policy.maxChainDepth()) {
