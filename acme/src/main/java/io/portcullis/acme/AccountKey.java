@@ -1,7 +1,7 @@
 package io.portcullis.acme;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.SecretFiles;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

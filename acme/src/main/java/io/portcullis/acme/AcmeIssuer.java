@@ -1,8 +1,8 @@
 package io.portcullis.acme;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyMaterial;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.renewal.AcmeSettings;
 import io.portcullis.renewal.CaCertificateFiles;
 import io.portcullis.renewal.Issuer;

@@ -187,6 +187,11 @@ class RenewalCrashIT {
     System.out.println(
         "interrupted renewals finished after a restart: "
             + (server.logsContain("PRTC0549I") ? "yes" : "none in these runs"));
+    System.out.println(
+        "renewals never delivered and made again from the certificate before them: "
+            + (Files.readString(pki.caDir.resolve("audit.jsonl")).contains("never delivered")
+                ? "yes"
+                : "none in these runs"));
     assertThat(server.logsContain(PASSWORD)).as("the key store password in a log").isFalse();
     assertThat(server.logsContain(pki.tokenPin())).as("the token PIN in a log").isFalse();
   }
@@ -230,7 +235,7 @@ class RenewalCrashIT {
       X509Certificate certificate;
       try {
         certificate = token.material(alias).certificate();
-      } catch (io.portcullis.PortcullisException e) {
+      } catch (io.portcullis.messages.PortcullisException e) {
         continue; // a running server's agent deleted it since the listing (PRTC0507E)
       }
       if (Generations.isPlaceholder(certificate)) {

@@ -1,6 +1,5 @@
 package io.portcullis.bench;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AreaSpec;
 import io.portcullis.ca.CaSpec;
 import io.portcullis.ca.CertificateAuthority;
@@ -13,6 +12,7 @@ import io.portcullis.ca.SigningProvider;
 import io.portcullis.ca.Usage;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

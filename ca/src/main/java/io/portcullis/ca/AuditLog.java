@@ -3,7 +3,7 @@ package io.portcullis.ca;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.portcullis.ca;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.trust.NameScope;
 import io.portcullis.trust.TrustArea;
 import java.io.IOException;

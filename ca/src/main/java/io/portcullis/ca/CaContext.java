@@ -1,10 +1,10 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AuditLog.Entry;
 import io.portcullis.ca.StateRecords.AreaRecord;
 import io.portcullis.ca.StateRecords.CaConfig;
 import io.portcullis.identity.IdentityReader;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

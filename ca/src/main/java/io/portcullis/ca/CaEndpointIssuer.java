@@ -1,9 +1,9 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.renewal.CaCertificateFiles;
 import io.portcullis.renewal.FixedKeyManager;
 import io.portcullis.renewal.Issuer;

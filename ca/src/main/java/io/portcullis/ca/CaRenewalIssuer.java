@@ -1,7 +1,7 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.trust.TrustArea;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.renewal.FixedKeyManager;
 import java.net.Socket;
 import java.security.GeneralSecurityException;

@@ -1,12 +1,12 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AuditLog.Entry;
 import io.portcullis.ca.StateRecords.AreaRecord;
 import io.portcullis.ca.StateRecords.CaConfig;
 import io.portcullis.ca.StateRecords.RevocationList;
 import io.portcullis.ca.StateRecords.RevokedEntry;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

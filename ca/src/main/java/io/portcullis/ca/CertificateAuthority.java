@@ -1,8 +1,8 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.trust.NameScope;
 import io.portcullis.trust.TrustArea;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ public final class CertificateAuthority {
     this.ceremony = new Ceremony(ctx, revocations);
     this.rollover = new RootRollover(ctx);
     this.registrar = new Registrar(ctx);
-    this.issuance = new Issuance(ctx);
+    this.issuance = new Issuance(ctx, revocations);
     this.lineage = new LineageReader(ctx);
   }
 

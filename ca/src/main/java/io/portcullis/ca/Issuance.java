@@ -1,6 +1,5 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AuditLog.Entry;
 import io.portcullis.ca.StateRecords.AreaRecord;
 import io.portcullis.ca.StateRecords.CaConfig;
@@ -9,6 +8,7 @@ import io.portcullis.ca.StateRecords.RegistrationRecord;
 import io.portcullis.identity.IdentityReader;
 import io.portcullis.identity.WorkloadIdentity;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,8 +44,18 @@ final class Issuance {
   private final java.util.Map<String, LeafIssuer> issuers =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  Issuance(CaContext ctx) {
+  private final Revocations revocations;
+
+  /**
+   * How long after a renewal its certificate may be given up as never delivered: the workload (a
+   * server killed between the CA's answer and storing it, a token that lost the new key) asks again
+   * from the certificate before it, and the lost one is revoked as superseded.
+   */
+  static final java.time.Duration UNDELIVERED_GRACE = java.time.Duration.ofMinutes(10);
+
+  Issuance(CaContext ctx, Revocations revocations) {
     this.ctx = ctx;
+    this.revocations = revocations;
     this.store = ctx.store;
     this.config = ctx.config;
     this.audit = ctx.audit;
@@ -133,9 +143,14 @@ final class Issuance {
                   .registration(spiffeId)
                   .orElseThrow(() -> CaMessage.NOT_REGISTERED.exception(spiffeId));
           IssuedRef latest = record.current();
+          Instant at = clock.instant();
+          IssuedRef undelivered = null;
           if (latest == null || !latest.sha256().equals(currentSha)) {
-            throw CaMessage.NOT_CURRENT.exception(
-                currentSha, latest == null ? "none" : latest.sha256());
+            if (!undelivered(latest, currentSha, at)) {
+              throw CaMessage.NOT_CURRENT.exception(
+                  currentSha, latest == null ? "none" : latest.sha256());
+            }
+            undelivered = latest;
           }
           AreaRecord area = ctx.liveArea(record.area());
           if (store.revocations(store.areaRevocationsFile(area.name())).contains(currentSha)) {
@@ -161,8 +176,40 @@ final class Issuance {
           if (Arrays.equals(newKey, current.getPublicKey().getEncoded())) {
             throw CaMessage.KEY_REUSED.exception(spiffeId);
           }
+          if (undelivered != null) {
+            // Proven by the key of the certificate before it: the same holder asks again, so the
+            // renewal it never received is revoked, and this one continues the lineage.
+            if (!store
+                .revocations(store.areaRevocationsFile(area.name()))
+                .contains(undelivered.sha256())) {
+              revocations.revokeHeld(
+                  record,
+                  undelivered,
+                  "superseded",
+                  operator,
+                  "reason=superseded: never delivered; renewed again from " + currentSha);
+            }
+            record = store.registration(spiffeId).orElseThrow();
+          }
           return issueAndRecord(record, area, csr, lifetime, now, currentSha, operator, null);
         });
+  }
+
+  /**
+   * Whether {@code latest} is a renewal of {@code currentSha} issued less than {@link
+   * #UNDELIVERED_GRACE} ago: one the workload may never have received.
+   */
+  private static boolean undelivered(IssuedRef latest, String currentSha, Instant now) {
+    if (latest == null || !currentSha.equals(latest.previous()) || latest.issuedAt() == null) {
+      return false;
+    }
+    Instant issued;
+    try {
+      issued = Instant.parse(latest.issuedAt());
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+    return !now.isBefore(issued) && now.isBefore(issued.plus(UNDELIVERED_GRACE));
   }
 
   /** {@link CertificateAuthority#successor(X509Certificate)}. */

@@ -1,10 +1,10 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.StateRecords.IssuedRef;
 import io.portcullis.ca.StateRecords.RegistrationRecord;
 import io.portcullis.ca.StateRecords.RevokedEntry;
 import io.portcullis.identity.IdentityReader;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;

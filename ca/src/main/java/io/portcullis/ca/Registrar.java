@@ -1,10 +1,10 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AuditLog.Entry;
 import io.portcullis.ca.StateRecords.AreaRecord;
 import io.portcullis.ca.StateRecords.RegistrationRecord;
 import io.portcullis.identity.SpiffeId;
+import io.portcullis.messages.PortcullisException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;

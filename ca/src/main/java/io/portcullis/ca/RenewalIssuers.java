@@ -1,6 +1,6 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalSettings;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AuditLog.Entry;
 import io.portcullis.ca.StateRecords.AreaRecord;
 import io.portcullis.ca.StateRecords.IssuedRef;
@@ -8,6 +7,7 @@ import io.portcullis.ca.StateRecords.RegistrationRecord;
 import io.portcullis.ca.StateRecords.RevocationList;
 import io.portcullis.ca.StateRecords.RevokedEntry;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -82,40 +82,48 @@ final class Revocations {
             throw CaMessage.CERTIFICATE_UNKNOWN.exception(serialOrFingerprint);
           }
           workload[0] = owner.spiffeId();
-          AreaRecord area =
-              store
-                  .area(owner.area())
-                  .orElseThrow(() -> CaMessage.AREA_UNKNOWN.exception("(unknown)"));
-          RevocationList list = store.revocations(store.areaRevocationsFile(area.name()));
-          if (list.contains(found.sha256())) {
-            throw CaMessage.ALREADY_REVOKED.exception(found.sha256());
-          }
-          Instant now = clock.instant();
-          list =
-              list.with(
-                      new RevokedEntry(
-                          found.serial(),
-                          found.sha256(),
-                          owner.spiffeId(),
-                          now.toString(),
-                          reason == null ? "unspecified" : reason,
-                          operator))
-                  .nextCrl();
-          X509CRL crl = areaCrl(area, list, CertificateAuthority.DEFAULT_CRL_VALIDITY);
-          store.write(store.areaRevocationsFile(area.name()), list);
-          store.writeBytes(store.crlFile(area.name()), encoded(crl));
-          audit.append(
-              Entry.revoked(
-                  now,
-                  operator,
-                  owner.spiffeId(),
-                  area.name(),
-                  found.serial(),
-                  found.sha256(),
-                  found.previous(),
-                  "reason=" + reason));
-          return crl;
+          return revokeHeld(owner, found, reason, operator, "reason=" + reason);
         });
+  }
+
+  /**
+   * Revokes {@code found} of {@code owner} and publishes its area's CRL; the caller holds the state
+   * directory's lock. {@code detail} goes to the audit entry.
+   */
+  X509CRL revokeHeld(
+      RegistrationRecord owner, IssuedRef found, String reason, String operator, String detail)
+      throws PortcullisException {
+    AreaRecord area =
+        store.area(owner.area()).orElseThrow(() -> CaMessage.AREA_UNKNOWN.exception("(unknown)"));
+    RevocationList list = store.revocations(store.areaRevocationsFile(area.name()));
+    if (list.contains(found.sha256())) {
+      throw CaMessage.ALREADY_REVOKED.exception(found.sha256());
+    }
+    Instant now = clock.instant();
+    list =
+        list.with(
+                new RevokedEntry(
+                    found.serial(),
+                    found.sha256(),
+                    owner.spiffeId(),
+                    now.toString(),
+                    reason == null ? "unspecified" : reason,
+                    operator))
+            .nextCrl();
+    X509CRL crl = areaCrl(area, list, CertificateAuthority.DEFAULT_CRL_VALIDITY);
+    store.write(store.areaRevocationsFile(area.name()), list);
+    store.writeBytes(store.crlFile(area.name()), encoded(crl));
+    audit.append(
+        Entry.revoked(
+            now,
+            operator,
+            owner.spiffeId(),
+            area.name(),
+            found.serial(),
+            found.sha256(),
+            found.previous(),
+            detail));
+    return crl;
   }
 
   private static String normalSerial(String serial) {

@@ -1,6 +1,6 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import org.bouncycastle.operator.ContentSigner;

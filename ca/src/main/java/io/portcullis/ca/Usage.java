@@ -1,6 +1,6 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import java.util.Locale;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AuditLog.Entry;
+import io.portcullis.messages.PortcullisException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.portcullis.ca;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;

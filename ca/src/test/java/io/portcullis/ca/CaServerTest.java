@@ -105,7 +105,7 @@ class CaServerTest {
   static void assertThatMessage(IssuanceTest.ThrowingCall call, String innerId) {
     org.assertj.core.api.Assertions.assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(
-            io.portcullis.PortcullisException.class,
+            io.portcullis.messages.PortcullisException.class,
             e -> {
               assertThat(e.messageId()).isEqualTo("PRTC0449E");
               assertThat(e.getMessage()).contains("403", innerId);

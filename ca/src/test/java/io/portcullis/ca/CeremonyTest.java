@@ -3,8 +3,8 @@ package io.portcullis.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;

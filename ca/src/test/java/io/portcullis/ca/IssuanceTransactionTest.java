@@ -3,7 +3,7 @@ package io.portcullis.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;

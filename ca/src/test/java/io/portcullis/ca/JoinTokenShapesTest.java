@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.SecretShapes;
 import java.net.InetSocketAddress;
 import java.net.URI;

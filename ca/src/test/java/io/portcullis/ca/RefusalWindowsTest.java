@@ -31,7 +31,7 @@ class RefusalWindowsTest {
   private void refuse(String token) throws Exception {
     var csr = CaFixture.csr(CaFixture.p256(), API, "api.payments.corp.example");
     assertThat(catchThrowable(() -> f.ca.issue(token, csr, null, "mallory")))
-        .isInstanceOf(io.portcullis.PortcullisException.class);
+        .isInstanceOf(io.portcullis.messages.PortcullisException.class);
   }
 
   private List<String> summaries() {

@@ -3,10 +3,10 @@ package io.portcullis.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.renewal.Issuer;
 import io.portcullis.renewal.RenewalAgent;
 import io.portcullis.renewal.RenewalWindow;

@@ -3,8 +3,8 @@ package io.portcullis.ca;
 import static io.portcullis.ca.IssuanceTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.trust.CrlSource;
 import io.portcullis.trust.CrlStore;
 import io.portcullis.trust.PkixTrustValidator;

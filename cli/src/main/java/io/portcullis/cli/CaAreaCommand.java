@@ -1,11 +1,11 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.Area;
 import io.portcullis.ca.AreaSpec;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;

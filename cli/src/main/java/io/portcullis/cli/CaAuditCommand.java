@@ -1,9 +1,9 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AuditCheck;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
+import io.portcullis.messages.PortcullisException;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

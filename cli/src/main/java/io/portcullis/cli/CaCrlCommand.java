@@ -1,8 +1,8 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
+import io.portcullis.messages.PortcullisException;
 import java.security.cert.X509CRL;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,11 +1,11 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CaSpec;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.RootKeySpec;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import picocli.CommandLine;

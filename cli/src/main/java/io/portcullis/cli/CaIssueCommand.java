@@ -1,11 +1,11 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.IssuedCertificate;
 import io.portcullis.ca.Pem;
 import io.portcullis.keys.KeyType;
 import io.portcullis.keys.Pkcs12Files;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

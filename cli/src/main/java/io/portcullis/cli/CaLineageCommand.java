@@ -1,10 +1,10 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.LineageEntry;
 import io.portcullis.ca.LineageReport;
+import io.portcullis.messages.PortcullisException;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.JoinToken;
 import io.portcullis.ca.Usage;
 import io.portcullis.ca.WorkloadRegistration;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;

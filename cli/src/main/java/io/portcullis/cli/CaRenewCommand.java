@@ -1,10 +1,10 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.Pem;
 import io.portcullis.ca.RenewalProof;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;

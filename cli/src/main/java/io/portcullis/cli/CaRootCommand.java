@@ -1,10 +1,10 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.RootKeySpec;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CaServer;
 import io.portcullis.ca.CaServerTls;
 import io.portcullis.ca.CertificateAuthority;
 import io.portcullis.ca.Pem;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

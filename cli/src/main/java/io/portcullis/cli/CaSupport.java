@@ -1,6 +1,5 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.ca.AtomicFiles;
 import io.portcullis.ca.CaMessage;
 import io.portcullis.ca.CertificateAuthority;
@@ -8,6 +7,7 @@ import io.portcullis.ca.LeafIssuer;
 import io.portcullis.ca.Pem;
 import io.portcullis.ca.SigningProvider;
 import io.portcullis.messages.MessageId;
+import io.portcullis.messages.PortcullisException;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,10 +1,10 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.TokenKeys;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

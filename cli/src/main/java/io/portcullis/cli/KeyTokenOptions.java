@@ -1,8 +1,8 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,5 @@
 package io.portcullis.cli;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.config.CertificateFiles;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
@@ -8,6 +7,7 @@ import io.portcullis.config.ServerXmlFlattener;
 import io.portcullis.identity.IdentityReader;
 import io.portcullis.identity.WorkloadIdentity;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.rules.RoleRule;
 import io.portcullis.rules.RoleRules;
 import io.portcullis.trust.Purpose;

@@ -1,9 +1,9 @@
 package io.portcullis.auth;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.identity.IdentityReader;
 import io.portcullis.identity.WorkloadIdentity;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.rules.RoleRules;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustDecision;

@@ -1,7 +1,7 @@
 package io.portcullis.config;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.portcullis.config;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings.Section;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.messages.RefusalLog;
 import io.portcullis.rules.Attribute;
 import io.portcullis.rules.RoleRule;

@@ -1,8 +1,8 @@
 package io.portcullis.config;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings.Section;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

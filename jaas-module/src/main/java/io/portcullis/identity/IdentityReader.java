@@ -1,7 +1,7 @@
 package io.portcullis.identity;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;

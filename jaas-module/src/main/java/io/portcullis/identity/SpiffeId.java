@@ -1,7 +1,7 @@
 package io.portcullis.identity;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;

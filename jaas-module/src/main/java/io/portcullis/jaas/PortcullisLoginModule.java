@@ -1,12 +1,12 @@
 package io.portcullis.jaas;
 
 import io.portcullis.Daemons;
-import io.portcullis.PortcullisException;
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

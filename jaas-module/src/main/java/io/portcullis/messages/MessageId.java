@@ -1,7 +1,5 @@
 package io.portcullis.messages;
 
-import io.portcullis.PortcullisException;
-
 /**
  * A message of a module, named: each module lists its messages as an enum implementing this, so a
  * call site raises {@code CaMessage.AREA_UNKNOWN.exception(name)} rather than spelling an ID.

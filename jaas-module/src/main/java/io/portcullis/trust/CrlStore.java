@@ -1,8 +1,8 @@
 package io.portcullis.trust;
 
 import io.portcullis.Daemons;
-import io.portcullis.PortcullisException;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import java.math.BigInteger;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;

@@ -1,8 +1,8 @@
 package io.portcullis.trust;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.identity.SpiffeId;
 import io.portcullis.identity.SubjectAltNames;
+import io.portcullis.messages.PortcullisException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.portcullis.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.auth.Authentication;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.rules.Attribute;
 import io.portcullis.rules.RoleRule;
 import io.portcullis.testing.TestPki;

@@ -3,7 +3,7 @@ package io.portcullis.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.Test;

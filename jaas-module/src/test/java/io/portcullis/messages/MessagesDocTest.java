@@ -2,7 +2,6 @@ package io.portcullis.messages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.PortcullisException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

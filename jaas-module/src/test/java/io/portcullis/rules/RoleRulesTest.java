@@ -3,9 +3,9 @@ package io.portcullis.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.identity.IdentityReader;
 import io.portcullis.identity.WorkloadIdentity;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import java.util.List;
 import org.junit.jupiter.api.Test;

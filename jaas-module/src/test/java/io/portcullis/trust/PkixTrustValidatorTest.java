@@ -2,7 +2,7 @@ package io.portcullis.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.MutableClock;
 import io.portcullis.testing.TestPki;
 import java.math.BigInteger;

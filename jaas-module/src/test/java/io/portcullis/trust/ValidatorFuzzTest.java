@@ -3,8 +3,8 @@ package io.portcullis.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.config.CertificateFiles;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;

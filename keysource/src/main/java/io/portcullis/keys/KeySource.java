@@ -1,6 +1,6 @@
 package io.portcullis.keys;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 
 /**
  * Where a TLS identity's key and certificate chain come from. One job: load the current material,

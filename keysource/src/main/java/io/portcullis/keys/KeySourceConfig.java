@@ -1,7 +1,7 @@
 package io.portcullis.keys;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.renewal.RenewalSettings;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -10,7 +10,7 @@ public enum KeySourceType {
   /** A certificate chain file and a key file, in PEM (as outside managers write them). */
   PEM;
 
-  static KeySourceType parse(String value) throws io.portcullis.PortcullisException {
+  static KeySourceType parse(String value) throws io.portcullis.messages.PortcullisException {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,6 @@
 package io.portcullis.keys;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.portcullis.keys;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;

@@ -1,9 +1,9 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.Secret;
+import io.portcullis.messages.PortcullisException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.identity.IdentityReader;
 import io.portcullis.identity.SpiffeId;
 import io.portcullis.identity.WorkloadIdentity;
 import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.messages.PortcullisException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Locale;

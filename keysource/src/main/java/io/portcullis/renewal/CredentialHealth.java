@@ -1,7 +1,7 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.messages.PortcullisException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.PemKeySource;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.trust.TrustArea;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.trust.TrustArea;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;

@@ -1,8 +1,8 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.Generations;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySourceConfig;
@@ -8,6 +7,7 @@ import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.KeyType;
 import io.portcullis.keys.Pkcs12Files;
 import io.portcullis.keys.Secret;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

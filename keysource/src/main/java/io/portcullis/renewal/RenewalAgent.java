@@ -1,12 +1,12 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.keys.KeySourceType;
 import io.portcullis.keys.KeyType;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustArea;

@@ -1,8 +1,8 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.messages.PortcullisException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

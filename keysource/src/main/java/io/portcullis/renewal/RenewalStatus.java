@@ -1,6 +1,6 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

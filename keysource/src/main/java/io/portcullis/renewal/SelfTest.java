@@ -1,7 +1,7 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.messages.PortcullisException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;

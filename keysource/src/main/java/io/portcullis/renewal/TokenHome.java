@@ -1,11 +1,11 @@
 package io.portcullis.renewal;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.Generations;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
+import io.portcullis.messages.PortcullisException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;

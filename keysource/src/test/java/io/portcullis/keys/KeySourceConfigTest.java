@@ -3,7 +3,7 @@ package io.portcullis.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;

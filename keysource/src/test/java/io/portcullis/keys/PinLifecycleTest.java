@@ -3,9 +3,9 @@ package io.portcullis.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.testing.ModuleTokens;
 import io.portcullis.keys.testing.SoftHsm;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;

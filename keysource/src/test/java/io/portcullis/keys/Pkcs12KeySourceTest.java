@@ -3,8 +3,8 @@ package io.portcullis.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.testing.TlsHandshake;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import java.nio.file.Path;
 import java.security.KeyStore;

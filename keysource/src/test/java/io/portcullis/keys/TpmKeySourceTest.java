@@ -3,10 +3,10 @@ package io.portcullis.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.testing.ModuleTokens;
 import io.portcullis.keys.testing.SwTpm;
 import io.portcullis.keys.testing.TlsHandshake;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import java.security.KeyFactory;
 import java.security.KeyPair;

@@ -2,8 +2,8 @@ package io.portcullis.renewal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceMessage;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

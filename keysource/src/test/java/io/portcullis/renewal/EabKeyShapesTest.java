@@ -3,7 +3,7 @@ package io.portcullis.renewal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.portcullis.PortcullisException;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.SecretShapes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,11 +3,11 @@ package io.portcullis.renewal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.testing.LogCapture;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import io.portcullis.trust.TrustArea;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,6 @@ package io.portcullis.renewal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.Generations;
 import io.portcullis.keys.KeyMaterial;
 import io.portcullis.keys.KeySource;
@@ -12,6 +11,7 @@ import io.portcullis.keys.KeyType;
 import io.portcullis.keys.TokenKeys;
 import io.portcullis.keys.testing.ModuleTokens;
 import io.portcullis.keys.testing.SoftHsm;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.testing.TestPki;
 import io.portcullis.trust.Revocation;
 import io.portcullis.trust.TrustArea;

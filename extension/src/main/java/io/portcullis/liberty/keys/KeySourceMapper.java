@@ -1,10 +1,10 @@
 package io.portcullis.liberty.keys;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.config.Settings;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.ConfigValues;
+import io.portcullis.messages.PortcullisException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;

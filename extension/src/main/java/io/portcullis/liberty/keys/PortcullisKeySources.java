@@ -1,7 +1,6 @@
 package io.portcullis.liberty.keys;
 
 import io.portcullis.Daemons;
-import io.portcullis.PortcullisException;
 import io.portcullis.acme.AcmeIssuer;
 import io.portcullis.ca.RenewalIssuers;
 import io.portcullis.keys.KeyMaterial;
@@ -10,6 +9,7 @@ import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceMessage;
 import io.portcullis.liberty.config.FeatureConfiguration;
 import io.portcullis.liberty.state.FeatureReporter;
+import io.portcullis.messages.PortcullisException;
 import io.portcullis.renewal.AgentThreads;
 import io.portcullis.renewal.CredentialAgent;
 import io.portcullis.renewal.CredentialHealth;

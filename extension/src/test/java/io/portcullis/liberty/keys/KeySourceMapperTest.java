@@ -3,10 +3,10 @@ package io.portcullis.liberty.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.keys.KeySourceConfig;
 import io.portcullis.keys.KeySourceType;
 import io.portcullis.liberty.config.ConfigValues;
+import io.portcullis.messages.PortcullisException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

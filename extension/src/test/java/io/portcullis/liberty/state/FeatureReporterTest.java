@@ -58,7 +58,7 @@ class FeatureReporterTest {
                   CA.clientLeaf("CN=caller", "spiffe://test.example/caller").certificate())
               .inArea("payments"),
           java.util.Set.of());
-    } catch (io.portcullis.PortcullisException e) {
+    } catch (io.portcullis.messages.PortcullisException e) {
       throw new IllegalStateException(e);
     }
   }

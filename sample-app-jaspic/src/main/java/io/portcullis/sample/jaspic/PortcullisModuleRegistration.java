@@ -1,11 +1,11 @@
 package io.portcullis.sample.jaspic;
 
-import io.portcullis.PortcullisException;
 import io.portcullis.auth.CertificateAuthenticator;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.jaspic.PortcullisServerAuthModule;
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.messages.PortcullisException;
 import jakarta.security.auth.message.config.AuthConfigFactory;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;

@@ -1,6 +1,4 @@
-package io.portcullis;
-
-import io.portcullis.messages.MessageId;
+package io.portcullis.messages;
 
 /**
  * The one checked root exception of the Portcullis libraries. It always carries a message ID so the
