@@ -99,6 +99,26 @@ final class CaContext {
   private <T> T lockedWith(
       String event, String operator, String[] workload, String area, Step<T> step)
       throws PortcullisException {
+    return underLock(
+        () -> {
+          try {
+            recordHeldBack(refusals.due(clock.instant()));
+            return step.run();
+          } catch (PortcullisException e) {
+            refused(event, operator, workload[0], area, e);
+            throw e;
+          } catch (RuntimeException e) {
+            PortcullisException wrapped =
+                CaMessage.STEP_FAILED.causedBy(
+                    e, event, e.getClass().getSimpleName() + ": " + e.getMessage());
+            refused(event, operator, workload[0], area, wrapped);
+            throw wrapped;
+          }
+        });
+  }
+
+  /** Runs {@code step} holding the state directory's lock ({@code PRTC0443E} if it stays held). */
+  private <T> T underLock(Step<T> step) throws PortcullisException {
     try (FileChannel channel =
             FileChannel.open(
                 store.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -106,19 +126,7 @@ final class CaContext {
       if (!lock.isValid()) {
         throw new IOException("the lock was released at once");
       }
-      try {
-        recordHeldBack(refusals.due(clock.instant()));
-        return step.run();
-      } catch (PortcullisException e) {
-        refused(event, operator, workload[0], area, e);
-        throw e;
-      } catch (RuntimeException e) {
-        PortcullisException wrapped =
-            CaMessage.STEP_FAILED.causedBy(
-                e, event, e.getClass().getSimpleName() + ": " + e.getMessage());
-        refused(event, operator, workload[0], area, wrapped);
-        throw wrapped;
-      }
+      return step.run();
     } catch (IOException e) {
       throw CaMessage.LOCK_FAILED.causedBy(e, store.lockFile(), e.getMessage());
     }
@@ -180,17 +188,11 @@ final class CaContext {
 
   /** Writes what refusals are held back, ended or not, under the lock (the CA stops serving). */
   void flushRefusals() throws PortcullisException {
-    try (FileChannel channel =
-            FileChannel.open(
-                store.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = lockWithin(channel, lockWait)) {
-      if (!lock.isValid()) {
-        throw new IOException("the lock was released at once");
-      }
-      recordHeldBack(refusals.all(clock.instant()));
-    } catch (IOException e) {
-      throw CaMessage.LOCK_FAILED.causedBy(e, store.lockFile(), e.getMessage());
-    }
+    underLock(
+        () -> {
+          recordHeldBack(refusals.all(clock.instant()));
+          return null;
+        });
   }
 
   private void refused(
