@@ -189,8 +189,7 @@ final class AuditLog {
         String area,
         String messageId,
         String detail) {
-      return new Entry(
-          time, "refuse-summary", operator, workload, area, null, null, null, messageId, detail);
+      return refused(time, operator, workload, area, messageId, detail).withEvent("refuse-summary");
     }
 
     /** A refused operation, with the message ID of the reason; it changed nothing else. */
@@ -208,6 +207,10 @@ final class AuditLog {
 
   /** The link of the first entry. */
   static final String GENESIS = "0".repeat(64);
+
+  /** How a {@code register} entry's detail names the approver. */
+  private static final java.util.regex.Pattern APPROVED_BY =
+      java.util.regex.Pattern.compile("approvedBy=(\\S*)");
 
   /** How an {@code audit-witness} entry's detail names the witness. */
   private static final String WITNESS = "witness=";
@@ -308,7 +311,8 @@ final class AuditLog {
   }
 
   void append(Entry entry) throws PortcullisException {
-    Head head = head();
+    java.util.Optional<Path> witness = witness();
+    Head head = head(witness);
     ObjectNode node = json.createObjectNode();
     node.put("time", entry.time().toString());
     node.put("event", entry.event());
@@ -326,7 +330,6 @@ final class AuditLog {
       appender.append(file, line);
       Head next = new Head(head.entries() + 1, sha256(line));
       writeHead(next);
-      java.util.Optional<Path> witness = witness();
       if (witness.isPresent()) {
         writeWitness(witness.get(), next);
       }
@@ -370,7 +373,7 @@ final class AuditLog {
    * has looked ({@link #verify}). A head one line behind, whose log's last line links to it, is
    * what a crash between the two writes leaves: it is brought forward.
    */
-  private Head head() throws PortcullisException {
+  private Head head(java.util.Optional<Path> witness) throws PortcullisException {
     try {
       java.util.Optional<String> last = lastLine();
       if (!java.nio.file.Files.exists(headFile())) {
@@ -393,7 +396,6 @@ final class AuditLog {
             file, "it is empty, but its head records " + head.entries() + " entries");
       }
       String lastHash = sha256(last.get());
-      java.util.Optional<Path> witness = witness();
       if (witness.isPresent()) {
         Head witnessed = readWitness(witness.get());
         if (witnessed.entries() == head.entries() && !witnessed.last().equals(lastHash)) {
@@ -459,8 +461,8 @@ final class AuditLog {
     String lastWitnessed = null;
     long entries = 0;
     long unchained = 0;
-    String previous = null;
-    String beforePrevious = null;
+    String previousHash = null;
+    String beforePreviousHash = null;
     boolean chained = false;
     java.util.Optional<String> fault = unreadable;
     if (fault.isEmpty() && java.nio.file.Files.exists(file)) {
@@ -485,7 +487,7 @@ final class AuditLog {
             }
             unchained++;
           } else {
-            String expected = previous == null ? GENESIS : sha256(previous);
+            String expected = previousHash == null ? GENESIS : previousHash;
             if (!link.equals(expected)) {
               fault =
                   java.util.Optional.of(
@@ -503,19 +505,22 @@ final class AuditLog {
             chained = true;
           }
           if ("audit-witness".equals(node.path("event").asText())) {
-            lastWitnessed = node.path("detail").asText().substring(WITNESS.length());
+            String detail = node.path("detail").asText();
+            lastWitnessed =
+                detail.startsWith(WITNESS) ? detail.substring(WITNESS.length()) : detail;
           }
+          String hash = sha256(line);
           if (claimedAt.containsKey(entries)) {
-            claimedAt.put(entries, sha256(line));
+            claimedAt.put(entries, hash);
           }
-          beforePrevious = previous;
-          previous = line;
+          beforePreviousHash = previousHash;
+          previousHash = hash;
         }
       } catch (IOException e) {
         throw CaMessage.WRITE_FAILED.causedBy(e, file, e.getMessage());
       }
     }
-    Head actual = new Head(entries, previous == null ? GENESIS : sha256(previous));
+    Head actual = new Head(entries, previousHash == null ? GENESIS : previousHash);
     if (fault.isEmpty() && java.nio.file.Files.exists(headFile())) {
       Head recorded;
       try {
@@ -526,8 +531,8 @@ final class AuditLog {
       boolean matches = recorded.equals(actual);
       boolean crashed =
           recorded.entries() == entries - 1
-              && beforePrevious != null
-              && recorded.last().equals(sha256(beforePrevious));
+              && beforePreviousHash != null
+              && recorded.last().equals(beforePreviousHash);
       if (!matches && !crashed) {
         fault =
             java.util.Optional.of(
@@ -615,9 +620,7 @@ final class AuditLog {
           if (event.equals("issue") || event.equals("renew")) {
             issued.put(node.path("sha256").asText(), node.path("previous").asText(""));
           } else if (event.equals("register")) {
-            java.util.regex.Matcher approver =
-                java.util.regex.Pattern.compile("approvedBy=(\\S*)")
-                    .matcher(node.path("detail").asText());
+            java.util.regex.Matcher approver = APPROVED_BY.matcher(node.path("detail").asText());
             approvedBy = approver.find() ? approver.group(1) : "";
           }
         }

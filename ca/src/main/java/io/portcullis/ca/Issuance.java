@@ -143,10 +143,10 @@ final class Issuance {
                   .registration(spiffeId)
                   .orElseThrow(() -> CaMessage.NOT_REGISTERED.exception(spiffeId));
           IssuedRef latest = record.current();
-          Instant at = clock.instant();
+          Instant now = clock.instant();
           IssuedRef undelivered = null;
           if (latest == null || !latest.sha256().equals(currentSha)) {
-            if (!undelivered(latest, currentSha, at)) {
+            if (!undelivered(latest, currentSha, now)) {
               throw CaMessage.NOT_CURRENT.exception(
                   currentSha, latest == null ? "none" : latest.sha256());
             }
@@ -156,7 +156,6 @@ final class Issuance {
           if (store.revocations(store.areaRevocationsFile(area.name())).contains(currentSha)) {
             throw CaMessage.CURRENT_REVOKED.exception(currentSha);
           }
-          Instant now = clock.instant();
           if (now.isAfter(current.getNotAfter().toInstant())
               || now.isBefore(current.getNotBefore().toInstant())) {
             throw CaMessage.CURRENT_NOT_VALID.exception(
@@ -189,7 +188,6 @@ final class Issuance {
                   operator,
                   "reason=superseded: never delivered; renewed again from " + currentSha);
             }
-            record = store.registration(spiffeId).orElseThrow();
           }
           return issueAndRecord(record, area, csr, lifetime, now, currentSha, operator, null);
         });

@@ -232,4 +232,15 @@ class AuditChainTest {
         .hasValueSatisfying(f -> assertThat(f).startsWith("entry 5 is not the one the head given"));
     assertThatThrownBy(() -> AuditLog.parseHead("5 xyz")).isInstanceOf(java.io.IOException.class);
   }
+
+  @Test
+  void aWitnessEntryWhoseDetailWasCutIsAFaultNotACrash() throws Exception {
+    Path witness = Files.createDirectory(dir.resolve("elsewhere")).resolve("ca.head");
+    log.witnessWith(witness, NOW, "alice");
+    List<String> lines = lines();
+    int last = lines.size() - 1;
+    lines.set(last, lines.get(last).replace("\"detail\":\"witness=" + witness, "\"detail\":\"w"));
+    Files.write(file, lines);
+    assertThat(log.verify().fault()).isPresent();
+  }
 }
