@@ -17,7 +17,8 @@ class TrustBenchmarkTest {
     assertThat(benchmark.identityAndRolesOnCachedChain())
         .isInstanceOf(Authentication.Authenticated.class);
     assertThat(benchmark.uncachedValidation().accepted()).isTrue();
-    assertThat(benchmark.uncachedValidationEightAreas().area()).isEqualTo("payments");
+    assertThat(benchmark.uncachedValidationEightAreas())
+        .isEqualTo(io.portcullis.trust.TrustDecision.accept("payments"));
     assertThat(benchmark.firstSightValidation().accepted()).isTrue();
     assertThat(benchmark.rawJdkCertPathValidator()).isNotNull();
     assertThat(benchmark.firstSightRawJdk()).isNotNull();

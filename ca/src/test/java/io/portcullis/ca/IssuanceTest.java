@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.portcullis.keys.Csr;
 import io.portcullis.keys.KeyType;
 import io.portcullis.messages.PortcullisException;
+import io.portcullis.testing.Decisions;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustDecision;
@@ -52,8 +53,8 @@ class IssuanceTest {
 
     PkixTrustValidator validator = new PkixTrustValidator(f.ca.trustAreas(), f.clock);
     TrustDecision asClient = validator.validate(issued.chain(), Purpose.CLIENT);
-    assertThat(asClient.accepted()).as(asClient.reason()).isTrue();
-    assertThat(asClient.area()).isEqualTo("payments");
+    assertThat(asClient.accepted()).as(asClient.explain()).isTrue();
+    assertThat(Decisions.area(asClient)).isEqualTo("payments");
     assertThat(validator.validate(issued.chain(), Purpose.SERVER).accepted()).isTrue();
 
     assertThat(leaf.getSubjectAlternativeNames())
@@ -331,7 +332,7 @@ class IssuanceTest {
         f.ca.issue(token.token(), CaFixture.csr(CaFixture.p256(), API), null, "bob");
     assertThat(issued.certificate().getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
     PkixTrustValidator validator = new PkixTrustValidator(f.ca.trustAreas(), f.clock);
-    assertThat(validator.validate(issued.chain(), Purpose.SERVER).messageId())
+    assertThat(Decisions.id(validator.validate(issued.chain(), Purpose.SERVER)))
         .isEqualTo("PRTC0106E");
   }
 

@@ -78,7 +78,7 @@ class RenewalRevocationTest {
 
     PkixTrustValidator validator = new PkixTrustValidator(f.ca.trustAreas(), f.clock);
     var decision = validator.validate(third.chain(), Purpose.CLIENT);
-    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+    assertThat(decision.accepted()).as(decision.explain()).isTrue();
     assertThat(f.audit().get(f.audit().size() - 1))
         .contains("\"event\":\"renew\"", "\"previous\":\"" + second.sha256() + "\"");
   }

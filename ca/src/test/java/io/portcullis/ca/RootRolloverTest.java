@@ -69,7 +69,7 @@ class RootRolloverTest {
     assertThat(certificates(f.ca.areaCertificatesFile("payments")))
         .containsExactly(f.ca.area("payments").certificate());
     assertThat(CrlSource.file(f.ca.rootCrlsFile()).load()).hasSize(1);
-    assertThat(validate(web.chain()).accepted()).as(validate(web.chain()).reason()).isTrue();
+    assertThat(validate(web.chain()).accepted()).as(validate(web.chain()).explain()).isTrue();
   }
 
   @Test
@@ -238,7 +238,7 @@ class RootRolloverTest {
 
   private void assertAccepted(List<X509Certificate> chain) throws Exception {
     TrustDecision decision = validate(chain);
-    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+    assertThat(decision.accepted()).as(decision.explain()).isTrue();
   }
 
   /** What a server configured with the bundle files decides: chain scope, hard-fail. */

@@ -4,6 +4,7 @@ import static io.portcullis.ca.IssuanceTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.keys.KeyType;
+import io.portcullis.testing.Decisions;
 import io.portcullis.trust.PkixTrustValidator;
 import io.portcullis.trust.Purpose;
 import io.portcullis.trust.TrustDecision;
@@ -112,7 +113,7 @@ class StateAndValidationTest {
 
     X509Certificate good = forge(areaKey, intermediate, "spiffe://corp.example/payments/x", null);
     TrustDecision control = validator.validate(List.of(good, intermediate), Purpose.CLIENT);
-    assertThat(control.accepted()).as(control.reason()).isTrue();
+    assertThat(control.accepted()).as(control.explain()).isTrue();
 
     X509Certificate otherDomain =
         forge(areaKey, intermediate, "spiffe://evil.example/payments/x", null);
@@ -128,7 +129,7 @@ class StateAndValidationTest {
         forge(areaKey, intermediate, "spiffe://corp.example/orders/admin", null);
     TrustDecision escaped = validator.validate(List.of(otherArea, intermediate), Purpose.CLIENT);
     assertThat(escaped.accepted()).isFalse();
-    assertThat(escaped.messageId()).isEqualTo("PRTC0145E");
+    assertThat(Decisions.id(escaped)).isEqualTo("PRTC0145E");
     // The same names are refused at issuance.
     assertRefused(() -> f.register("x", "www.evil.example"), "PRTC0430E");
   }

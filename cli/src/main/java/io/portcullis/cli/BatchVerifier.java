@@ -311,7 +311,7 @@ final class BatchVerifier {
    * trailing dot or a NUL): read such a certificate with Bouncy Castle and report the name, with
    * its own ID, rather than an unreadable certificate.
    */
-  private static Optional<TrustDecision> unreadableName(String text) {
+  private static Optional<TrustDecision.Rejected> unreadableName(String text) {
     try {
       byte[] der;
       if (text.contains("-----BEGIN")) {
@@ -338,7 +338,7 @@ final class BatchVerifier {
       GeneralNames names =
           GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
       BasicConstraints basic = BasicConstraints.fromExtensions(extensions);
-      Optional<TrustDecision> nameProblem =
+      Optional<TrustDecision.Rejected> nameProblem =
           names == null
               ? Optional.empty()
               : NameSyntax.check(subject, names, basic == null || !basic.isCA());
@@ -421,7 +421,7 @@ final class BatchVerifier {
     };
   }
 
-  private static TrustDecision reject(MessageId id, Object... args) {
+  private static TrustDecision.Rejected reject(MessageId id, Object... args) {
     return TrustDecision.reject(id, args);
   }
 
@@ -433,10 +433,10 @@ final class BatchVerifier {
       out.set("id", id);
     }
     out.put("result", decision.accepted() ? "ACCEPT" : "REJECT");
-    if (decision.accepted()) {
-      out.putNull("reason");
+    if (decision instanceof TrustDecision.Rejected rejected) {
+      out.put("reason", rejected.reason());
     } else {
-      out.put("reason", decision.reason());
+      out.putNull("reason");
     }
     try {
       return JSON.writeValueAsString(out);
@@ -454,7 +454,7 @@ final class BatchVerifier {
     private final transient TrustDecision decision;
 
     LineException(TrustDecision decision) {
-      super(decision.reason(), null, false, false);
+      super(decision.explain(), null, false, false);
       this.decision = decision;
     }
   }

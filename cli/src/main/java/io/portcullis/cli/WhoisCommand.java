@@ -78,7 +78,8 @@ public final class WhoisCommand implements Callable<Integer> {
           config.areas().isEmpty()
               ? TrustDecision.reject(CoreMessage.NO_TRUST_AREA)
               : config.newValidator(Clock.systemUTC()).validate(chain, Purpose.CLIENT);
-      WorkloadIdentity identity = IdentityReader.read(chain.get(0)).inArea(decision.area());
+      String area = decision instanceof TrustDecision.Accepted accepted ? accepted.area() : "";
+      WorkloadIdentity identity = IdentityReader.read(chain.get(0)).inArea(area);
       out.println("identity");
       out.println("  principal:  " + identity.principalName());
       out.println("  spiffeId:   " + identity.spiffeId().map(Object::toString).orElse("-"));
@@ -91,8 +92,8 @@ public final class WhoisCommand implements Callable<Integer> {
       out.println(
           "trust:        "
               + (decision.accepted()
-                  ? "ACCEPT (area " + decision.area() + ")"
-                  : "REJECT " + decision.reason()));
+                  ? "ACCEPT (area " + area + ")"
+                  : "REJECT " + decision.explain()));
       RoleRules.Evaluation evaluation = config.rules().evaluate(identity);
       out.println("rules:");
       if (evaluation.matched().isEmpty()) {
@@ -103,8 +104,8 @@ public final class WhoisCommand implements Callable<Integer> {
       }
       evaluation.deniedBy().ifPresent(rule -> out.println("  denied by   " + rule.name()));
       out.println("roles:        " + evaluation.groups());
-      if (!decision.accepted()) {
-        out.println("outcome:      REFUSED " + decision.messageId());
+      if (decision instanceof TrustDecision.Rejected rejected) {
+        out.println("outcome:      REFUSED " + rejected.messageId());
         return 1;
       }
       if (evaluation.deniedBy().isPresent()) {

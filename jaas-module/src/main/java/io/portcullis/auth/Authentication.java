@@ -33,14 +33,19 @@ public sealed interface Authentication {
    * The request is refused; {@code reason} starts with the message ID.
    *
    * @param kind whether the caller was identified (HTTP 403) or not (401)
-   * @param messageId the {@code PRTCnnnnX} ID
+   * @param message the message whose ID names the reason
    * @param reason the operator-readable reason
    */
-  record Refused(Kind kind, String messageId, String reason) implements Authentication {
+  record Refused(Kind kind, MessageId message, String reason) implements Authentication {
     public Refused {
       Objects.requireNonNull(kind, "kind");
-      Objects.requireNonNull(messageId, "messageId");
+      Objects.requireNonNull(message, "message");
       Objects.requireNonNull(reason, "reason");
+    }
+
+    /** The {@code PRTCnnnnX} ID of the reason. */
+    public String messageId() {
+      return message.id();
     }
 
     /**
@@ -53,12 +58,12 @@ public sealed interface Authentication {
 
     /** No trusted identity was established; {@code messageId} formatted with {@code args}. */
     static Refused unauthenticated(MessageId message, Object... args) {
-      return new Refused(Kind.UNAUTHENTICATED, message.id(), message.format(args));
+      return new Refused(Kind.UNAUTHENTICATED, message, message.format(args));
     }
 
     /** A trusted caller the rules do not let in; {@code messageId} formatted with {@code args}. */
     static Refused forbidden(MessageId message, Object... args) {
-      return new Refused(Kind.FORBIDDEN, message.id(), message.format(args));
+      return new Refused(Kind.FORBIDDEN, message, message.format(args));
     }
   }
 }

@@ -90,16 +90,17 @@ public final class CertificateAuthenticator {
       }
     }
     TrustDecision decision = validator.validate(certificates, Purpose.CLIENT);
-    if (!decision.accepted()) {
+    if (decision instanceof TrustDecision.Rejected rejected) {
       return new Authentication.Refused(
-          Authentication.Kind.UNAUTHENTICATED, decision.messageId(), decision.reason());
+          Authentication.Kind.UNAUTHENTICATED, rejected.message(), rejected.reason());
     }
-    Outcome key = new Outcome(chain[0], decision.area());
+    String area = ((TrustDecision.Accepted) decision).area();
+    Outcome key = new Outcome(chain[0], area);
     Authentication known = remembered.get(key);
     if (known != null) {
       return known;
     }
-    Authentication result = decide(chain[0], decision.area());
+    Authentication result = decide(chain[0], area);
     if (remembered.size() >= MAX_REMEMBERED) {
       remembered.clear();
     }
@@ -119,7 +120,7 @@ public final class CertificateAuthenticator {
       identity = IdentityReader.read(leaf).inArea(area);
     } catch (PortcullisException e) {
       return new Authentication.Refused(
-          Authentication.Kind.UNAUTHENTICATED, e.messageId(), e.getMessage());
+          Authentication.Kind.UNAUTHENTICATED, e.id(), e.getMessage());
     }
     RoleRules.Evaluation evaluation = rules.evaluate(identity);
     if (evaluation.deniedBy().isPresent() && !evaluation.undecided().isEmpty()) {

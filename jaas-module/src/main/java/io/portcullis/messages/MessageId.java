@@ -1,10 +1,12 @@
 package io.portcullis.messages;
 
+import java.io.Serializable;
+
 /**
  * A message of a module, named: each module lists its messages as an enum implementing this, so a
  * call site raises {@code CaMessage.AREA_UNKNOWN.exception(name)} rather than spelling an ID.
  */
-public interface MessageId {
+public interface MessageId extends Serializable {
   /** The {@code PRTCnnnnX} ID. */
   String id();
 
@@ -28,6 +30,6 @@ public interface MessageId {
 
   /** Whether {@code e} carries this message. */
   default boolean is(PortcullisException e) {
-    return id().equals(e.messageId());
+    return equals(e.id());
   }
 }

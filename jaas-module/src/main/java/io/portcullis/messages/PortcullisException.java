@@ -9,16 +9,21 @@ package io.portcullis.messages;
 public class PortcullisException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  private final String messageId;
+  private final MessageId id;
 
   /** An exception carrying {@code message} of its module's catalog. */
   public PortcullisException(MessageId message, Throwable cause, Object... args) {
     super(message.format(args), cause);
-    this.messageId = message.id();
+    this.id = message;
+  }
+
+  /** The message this exception carries. */
+  public MessageId id() {
+    return id;
   }
 
   /** The {@code PRTCnnnnX} ID of this exception's message. */
   public String messageId() {
-    return messageId;
+    return id.id();
   }
 }

@@ -40,7 +40,7 @@ final class AreaState {
   private final Set<X509Certificate> anchorCertificates;
   private final Map<X509Certificate, NameConstraints> anchorConstraints = new HashMap<>();
   private final CertStore intermediates;
-  private final CertificateMemo<Optional<TrustDecision>> memo;
+  private final CertificateMemo<Optional<TrustDecision.Rejected>> memo;
 
   /**
    * Per certificate: whether one of the area's CAs issued it ({@code leaf} key true) and whether it
@@ -72,7 +72,7 @@ final class AreaState {
     for (X509Certificate anchor : area.anchors()) {
       // The JDK refuses TrustAnchor name constraints; PathChecks applies them instead.
       set.add(new TrustAnchor(anchor, null));
-      NameConstraints constraints = PathChecks.nameConstraintsOf(anchor);
+      NameConstraints constraints = Certificates.nameConstraintsOf(anchor);
       if (constraints != null) {
         anchorConstraints.put(anchor, constraints);
       }
@@ -124,7 +124,7 @@ final class AreaState {
     if (constrainsUris || presentedConstrainUris) {
       // presented is the chain without the anchors it ends in, so its facts are names' prefix
       for (int i = 0; i < presented.size(); i++) {
-        Optional<TrustDecision> refused = names.get(i).uriHost();
+        Optional<TrustDecision.Rejected> refused = names.get(i).uriHost();
         if (refused.isPresent()) {
           return AreaOutcome.rejected(refused.get());
         }
@@ -136,10 +136,10 @@ final class AreaState {
       return first.refused();
     }
     AreaOutcome judged = judge(first.path(), first.anchor(), purpose, now, denyList, names, crls);
-    if (judged.specific() && first.path().size() > 1) {
+    if (judged instanceof AreaOutcome.Refused refused && first.path().size() > 1) {
       // RFC 5280 6.1 asks whether a valid path exists: a check the JDK does not make (a CA's
       // EKU, the area's scope, a deny-listed CA) may fail on this path and pass on another.
-      return alternatives(chain, first.path(), judged, purpose, now, denyList, names, crls);
+      return alternatives(chain, first.path(), refused, purpose, now, denyList, names, crls);
     }
     return judged;
   }
@@ -259,7 +259,7 @@ final class AreaState {
   private AreaOutcome alternatives(
       List<X509Certificate> chain,
       List<X509Certificate> first,
-      AreaOutcome firstOutcome,
+      AreaOutcome.Refused firstOutcome,
       Purpose purpose,
       Instant now,
       DenyList denyList,
@@ -280,7 +280,7 @@ final class AreaState {
         return AreaOutcome.rejected(
             TrustDecision.reject(
                 CoreMessage.PATH_SEARCH_BOUND,
-                PathChecks.subject(chain.get(0)),
+                Certificates.subject(chain.get(0)),
                 MOST_PATHS,
                 firstOutcome.decision().reason()));
       }
@@ -305,7 +305,7 @@ final class AreaState {
       List<X509Certificate> path = (List<X509Certificate>) result.getCertPath().getCertificates();
       AreaOutcome outcome =
           judge(path, result.getTrustAnchor(), purpose, now, denyList, names, crls);
-      if (outcome.decision().accepted()) {
+      if (outcome instanceof AreaOutcome.Vouched) {
         return outcome;
       }
       leaveOut(queue, seen, excluded, path);
@@ -349,7 +349,7 @@ final class AreaState {
       return AreaOutcome.unrecognised(
           "no CA of area " + area.name() + " issued the leaf (it is another's)");
     }
-    Optional<TrustDecision> checks =
+    Optional<TrustDecision.Rejected> checks =
         PathChecks.check(
             path,
             anchor,
@@ -366,7 +366,7 @@ final class AreaState {
       if (anchorCert != null) {
         withAnchor.add(anchorCert);
       }
-      Optional<TrustDecision> wildcard = PathChecks.wildcardUnderExcluded(withAnchor);
+      Optional<TrustDecision.Rejected> wildcard = NameChecks.wildcardUnderExcluded(withAnchor);
       if (wildcard.isPresent()) {
         return AreaOutcome.rejected(wildcard.get());
       }
@@ -376,7 +376,7 @@ final class AreaState {
       return AreaOutcome.rejected(
           TrustDecision.reject(
               CoreMessage.OUTSIDE_AREA_SCOPE,
-              PathChecks.subject(path.get(0)),
+              Certificates.subject(path.get(0)),
               outside.get(),
               area.name(),
               area.scope().describe()));
@@ -387,7 +387,7 @@ final class AreaState {
       if (denied.isPresent()) {
         return AreaOutcome.rejected(
             TrustDecision.reject(
-                CoreMessage.DENY_LISTED, PathChecks.subject(certificate), denied.get()));
+                CoreMessage.DENY_LISTED, Certificates.subject(certificate), denied.get()));
       }
       Instant notAfter = certificate.getNotAfter().toInstant();
       if (notAfter.isBefore(validUntil)) {
@@ -397,7 +397,7 @@ final class AreaState {
     if (area.revocation().mode() != RevocationMode.OFF && crls.nextRefresh().isBefore(validUntil)) {
       validUntil = crls.nextRefresh();
     }
-    return new AreaOutcome(TrustDecision.accept(area.name()), false, validUntil);
+    return new AreaOutcome.Vouched(TrustDecision.accept(area.name()), validUntil);
   }
 
   /**
@@ -479,7 +479,7 @@ final class AreaState {
   private static AreaOutcome jdkFailure(X509Certificate leaf, String where, RuntimeException e) {
     return AreaOutcome.rejected(
         TrustDecision.reject(
-            CoreMessage.VALIDATOR_ERROR, PathChecks.subject(leaf), where, e.toString()));
+            CoreMessage.VALIDATOR_ERROR, Certificates.subject(leaf), where, e.toString()));
   }
 
   private void configure(PKIXParameters params, Instant now, CrlStore.Snapshot crls)

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ChainCache {
   record Key(List<X509Certificate> chain, Purpose purpose) {}
 
-  private record Entry(TrustDecision decision, Instant expiresAt, long version) {}
+  private record Entry(TrustDecision.Accepted decision, Instant expiresAt, long version) {}
 
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
   private final int maxEntries;
@@ -25,7 +25,7 @@ final class ChainCache {
     this.maxEntries = maxEntries;
   }
 
-  TrustDecision get(Key key, Instant now) {
+  TrustDecision.Accepted get(Key key, Instant now) {
     Entry entry = entries.get(key);
     if (entry == null) {
       return null;
@@ -37,7 +37,7 @@ final class ChainCache {
     return entry.decision();
   }
 
-  void put(Key key, TrustDecision decision, Instant expiresAt, long version, Instant now) {
+  void put(Key key, TrustDecision.Accepted decision, Instant expiresAt, long version, Instant now) {
     if (maxEntries <= 0 || !now.isBefore(expiresAt)) {
       return;
     }

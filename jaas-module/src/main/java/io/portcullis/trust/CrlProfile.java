@@ -53,7 +53,7 @@ public final class CrlProfile {
       if (keyUsage != null && (keyUsage.length <= KU_CRL_SIGN || !keyUsage[KU_CRL_SIGN])) {
         return Optional.of(
             "RFC 5280 4.2.1.3: its signer "
-                + PathChecks.subject(signer)
+                + Certificates.subject(signer)
                 + " may not sign CRLs (keyUsage lacks cRLSign)");
       }
     }

@@ -189,7 +189,7 @@ public final class CrlStore {
     for (X509Certificate issuer : issuers) {
       if (issuer.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
         return Optional.of(
-            "its signature does not verify with the key of " + PathChecks.subject(issuer));
+            "its signature does not verify with the key of " + Certificates.subject(issuer));
       }
     }
     return Optional.of(

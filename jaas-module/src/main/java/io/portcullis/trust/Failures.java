@@ -11,10 +11,11 @@ import java.util.List;
 final class Failures {
   private Failures() {}
 
-  static TrustDecision of(CertPathValidatorException e, List<X509Certificate> path, Instant now) {
+  static TrustDecision.Rejected of(
+      CertPathValidatorException e, List<X509Certificate> path, Instant now) {
     int index = e.getIndex();
     X509Certificate cert = index >= 0 && index < path.size() ? path.get(index) : path.get(0);
-    String subject = PathChecks.subject(cert);
+    String subject = Certificates.subject(cert);
     String detail = String.valueOf(e.getMessage());
     if (e.getReason() instanceof CertPathValidatorException.BasicReason basic) {
       return switch (basic) {

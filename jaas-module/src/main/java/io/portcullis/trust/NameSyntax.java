@@ -56,17 +56,14 @@ public final class NameSyntax {
    *     and its subject
    * @param subtrees how many subtrees its own name constraints hold
    * @param wildcard whether it names a wildcard DNS name (only an end entity may)
-   * @param keyIdentifier the refusal for a critical subject or authority key identifier, checked on
-   *     the presented chain before the JDK sees it (RFC 5280 4.2.1.1, 4.2.1.2), or empty
    */
   record Facts(
-      Optional<TrustDecision> syntax,
-      Optional<TrustDecision> uriHost,
+      Optional<TrustDecision.Rejected> syntax,
+      Optional<TrustDecision.Rejected> uriHost,
       boolean constrainsUris,
       int names,
       int subtrees,
-      boolean wildcard,
-      Optional<TrustDecision> keyIdentifier) {}
+      boolean wildcard) {}
 
   /** Reads the {@link Facts} of {@code certificate}. */
   static Facts facts(X509Certificate certificate) {
@@ -77,18 +74,15 @@ public final class NameSyntax {
             ? 0
             : length(constraints.getPermittedSubtrees())
                 + length(constraints.getExcludedSubtrees());
-    Optional<TrustDecision> keyIdentifier =
-        PathChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
     byte[] extension = certificate.getExtensionValue(OID_SAN);
     // the subject names the certificate in a refusal: formatted only when there is a name to check
     String subject =
-        constraints == null && extension == null ? "" : PathChecks.subject(certificate);
+        constraints == null && extension == null ? "" : Certificates.subject(certificate);
     // an IP subtree the JDK cannot decode stops its path validator before the profile check
-    Optional<TrustDecision> constraintSyntax =
+    Optional<TrustDecision.Rejected> constraintSyntax =
         constraints == null ? Optional.empty() : checkConstraints(subject, constraints);
     if (extension == null) {
-      return new Facts(
-          constraintSyntax, Optional.empty(), constrains, 1, subtrees, false, keyIdentifier);
+      return new Facts(constraintSyntax, Optional.empty(), constrains, 1, subtrees, false);
     }
     GeneralNames names;
     try {
@@ -100,8 +94,7 @@ public final class NameSyntax {
           constrains,
           1,
           subtrees,
-          false,
-          keyIdentifier);
+          false);
     }
     return new Facts(
         check(subject, names, certificate.getBasicConstraints() < 0).or(() -> constraintSyntax),
@@ -109,8 +102,7 @@ public final class NameSyntax {
         constrains,
         names.getNames().length + 1,
         subtrees,
-        hasWildcard(names),
-        keyIdentifier);
+        hasWildcard(names));
   }
 
   private static boolean hasWildcard(GeneralNames names) {
@@ -133,7 +125,7 @@ public final class NameSyntax {
    * @param endEntity whether the certificate is an end entity, the only place a wildcard DNS name
    *     may appear
    */
-  public static Optional<TrustDecision> check(
+  public static Optional<TrustDecision.Rejected> check(
       String subject, GeneralNames names, boolean endEntity) {
     for (GeneralName name : names.getNames()) {
       Optional<String> problem;
@@ -207,7 +199,7 @@ public final class NameSyntax {
    *
    * @return the refusal for the first malformed IP subtree, or empty
    */
-  public static Optional<TrustDecision> checkConstraints(
+  public static Optional<TrustDecision.Rejected> checkConstraints(
       String subject, NameConstraints constraints) {
     for (GeneralSubtree[] list :
         new GeneralSubtree[][] {
@@ -240,7 +232,7 @@ public final class NameSyntax {
    *
    * @return the refusal for the first URI without such a host, or empty
    */
-  private static Optional<TrustDecision> uriHosts(String subject, GeneralNames names) {
+  private static Optional<TrustDecision.Rejected> uriHosts(String subject, GeneralNames names) {
     for (GeneralName name : names.getNames()) {
       if (name.getTagNo() != GeneralName.uniformResourceIdentifier) {
         continue;

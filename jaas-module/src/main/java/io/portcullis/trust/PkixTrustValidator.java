@@ -136,7 +136,7 @@ public final class PkixTrustValidator implements TrustValidator {
   public TrustDecision validate(List<X509Certificate> chain, Purpose purpose) {
     Instant now;
     ChainCache.Key key;
-    TrustDecision cached;
+    TrustDecision.Accepted cached;
     try {
       TrustDecision early = precheck(chain, purpose);
       if (early != null) {
@@ -175,13 +175,13 @@ public final class PkixTrustValidator implements TrustValidator {
     }
   }
 
-  private static TrustDecision failed(Throwable e) {
+  private static TrustDecision.Rejected failed(Throwable e) {
     return TrustDecision.reject(
         CoreMessage.VALIDATION_ERROR, e.getClass().getName() + ": " + e.getMessage());
   }
 
   /** The refusals that need no look at the certificates' contents, or null. */
-  private TrustDecision precheck(List<X509Certificate> chain, Purpose purpose) {
+  private TrustDecision.Rejected precheck(List<X509Certificate> chain, Purpose purpose) {
     if (chain == null || chain.isEmpty() || purpose == null) {
       return TrustDecision.reject(CoreMessage.CHAIN_EMPTY);
     }
@@ -196,10 +196,13 @@ public final class PkixTrustValidator implements TrustValidator {
     X509Certificate leaf = chain.get(0);
     if (chain.size() > MAX_PRESENTED_CHAIN) {
       return TrustDecision.reject(
-          CoreMessage.CHAIN_TOO_LONG, PathChecks.subject(leaf), chain.size(), MAX_PRESENTED_CHAIN);
+          CoreMessage.CHAIN_TOO_LONG,
+          Certificates.subject(leaf),
+          chain.size(),
+          MAX_PRESENTED_CHAIN);
     }
     if (hasDuplicates(chain)) {
-      return TrustDecision.reject(CoreMessage.CHAIN_REPEATS, PathChecks.subject(leaf));
+      return TrustDecision.reject(CoreMessage.CHAIN_REPEATS, Certificates.subject(leaf));
     }
     return null;
   }
@@ -222,11 +225,14 @@ public final class PkixTrustValidator implements TrustValidator {
       }
       presentedConstrainUris |= facts.constrainsUris() && certificate != leaf;
       names.add(facts);
-      if (facts.keyIdentifier().isPresent()) {
-        return facts.keyIdentifier().get();
+      // RFC 5280 4.2.1.1, 4.2.1.2, before the JDK refuses the extension as one it does not process
+      Optional<TrustDecision.Rejected> keyIdentifier =
+          ProfileChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
+      if (keyIdentifier.isPresent()) {
+        return keyIdentifier.get();
       }
     }
-    Optional<TrustDecision> tooMuch = nameConstraintWork(leaf, names, areaSubtrees);
+    Optional<TrustDecision.Rejected> tooMuch = nameConstraintWork(leaf, names, areaSubtrees);
     if (tooMuch.isPresent()) {
       return tooMuch.get();
     }
@@ -234,44 +240,44 @@ public final class PkixTrustValidator implements TrustValidator {
       Optional<String> denied = denyList.denies(certificate);
       if (denied.isPresent()) {
         return TrustDecision.reject(
-            CoreMessage.DENY_LISTED, PathChecks.subject(certificate), denied.get());
+            CoreMessage.DENY_LISTED, Certificates.subject(certificate), denied.get());
       }
     }
     Date date = Date.from(now);
     if (leaf.getNotAfter().before(date)) {
       return TrustDecision.reject(
-          CoreMessage.EXPIRED, PathChecks.subject(leaf), leaf.getNotAfter().toInstant(), now);
+          CoreMessage.EXPIRED, Certificates.subject(leaf), leaf.getNotAfter().toInstant(), now);
     }
     if (leaf.getNotBefore().after(date)) {
       return TrustDecision.reject(
-          CoreMessage.NOT_YET_VALID, PathChecks.subject(leaf), leaf.getNotBefore().toInstant());
+          CoreMessage.NOT_YET_VALID, Certificates.subject(leaf), leaf.getNotBefore().toInstant());
     }
-    TrustDecision firstSpecific = null;
-    AreaOutcome accepted = null;
+    TrustDecision.Rejected firstSpecific = null;
+    AreaOutcome.Vouched accepted = null;
     List<String> unrecognised = new ArrayList<>();
     for (AreaState area : areas) {
       AreaOutcome outcome =
           area.validate(chain, purpose, now, denyList, names, presentedConstrainUris);
-      if (outcome.decision().accepted()) {
+      if (outcome instanceof AreaOutcome.Vouched vouched) {
         if (accepted != null) {
           // Each area takes only leaves its CA is nearest to, so two can accept only through
           // different paths (a cross-certified CA): the order of the areas must not choose.
           return TrustDecision.reject(
               CoreMessage.UNTRUSTED,
-              PathChecks.subject(leaf),
+              Certificates.subject(leaf),
               "areas "
                   + accepted.decision().area()
                   + " and "
-                  + outcome.decision().area()
+                  + vouched.decision().area()
                   + " both vouch for it through different paths, so neither does");
         }
-        accepted = outcome;
-      } else if (outcome.specific()) {
+        accepted = vouched;
+      } else if (outcome instanceof AreaOutcome.Refused refused) {
         if (firstSpecific == null) {
-          firstSpecific = outcome.decision();
+          firstSpecific = refused.decision();
         }
-      } else {
-        unrecognised.add(area.area().name() + ": " + outcome.decision().reason());
+      } else if (outcome instanceof AreaOutcome.NotOurs notOurs) {
+        unrecognised.add(area.area().name() + ": " + notOurs.why());
       }
     }
     if (accepted != null) {
@@ -282,7 +288,7 @@ public final class PkixTrustValidator implements TrustValidator {
       return firstSpecific;
     }
     return TrustDecision.reject(
-        CoreMessage.UNTRUSTED, PathChecks.subject(leaf), String.join("; ", unrecognised));
+        CoreMessage.UNTRUSTED, Certificates.subject(leaf), String.join("; ", unrecognised));
   }
 
   /**
@@ -293,7 +299,7 @@ public final class PkixTrustValidator implements TrustValidator {
    *
    * @param areaSubtrees the subtrees the area's anchor and intermediates can add above the chain
    */
-  static Optional<TrustDecision> nameConstraintWork(
+  static Optional<TrustDecision.Rejected> nameConstraintWork(
       X509Certificate leaf, List<NameSyntax.Facts> names, long areaSubtrees) {
     long subtreesAbove = areaSubtrees;
     long work = 0;
@@ -305,7 +311,7 @@ public final class PkixTrustValidator implements TrustValidator {
       return Optional.of(
           TrustDecision.reject(
               CoreMessage.NAME_CONSTRAINT_WORK,
-              PathChecks.subject(leaf),
+              Certificates.subject(leaf),
               work,
               MAX_NAME_CONSTRAINT_CHECKS));
     }

@@ -5,8 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class DecisionCountsTest {
+  /** A message of any ID, so counts can be tried past the catalog's. */
+  private record AnyMessage(String id) implements io.portcullis.messages.MessageId {
+    @Override
+    public io.portcullis.messages.MessageCatalog catalog() {
+      return io.portcullis.messages.CoreMessage.CHAIN_EMPTY.catalog();
+    }
+  }
+
   private static Authentication refusal(String id) {
-    return new Authentication.Refused(Authentication.Kind.UNAUTHENTICATED, id, id + ": refused");
+    return new Authentication.Refused(
+        Authentication.Kind.UNAUTHENTICATED, new AnyMessage(id), id + ": refused");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.portcullis.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.TestPki;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -46,14 +47,14 @@ class AlternatePathTest {
   void aPresentedIntermediateThatFailsAPortcullisCheckDoesNotHideTheAreasOwn() {
     TrustDecision decision =
         validate(List.of(UNLIMITED.certificate()), List.of(SERVER_ONLY.certificate()));
-    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+    assertThat(decision.accepted()).as(decision.explain()).isTrue();
   }
 
   @Test
   void withoutAnAlternativeTheFirstPathsReasonStands() {
     TrustDecision decision = validate(List.of(), List.of(SERVER_ONLY.certificate()));
     assertThat(decision.accepted()).isFalse();
-    assertThat(decision.messageId()).as(decision.reason()).isEqualTo("PRTC0151E");
+    assertThat(Decisions.id(decision)).as(decision.explain()).isEqualTo("PRTC0151E");
   }
 
   @Test
@@ -64,7 +65,7 @@ class AlternatePathTest {
     }
     TrustDecision decision = validate(twins, List.of(SERVER_ONLY.certificate()));
     assertThat(decision.accepted()).isFalse();
-    assertThat(decision.messageId()).as(decision.reason()).isEqualTo("PRTC0160E");
+    assertThat(Decisions.id(decision)).as(decision.explain()).isEqualTo("PRTC0160E");
   }
 
   @Test
@@ -81,6 +82,6 @@ class AlternatePathTest {
     TrustDecision decision =
         new PkixTrustValidator(List.of(area), Clock.systemUTC())
             .validate(List.of(LEAF, SERVER_ONLY.certificate()), Purpose.CLIENT);
-    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+    assertThat(decision.accepted()).as(decision.explain()).isTrue();
   }
 }

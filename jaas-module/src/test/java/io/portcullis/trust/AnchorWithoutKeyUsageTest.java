@@ -2,6 +2,7 @@ package io.portcullis.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -44,13 +45,13 @@ class AnchorWithoutKeyUsageTest {
   void theStandardsTakeItsCrlAndTheDeploymentPolicyRefusesTheAnchor() {
     assertThat(ROOT.certificate().getKeyUsage()).isNull();
     TrustDecision accepted = validate(TrustPolicy.standards());
-    assertThat(accepted.accepted()).as(accepted.reason()).isTrue();
+    assertThat(accepted.accepted()).as(accepted.explain()).isTrue();
 
     TrustDecision revoked = validate(TrustPolicy.standards(), AREA.certificate());
     assertThat(revoked.accepted()).as("the anchor's CRL is read").isFalse();
-    assertThat(revoked.reason()).contains("revoked");
+    assertThat(revoked.explain()).contains("revoked");
 
     TrustDecision deployment = validate(TrustPolicy.defaults().withMaxLeafLifetime(null));
-    assertThat(deployment.messageId()).as(deployment.reason()).isEqualTo("PRTC0146E");
+    assertThat(Decisions.id(deployment)).as(deployment.explain()).isEqualTo("PRTC0146E");
   }
 }

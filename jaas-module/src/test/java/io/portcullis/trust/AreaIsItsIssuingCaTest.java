@@ -3,6 +3,7 @@ package io.portcullis.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -46,8 +47,8 @@ class AreaIsItsIssuingCaTest {
       for (Map.Entry<String, TestPki.Ca> area :
           Map.of("alpha", ALPHA, "beta", BETA, "zeta", ZETA).entrySet()) {
         TrustDecision decision = validate(areas, leafOf(area.getValue(), "w-" + area.getKey()));
-        assertThat(decision.accepted()).as(decision.reason()).isTrue();
-        assertThat(decision.area()).as("order %s", names(areas)).isEqualTo(area.getKey());
+        assertThat(decision.accepted()).as(decision.explain()).isTrue();
+        assertThat(Decisions.area(decision)).as("order %s", names(areas)).isEqualTo(area.getKey());
       }
     }
   }
@@ -57,9 +58,9 @@ class AreaIsItsIssuingCaTest {
     // The area zeta was removed from the configuration; its leaves must not find a new home.
     TrustDecision decision =
         validate(List.of(area("alpha", ALPHA), area("beta", BETA)), leafOf(ZETA, "z"));
-    assertThat(decision.accepted()).as(decision.reason()).isFalse();
-    assertThat(decision.messageId()).isEqualTo("PRTC0105E");
-    assertThat(decision.reason()).contains("area alpha", "it is another's");
+    assertThat(decision.accepted()).as(decision.explain()).isFalse();
+    assertThat(Decisions.id(decision)).isEqualTo("PRTC0105E");
+    assertThat(decision.explain()).contains("area alpha", "it is another's");
   }
 
   @Test
@@ -80,9 +81,9 @@ class AreaIsItsIssuingCaTest {
     TrustDecision own = validate(areas, leafOf(ALPHA, "a"));
     TrustDecision other = validate(areas, leafOf(ZETA, "z"));
 
-    assertThat(own.accepted()).as(own.reason()).isTrue();
+    assertThat(own.accepted()).as(own.explain()).isTrue();
     assertThat(other.accepted()).isFalse();
-    assertThat(other.messageId()).as(other.reason()).isEqualTo("PRTC0105E");
+    assertThat(Decisions.id(other)).as(other.explain()).isEqualTo("PRTC0105E");
   }
 
   @Test
@@ -90,8 +91,8 @@ class AreaIsItsIssuingCaTest {
     TestPki.Leaf rootSigned = ROOT.clientLeaf("CN=r", "spiffe://corp/alpha/r");
     TrustDecision decision =
         validate(List.of(area("alpha", ALPHA), area("beta", BETA)), rootSigned.chain());
-    assertThat(decision.accepted()).as(decision.reason()).isFalse();
-    assertThat(decision.messageId()).isEqualTo("PRTC0105E");
+    assertThat(decision.accepted()).as(decision.explain()).isFalse();
+    assertThat(Decisions.id(decision)).isEqualTo("PRTC0105E");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.messages.PortcullisException;
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -49,9 +50,9 @@ class AreaScopeTest {
   void anotherAreasSpiffeIdSignedByThisAreasCaIsRefused() throws PortcullisException {
     TrustDecision decision = validate(scopedAreas(), leaf(ZETA, "spiffe://corp/alpha/admin"));
 
-    assertThat(decision.accepted()).as(decision.reason()).isFalse();
-    assertThat(decision.messageId()).isEqualTo("PRTC0145E");
-    assertThat(decision.reason())
+    assertThat(decision.accepted()).as(decision.explain()).isFalse();
+    assertThat(Decisions.id(decision)).isEqualTo("PRTC0145E");
+    assertThat(decision.explain())
         .contains("names the URI spiffe://corp/alpha/admin")
         .contains("trust area zeta (spiffe://corp/zeta)");
   }
@@ -63,10 +64,10 @@ class AreaScopeTest {
     TrustDecision zeta = validate(scopedAreas(), leaf(ZETA, "spiffe://corp/zeta/batch/1"));
     TrustDecision prefixItself = validate(scopedAreas(), leaf(ZETA, "spiffe://corp/zeta"));
 
-    assertThat(alpha.accepted()).as(alpha.reason()).isTrue();
-    assertThat(alpha.area()).isEqualTo("alpha");
-    assertThat(zeta.accepted()).as(zeta.reason()).isTrue();
-    assertThat(prefixItself.accepted()).as(prefixItself.reason()).isTrue();
+    assertThat(alpha.accepted()).as(alpha.explain()).isTrue();
+    assertThat(Decisions.area(alpha)).isEqualTo("alpha");
+    assertThat(zeta.accepted()).as(zeta.explain()).isTrue();
+    assertThat(prefixItself.accepted()).as(prefixItself.explain()).isTrue();
   }
 
   @Test
@@ -74,7 +75,7 @@ class AreaScopeTest {
     for (String id :
         List.of("spiffe://corp/zetax/api", "spiffe://corp/zet", "spiffe://other/zeta/api")) {
       TrustDecision decision = validate(scopedAreas(), leaf(ZETA, id));
-      assertThat(decision.messageId()).as(id).isEqualTo("PRTC0145E");
+      assertThat(Decisions.id(decision)).as(id).isEqualTo("PRTC0145E");
     }
   }
 
@@ -88,10 +89,10 @@ class AreaScopeTest {
     TrustDecision noSubtrees =
         validate(scopedAreas(), leaf(ZETA, "spiffe://corp/zeta/api", "zeta.corp.example"));
 
-    assertThat(outside.messageId()).isEqualTo("PRTC0145E");
-    assertThat(outside.reason()).contains("the DNS name api.zeta.corp.example");
-    assertThat(suffixTrick.messageId()).isEqualTo("PRTC0145E");
-    assertThat(noSubtrees.messageId()).isEqualTo("PRTC0145E");
+    assertThat(Decisions.id(outside)).isEqualTo("PRTC0145E");
+    assertThat(outside.explain()).contains("the DNS name api.zeta.corp.example");
+    assertThat(Decisions.id(suffixTrick)).isEqualTo("PRTC0145E");
+    assertThat(Decisions.id(noSubtrees)).isEqualTo("PRTC0145E");
   }
 
   @Test
@@ -122,11 +123,11 @@ class AreaScopeTest {
     TrustDecision unnamedOwn =
         validate(scopedAreas(), ALPHA.issue(subject).clientAuth().issueLeaf().chain());
 
-    assertThat(real.accepted()).as(real.reason()).isTrue();
+    assertThat(real.accepted()).as(real.explain()).isTrue();
     for (TrustDecision refused : List.of(forged, unnamedOwn)) {
       assertThat(refused.accepted()).isFalse();
-      assertThat(refused.messageId()).as(refused.reason()).isEqualTo("PRTC0145E");
-      assertThat(refused.reason()).contains("no SPIFFE ID or DNS name");
+      assertThat(Decisions.id(refused)).as(refused.explain()).isEqualTo("PRTC0145E");
+      assertThat(refused.explain()).contains("no SPIFFE ID or DNS name");
     }
   }
 
@@ -138,7 +139,7 @@ class AreaScopeTest {
     TrustDecision decision = validate(List.of(open), leaf(ZETA, "spiffe://corp/alpha/admin"));
 
     assertThat(open.scope().isOpen()).isTrue();
-    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+    assertThat(decision.accepted()).as(decision.explain()).isTrue();
   }
 
   @Test

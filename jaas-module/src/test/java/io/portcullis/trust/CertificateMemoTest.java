@@ -3,6 +3,7 @@ package io.portcullis.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.messages.CoreMessage;
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.TestPki;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateFactory;
@@ -135,8 +136,8 @@ class CertificateMemoTest {
     TrustDecision asServer = shared.validate(both, Purpose.SERVER);
     TrustDecision asClient = shared.validate(both, Purpose.CLIENT);
 
-    assertThat(asServer.accepted()).as(asServer.reason()).isTrue();
+    assertThat(asServer.accepted()).as(asServer.explain()).isTrue();
     assertThat(asClient.accepted()).isFalse();
-    assertThat(asClient.messageId()).as(asClient.reason()).isEqualTo("PRTC0151E");
+    assertThat(Decisions.id(asClient)).as(asClient.explain()).isEqualTo("PRTC0151E");
   }
 }

@@ -2,6 +2,7 @@ package io.portcullis.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.NameConstraintCases;
 import io.portcullis.testing.NameConstraintCases.Case;
 import io.portcullis.testing.NameConstraintCases.Kind;
@@ -37,12 +38,12 @@ class NameSyntaxConstraintTest {
         validator.validate(List.of(pki.leaf(), pki.intermediate()), Purpose.CLIENT);
 
     if (c.id().isEmpty()) {
-      assertThat(decision.accepted()).as(decision.reason()).isTrue();
+      assertThat(decision.accepted()).as(decision.explain()).isTrue();
     } else {
       assertThat(decision.accepted()).as("accepted").isFalse();
-      assertThat(decision.messageId()).as(decision.reason()).isEqualTo(c.id());
+      assertThat(Decisions.id(decision)).as(decision.explain()).isEqualTo(c.id());
       if (!c.id().equals(NameConstraintCases.CONSTRAINT)) {
-        assertThat(decision.reason()).contains(NameSyntax.quote(c.san()));
+        assertThat(decision.explain()).contains(NameSyntax.quote(c.san()));
       }
     }
   }
@@ -92,8 +93,8 @@ class NameSyntaxConstraintTest {
                   Clock.systemUTC())
               .validate(List.of(pki.leaf(), pki.intermediate()), Purpose.CLIENT);
       validated++;
-      if (decision.messageId().equals("PRTC0135E")) {
-        unexpected.add(c + ": " + decision.reason());
+      if (Decisions.id(decision).equals("PRTC0135E")) {
+        unexpected.add(c + ": " + decision.explain());
       }
     }
     assertThat(unexpected).isEmpty();

@@ -2,6 +2,7 @@ package io.portcullis.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -40,11 +41,11 @@ class NestedAreasTest {
     for (List<TrustArea> areas :
         List.of(List.of(CORP_AREA, PAYMENTS_AREA), List.of(PAYMENTS_AREA, CORP_AREA))) {
       TrustDecision payments = validate(areas, api.chain());
-      assertThat(payments.accepted()).as(payments.reason()).isTrue();
-      assertThat(payments.area()).isEqualTo("payments");
+      assertThat(payments.accepted()).as(payments.explain()).isTrue();
+      assertThat(Decisions.area(payments)).isEqualTo("payments");
       TrustDecision corp = validate(areas, portal.chain());
-      assertThat(corp.accepted()).as(corp.reason()).isTrue();
-      assertThat(corp.area()).isEqualTo("corp");
+      assertThat(corp.accepted()).as(corp.explain()).isTrue();
+      assertThat(Decisions.area(corp)).isEqualTo("corp");
     }
   }
 
@@ -57,8 +58,8 @@ class NestedAreasTest {
         List.of(List.of(CORP_AREA, PAYMENTS_AREA), List.of(PAYMENTS_AREA, CORP_AREA))) {
       for (List<X509Certificate> chain : List.of(throughCorp, byRoot)) {
         TrustDecision decision = validate(areas, chain);
-        assertThat(decision.accepted()).as(decision.reason()).isTrue();
-        assertThat(decision.area()).as("chain of %d", chain.size()).isEqualTo("payments");
+        assertThat(decision.accepted()).as(decision.explain()).isTrue();
+        assertThat(Decisions.area(decision)).as("chain of %d", chain.size()).isEqualTo("payments");
       }
     }
   }
@@ -68,8 +69,8 @@ class NestedAreasTest {
     // corp's CA is above the payments CA, but corp never issued the payments leaf.
     TestPki.Leaf api = PAYMENTS.clientLeaf("CN=api", "spiffe://corp.example/payments/api");
     TrustDecision decision = validate(List.of(CORP_AREA), api.chain());
-    assertThat(decision.accepted()).as(decision.reason()).isFalse();
-    assertThat(decision.messageId()).isEqualTo("PRTC0105E");
+    assertThat(decision.accepted()).as(decision.explain()).isFalse();
+    assertThat(Decisions.id(decision)).isEqualTo("PRTC0105E");
   }
 
   @Test
@@ -95,7 +96,7 @@ class NestedAreasTest {
     for (List<TrustArea> areas : List.of(List.of(corp, payments), List.of(payments, corp))) {
       TrustDecision decision = validate(areas, revoked.chain());
       assertThat(decision.accepted()).isFalse();
-      assertThat(decision.messageId()).as(decision.reason()).isEqualTo("PRTC0118E");
+      assertThat(Decisions.id(decision)).as(decision.explain()).isEqualTo("PRTC0118E");
     }
   }
 }

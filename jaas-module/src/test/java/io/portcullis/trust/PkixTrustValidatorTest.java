@@ -3,6 +3,7 @@ package io.portcullis.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.messages.PortcullisException;
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.MutableClock;
 import io.portcullis.testing.TestPki;
 import java.math.BigInteger;
@@ -44,16 +45,16 @@ class PkixTrustValidatorTest {
   }
 
   private static void assertRejected(TrustDecision decision, String id) {
-    assertThat(decision.accepted()).as(decision.reason()).isFalse();
-    assertThat(decision.messageId()).as(decision.reason()).isEqualTo(id);
-    assertThat(decision.reason()).startsWith(id + ": ");
+    assertThat(decision.accepted()).as(decision.explain()).isFalse();
+    assertThat(Decisions.id(decision)).as(decision.explain()).isEqualTo(id);
+    assertThat(decision.explain()).startsWith(id + ": ");
   }
 
   @Test
   void acceptsWellFormedChainAndNamesTheArea() {
     TrustDecision decision = client(area(), leaf().issueLeaf().chain());
-    assertThat(decision.accepted()).as(decision.reason()).isTrue();
-    assertThat(decision.area()).isEqualTo("payments");
+    assertThat(decision.accepted()).as(decision.explain()).isTrue();
+    assertThat(Decisions.area(decision)).isEqualTo("payments");
   }
 
   @Test
@@ -206,7 +207,7 @@ class PkixTrustValidatorTest {
     MutableClock clock = new MutableClock(notAfter.plusMillis(999));
     PkixTrustValidator validator = new PkixTrustValidator(List.of(area()), clock);
     TrustDecision inTheLastSecond = validator.validate(leaf.chain(), Purpose.CLIENT);
-    assertThat(inTheLastSecond.accepted()).as(inTheLastSecond.reason()).isTrue();
+    assertThat(inTheLastSecond.accepted()).as(inTheLastSecond.explain()).isTrue();
     clock.set(notAfter.plusSeconds(1));
     assertRejected(validator.validate(leaf.chain(), Purpose.CLIENT), "PRTC0103E");
   }
@@ -218,7 +219,7 @@ class PkixTrustValidatorTest {
     assertRejected(client(area(), caLeaf.chain()), "PRTC0122E");
     TrustArea standards = area().withPolicy(TrustPolicy.standards());
     TrustDecision decision = client(standards, caLeaf.chain());
-    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+    assertThat(decision.accepted()).as(decision.explain()).isTrue();
   }
 
   @Test
@@ -236,7 +237,7 @@ class PkixTrustValidatorTest {
     TrustArea knowsTheReissue =
         new TrustArea("payments", List.of(ROOT.certificate()), List.of(reissued.certificate()));
     TrustDecision decision = client(knowsTheReissue, presented);
-    assertThat(decision.accepted()).as(decision.reason()).isTrue();
+    assertThat(decision.accepted()).as(decision.explain()).isTrue();
   }
 
   @Test
@@ -302,7 +303,7 @@ class PkixTrustValidatorTest {
             b -> b.validity(now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1))));
     TrustDecision decision = client(area(), old.issue("CN=x").clientAuth().issueLeaf().chain());
     assertRejected(decision, "PRTC0103E");
-    assertThat(decision.reason()).contains("CN=Old");
+    assertThat(decision.explain()).contains("CN=Old");
   }
 
   @Test
@@ -377,7 +378,7 @@ class PkixTrustValidatorTest {
                         List.of(AREA.crl(), ROOT.crl(AREA.certificate().getSerialNumber())))));
     TrustDecision decision = client(area, leaf.chain());
     assertRejected(decision, "PRTC0118E");
-    assertThat(decision.reason()).contains("CN=Payments Area");
+    assertThat(decision.explain()).contains("CN=Payments Area");
   }
 
   @Test

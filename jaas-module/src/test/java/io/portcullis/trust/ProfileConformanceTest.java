@@ -2,6 +2,7 @@ package io.portcullis.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testing.Decisions;
 import io.portcullis.testing.ProfileCases;
 import io.portcullis.testing.ProfileCases.Case;
 import java.time.Clock;
@@ -31,10 +32,10 @@ class ProfileConformanceTest {
     TrustDecision decision = validate(c, policy);
 
     if (c.id().isEmpty()) {
-      assertThat(decision.accepted()).as(decision.reason()).isTrue();
+      assertThat(decision.accepted()).as(decision.explain()).isTrue();
     } else {
       assertThat(decision.accepted()).as("accepted").isFalse();
-      assertThat(decision.messageId()).as(decision.reason()).isEqualTo(c.id());
+      assertThat(Decisions.id(decision)).as(decision.explain()).isEqualTo(c.id());
     }
   }
 
@@ -64,12 +65,12 @@ class ProfileConformanceTest {
       }
       seen++;
       TrustDecision strict = validate(c, deployment);
-      assertThat(strict.messageId()).as(c + ": " + strict.reason()).isEqualTo(id);
+      assertThat(Decisions.id(strict)).as(c + ": " + strict.explain()).isEqualTo(id);
       TrustDecision relaxed = validate(c, lenient);
       if (id.equals("PRTC0159E")) {
-        assertThat(relaxed.messageId()).as(c.name()).isEqualTo(id);
+        assertThat(Decisions.id(relaxed)).as(c.name()).isEqualTo(id);
       } else {
-        assertThat(relaxed.accepted()).as(c + ": " + relaxed.reason()).isTrue();
+        assertThat(relaxed.accepted()).as(c + ": " + relaxed.explain()).isTrue();
       }
     }
     assertThat(seen).isEqualTo(refused.size());

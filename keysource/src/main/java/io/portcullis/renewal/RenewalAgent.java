@@ -526,9 +526,9 @@ public final class RenewalAgent implements CredentialAgent {
     PkixTrustValidator validator = new PkixTrustValidator(trust, clock);
     for (Purpose purpose : purposes(leaf)) {
       TrustDecision decision = validator.validate(chain, purpose);
-      if (!decision.accepted()) {
+      if (decision instanceof TrustDecision.Rejected rejected) {
         throw KeySourceMessage.RENEWAL_CHAIN_REFUSED.exception(
-            serial(leaf), name, decision.reason());
+            serial(leaf), name, rejected.reason());
       }
     }
   }

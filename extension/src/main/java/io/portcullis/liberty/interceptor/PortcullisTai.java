@@ -303,7 +303,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
       result =
           new Authentication.Refused(
               Authentication.Kind.UNAUTHENTICATED,
-              current.refusal().id(),
+              current.refusal(),
               current.refusal().format("see earlier errors"));
     } else {
       result = current.authenticator().authenticate(chain);
