@@ -10,6 +10,7 @@ packages=(
   swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtpm2-pkcs11-tools
   tpm2-abrmd libtss2-tcti-tabrmd0 dbus
   pebble
+  publicsuffix
 )
 
 missing=()

@@ -4,6 +4,9 @@ import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.messages.CoreMessage;
 import io.portcullis.messages.PortcullisException;
+import io.portcullis.trust.PublicSuffixes;
+import io.portcullis.trust.TrustArea;
+import io.portcullis.trust.TrustPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Validate certificate chains in bulk: one JSON object per input line, one JSON line out per"
           + " input, in order (see DESIGN.md, 'The batch verify interface').",
-      "Without --policy only the standards apply (RFC 5280 path and profile, EKU, name check)."
+      "Without --policy only the standards apply (RFC 5280 path and profile, EKU, name check).",
+      "--web-pki adds the CA/Browser Forum rules for public TLS certificates (docs/policy.md)."
     })
 public final class VerifyCommand implements Callable<Integer> {
 
@@ -46,6 +52,21 @@ public final class VerifyCommand implements Callable<Integer> {
           "Deployment policy as properties: portcullis.policy.* floors, optionally"
               + " portcullis.area.* areas (then the lines' trustAnchors are ignored).")
   Path policy;
+
+  @Option(
+      names = "--web-pki",
+      description =
+          "Also apply the web PKI profile: the CA/Browser Forum rules for public TLS"
+              + " certificates. Never applied by the server feature.")
+  boolean webPki;
+
+  @Option(
+      names = "--public-suffixes",
+      paramLabel = "FILE",
+      description =
+          "The public suffix list the web PKI profile checks wildcards against"
+              + " (default: ${DEFAULT-VALUE}).")
+  Path publicSuffixes = PublicSuffixes.SYSTEM_LIST;
 
   @Override
   public Integer call() {
@@ -80,12 +101,17 @@ public final class VerifyCommand implements Callable<Integer> {
   }
 
   private BatchVerifier verifier() throws PortcullisException {
+    PublicSuffixes suffixes = webPki ? PublicSuffixes.read(publicSuffixes) : null;
     if (policy == null) {
-      return BatchVerifier.standards();
+      return new BatchVerifier(TrustPolicy.standards().withWebPki(suffixes), List.of());
     }
     Map<String, String> properties = WhoisCommand.properties(policy);
     PortcullisConfig config = ConfigParser.parse(properties, baseDir(policy), Clock.systemUTC());
-    return new BatchVerifier(ConfigParser.parsePolicy(properties), config.areas());
+    List<TrustArea> areas = new ArrayList<>();
+    for (TrustArea area : config.areas()) {
+      areas.add(area.withPolicy(area.policy().withWebPki(suffixes)));
+    }
+    return new BatchVerifier(ConfigParser.parsePolicy(properties).withWebPki(suffixes), areas);
   }
 
   static Path baseDir(Path file) {

@@ -23,14 +23,16 @@ final class BatchRun {
    * The answer to each line, in input order: the empty string for ACCEPT, else the reason's message
    * ID.
    */
-  static List<String> ids(Path dir, List<String> lines) throws IOException {
+  static List<String> ids(Path dir, List<String> lines, String... options) throws IOException {
     Path batch = dir.resolve("batch.jsonl");
     Files.write(batch, lines);
     StringWriter out = new StringWriter();
     CommandLine cli = new CommandLine(new PortcullisCommand());
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(new StringWriter()));
-    assertThat(cli.execute("verify", "--batch", batch.toString())).isZero();
+    List<String> args = new ArrayList<>(List.of("verify", "--batch", batch.toString()));
+    args.addAll(List.of(options));
+    assertThat(cli.execute(args.toArray(new String[0]))).isZero();
     String[] results = out.toString().split("\n");
     assertThat(results).hasSize(lines.size());
     List<String> ids = new ArrayList<>();

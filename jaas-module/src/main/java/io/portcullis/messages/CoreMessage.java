@@ -129,6 +129,12 @@ public enum CoreMessage implements MessageId {
   LEAF_SIGNS_CERTIFICATES("PRTC0159E"),
   /** The chain of {0} fails on its first path ({2}), and {1} other paths were tried... */
   PATH_SEARCH_BOUND("PRTC0160E"),
+  /** The certificate {0} breaks the web PKI profile: {1}. */
+  WEB_PKI_PROFILE_BROKEN("PRTC0161E"),
+  /** The certificate {0} names the wildcard {1} over the public suffix {2}. */
+  WILDCARD_OVER_PUBLIC_SUFFIX("PRTC0162E"),
+  /** The public suffix list {0} cannot be read: {1}. */
+  PUBLIC_SUFFIXES_UNREADABLE("PRTC0163E"),
   /** The URI {0} is not a valid SPIFFE ID: {1}. */
   SPIFFE_ID_INVALID("PRTC0201E"),
   /** The certificate holds more than one SPIFFE ID: {0}. */

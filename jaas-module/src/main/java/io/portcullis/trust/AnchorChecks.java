@@ -36,11 +36,20 @@ final class AnchorChecks {
     return Optional.empty();
   }
 
-  /** The trust anchor certificate: the CA profile (when enforced) and its key. */
+  /**
+   * The trust anchor certificate: the web PKI profile's rules for a root (when it applies), the CA
+   * profile (when enforced) and its key.
+   */
   static Optional<TrustDecision.Rejected> check(
       X509Certificate anchor, TrustPolicy policy, Purpose purpose) {
+    if (policy.webPki() != null) {
+      Optional<TrustDecision.Rejected> root = WebPkiChecks.root(anchor);
+      if (root.isPresent()) {
+        return root;
+      }
+    }
     if (policy.enforceProfile()) {
-      Optional<TrustDecision.Rejected> profile = profile(anchor, policy.holdIssuersToDuties());
+      Optional<TrustDecision.Rejected> profile = profile(anchor, policy);
       if (profile.isPresent()) {
         return profile;
       }
@@ -56,14 +65,16 @@ final class AnchorChecks {
    * RFC 5280 section 4 rules for a CA certificate, applied to the trust anchor; with {@code duties}
    * also those the RFC puts on the CA that made it (a key usage extension, key identifiers).
    */
-  private static Optional<TrustDecision.Rejected> profile(X509Certificate anchor, boolean duties) {
+  private static Optional<TrustDecision.Rejected> profile(
+      X509Certificate anchor, TrustPolicy policy) {
+    boolean duties = policy.holdIssuersToDuties();
     Set<String> critical = anchor.getCriticalExtensionOIDs();
     Optional<TrustDecision.Rejected> unknown = ProfileChecks.unknownCritical(anchor, critical);
     if (unknown.isPresent()) {
       return unknown;
     }
     Optional<TrustDecision.Rejected> placement =
-        ProfileChecks.extensionPlacement(anchor, false, critical);
+        ProfileChecks.extensionPlacement(anchor, false, critical, policy.webPki() != null);
     if (placement.isPresent()) {
       return placement;
     }

@@ -108,9 +108,15 @@ final class PathChecks {
     }
     if (policy.enforceProfile()) {
       Optional<TrustDecision.Rejected> profile =
-          ProfileChecks.profile(cert, isLeaf, purpose, policy.holdIssuersToDuties());
+          ProfileChecks.profile(cert, isLeaf, purpose, policy);
       if (profile.isPresent()) {
         return profile;
+      }
+    }
+    if (isLeaf && policy.webPki() != null) {
+      Optional<TrustDecision.Rejected> web = WebPkiChecks.leaf(cert, policy.webPki());
+      if (web.isPresent()) {
+        return web;
       }
     }
     if (anchorConstraints != null) {

@@ -105,10 +105,12 @@ final class ProfileChecks {
    * Where an extension may stand and how it is marked: name constraints only in a CA certificate
    * and critical (4.2.1.10), policy constraints critical (4.2.1.11), subject alternative names
    * critical only when the subject is empty (4.2.1.6), information access extensions well formed
-   * (4.2.2.1, 4.2.2.2; the JDK keeps a malformed non-critical one as opaque bytes).
+   * (4.2.2.1, 4.2.2.2; the JDK keeps a malformed non-critical one as opaque bytes). Under the web
+   * PKI profile ({@code webPki}) name constraints may be non-critical, as the Baseline Requirements
+   * allow.
    */
   static Optional<TrustDecision.Rejected> extensionPlacement(
-      X509Certificate cert, boolean isLeaf, Set<String> critical) {
+      X509Certificate cert, boolean isLeaf, Set<String> critical, boolean webPki) {
     boolean hasNameConstraints = cert.getExtensionValue(Certificates.OID_NAME_CONSTRAINTS) != null;
     // An end-entity certificate is one that is not a CA's, wherever it stands: a CA certificate
     // presented as the leaf may carry the name constraints it was made with.
@@ -120,6 +122,7 @@ final class ProfileChecks {
           "an end-entity certificate carries name constraints");
     }
     if (hasNameConstraints
+        && !webPki
         && !Certificates.isCritical(critical, Certificates.OID_NAME_CONSTRAINTS)) {
       return Certificates.refuse(
           CoreMessage.EXTENSION_PROFILE_BROKEN,
@@ -242,11 +245,12 @@ final class ProfileChecks {
   }
 
   /**
-   * RFC 5280 section 4 rules for one certificate of the path; with {@code duties} also those the
-   * RFC puts on the CA that made it.
+   * RFC 5280 section 4 rules for one certificate of the path; where the policy holds issuers to
+   * their duties, also those the RFC puts on the CA that made it.
    */
   static Optional<TrustDecision.Rejected> profile(
-      X509Certificate cert, boolean isLeaf, Purpose purpose, boolean duties) {
+      X509Certificate cert, boolean isLeaf, Purpose purpose, TrustPolicy policy) {
+    boolean duties = policy.holdIssuersToDuties();
     BigInteger serial = cert.getSerialNumber();
     if (serial.signum() <= 0 || serial.bitLength() > 159) {
       return Certificates.refuse(
@@ -265,7 +269,8 @@ final class ProfileChecks {
     if (identifiers.isPresent()) {
       return identifiers;
     }
-    Optional<TrustDecision.Rejected> placement = extensionPlacement(cert, isLeaf, critical);
+    Optional<TrustDecision.Rejected> placement =
+        extensionPlacement(cert, isLeaf, critical, policy.webPki() != null);
     if (placement.isPresent()) {
       return placement;
     }

@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  *     certificate without an authority key identifier (4.2.1.1), a CA certificate or trust anchor
  *     without a key usage extension (4.2.1.3). Portcullis's CA meets both; the standards alone
  *     accept a path without them
+ * @param webPki the public suffix list when the web PKI profile applies (the CA/Browser Forum rules
+ *     for public TLS certificates, on top of the standards: see {@link WebPkiChecks}); {@code
+ *     null}, the default of every policy, for a private PKI
  */
 public record TrustPolicy(
     boolean requireEku,
@@ -47,7 +50,8 @@ public record TrustPolicy(
     int maxChainDepth,
     boolean enforceProfile,
     boolean refuseCaLeaf,
-    boolean holdIssuersToDuties) {
+    boolean holdIssuersToDuties,
+    PublicSuffixes webPki) {
 
   /** Default longest leaf lifetime: 90 days. */
   public static final Duration DEFAULT_MAX_LEAF_LIFETIME = Duration.ofDays(90);
@@ -98,7 +102,8 @@ public record TrustPolicy(
         DEFAULT_MAX_CHAIN_DEPTH,
         true,
         true,
-        true);
+        true,
+        null);
   }
 
   /**
@@ -109,7 +114,7 @@ public record TrustPolicy(
    * to 8 intermediates.
    */
   public static TrustPolicy standards() {
-    return new TrustPolicy(false, false, null, false, 0, 0, Set.of(), 8, true, false, false);
+    return new TrustPolicy(false, false, null, false, 0, 0, Set.of(), 8, true, false, false, null);
   }
 
   /** A builder that starts from this policy. */
@@ -145,6 +150,11 @@ public record TrustPolicy(
     return toBuilder().enforceProfile(enforce).build();
   }
 
+  /** This policy with the web PKI profile checked against {@code suffixes}; null turns it off. */
+  public TrustPolicy withWebPki(PublicSuffixes suffixes) {
+    return toBuilder().webPki(suffixes).build();
+  }
+
   /**
    * Changes some settings of a policy and keeps the rest; {@link #build} validates the result as
    * the record's constructor does.
@@ -161,6 +171,7 @@ public record TrustPolicy(
     private boolean enforceProfile;
     private boolean refuseCaLeaf;
     private boolean holdIssuersToDuties;
+    private PublicSuffixes webPki;
 
     private Builder(TrustPolicy from) {
       this.requireEku = from.requireEku;
@@ -174,6 +185,7 @@ public record TrustPolicy(
       this.enforceProfile = from.enforceProfile;
       this.refuseCaLeaf = from.refuseCaLeaf;
       this.holdIssuersToDuties = from.holdIssuersToDuties;
+      this.webPki = from.webPki;
     }
 
     public Builder requireEku(boolean value) {
@@ -232,6 +244,12 @@ public record TrustPolicy(
       return this;
     }
 
+    /** The public suffix list of the web PKI profile; {@code null} for a private PKI. */
+    public Builder webPki(PublicSuffixes value) {
+      this.webPki = value;
+      return this;
+    }
+
     public TrustPolicy build() {
       return new TrustPolicy(
           requireEku,
@@ -244,7 +262,8 @@ public record TrustPolicy(
           maxChainDepth,
           enforceProfile,
           refuseCaLeaf,
-          holdIssuersToDuties);
+          holdIssuersToDuties,
+          webPki);
     }
   }
 }
