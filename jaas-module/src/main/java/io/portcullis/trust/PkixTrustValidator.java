@@ -63,7 +63,7 @@ public final class PkixTrustValidator implements TrustValidator {
    * "no such extension" by throwing and catching, which would otherwise cost more than the rest of
    * an uncached validation.
    */
-  private final CertificateMemo<NameSyntax.Facts> nameFacts;
+  private final CertificateMemo<Presented> presentedFacts;
 
   /**
    * The most subtrees an area's own certificates can put above a presented chain (its most
@@ -123,7 +123,7 @@ public final class PkixTrustValidator implements TrustValidator {
     this.denyList = Objects.requireNonNull(denyList, "denyList");
     this.cache = new ChainCache(cacheSize);
     this.stats = stats;
-    this.nameFacts = new CertificateMemo<>(memoSize);
+    this.presentedFacts = new CertificateMemo<>(memoSize);
     this.areaSubtrees = this.areas.stream().mapToLong(AreaState::subtrees).max().orElse(0);
   }
 
@@ -218,18 +218,16 @@ public final class PkixTrustValidator implements TrustValidator {
     boolean presentedConstrainUris = false;
     for (X509Certificate certificate : chain) {
       // Names outside RFC 5280's syntax never reach a name-constraint engine or a rule.
-      NameSyntax.Facts facts =
-          nameFacts.answer(certificate, false, null, null, () -> NameSyntax.facts(certificate));
+      Presented presented =
+          presentedFacts.answer(certificate, false, null, null, () -> Presented.of(certificate));
+      NameSyntax.Facts facts = presented.names();
       if (facts.syntax().isPresent()) {
         return facts.syntax().get();
       }
       presentedConstrainUris |= facts.constrainsUris() && certificate != leaf;
       names.add(facts);
-      // RFC 5280 4.2.1.1, 4.2.1.2, before the JDK refuses the extension as one it does not process
-      Optional<TrustDecision.Rejected> keyIdentifier =
-          ProfileChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs());
-      if (keyIdentifier.isPresent()) {
-        return keyIdentifier.get();
+      if (presented.keyIdentifier().isPresent()) {
+        return presented.keyIdentifier().get();
       }
     }
     Optional<TrustDecision.Rejected> tooMuch = nameConstraintWork(leaf, names, areaSubtrees);
@@ -316,6 +314,19 @@ public final class PkixTrustValidator implements TrustValidator {
               MAX_NAME_CONSTRAINT_CHECKS));
     }
     return Optional.empty();
+  }
+
+  /**
+   * What is read of each presented certificate before the JDK sees the chain, remembered per
+   * certificate: its names' facts, and a critical key identifier (RFC 5280 4.2.1.1, 4.2.1.2), which
+   * the JDK would otherwise refuse as an extension it does not process.
+   */
+  private record Presented(NameSyntax.Facts names, Optional<TrustDecision.Rejected> keyIdentifier) {
+    static Presented of(X509Certificate certificate) {
+      return new Presented(
+          NameSyntax.facts(certificate),
+          ProfileChecks.criticalKeyIdentifier(certificate, certificate.getCriticalExtensionOIDs()));
+    }
   }
 
   /** Whether a certificate appears twice: a loop. Chains are short, so pairs are compared. */

@@ -1,0 +1,613 @@
+package io.portcullis.bench;
+
+import io.portcullis.devpki.DevPki;
+import io.portcullis.testing.TestPki;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Portcullis beside Liberty's built-in certificate login on the same runtime, the same sample app,
+ * keys and TLS settings: two servers, each started fresh in A-B-B-A order, warmed up under load
+ * until the rate stops rising, then measured in windows: keep-alive requests/s and server CPU per
+ * request with 1, 4 and 16 client threads (one HTTP/1.1 connection each, no cookies), latency p50
+ * and p99, and full mTLS handshakes/s (a new connection, one request, closed) with server CPU per
+ * handshake. Server CPU comes from /proc; loopback only; every loop is bounded in time.
+ *
+ * <p>Run by {@code bench/login.sh}. Arguments: wlp directory (with usr:portcullis-1.0 installed),
+ * work directory, Liberty's JAVA_HOME, warm-up seconds, window seconds, the sample WAR.
+ */
+public final class LoginBench {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int PORT = 19643;
+  private static final String PATH = "/portcullis-sample/api/orders";
+  private static final int[] THREADS = {1, 4, 16};
+  private static final String BUILTIN = "built-in CLIENT_CERT login";
+  private static final String PORTCULLIS = "usr:portcullis-1.0";
+
+  private LoginBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path wlp = Path.of(args[0]).toAbsolutePath();
+    Path work = Path.of(args[1]).toAbsolutePath();
+    String javaHome = args[2];
+    int warmup = Integer.parseInt(args[3]);
+    int window = Integer.parseInt(args[4]);
+    Path war = Path.of(args[5]).toAbsolutePath();
+    Path pki = work.resolve("pki");
+    Files.createDirectories(work);
+    new DevPki(Clock.systemUTC(), RANDOM).generate(pki, "demo.portcullis.dev", DevPki.demoClients());
+    SSLContext client = clientContext(pki);
+    Map<String, String> servers = new LinkedHashMap<>();
+    servers.put(BUILTIN, "bench-builtin");
+    servers.put(PORTCULLIS, "bench-portcullis");
+    writeServer(wlp, "bench-builtin", builtinXml(pki), javaHome, war);
+    writeServer(wlp, "bench-portcullis", portcullisXml(pki), javaHome, war);
+
+    Map<String, List<Run>> runs = new LinkedHashMap<>();
+    for (String mode : List.of(BUILTIN, PORTCULLIS, PORTCULLIS, BUILTIN)) {
+      String name = servers.get(mode);
+      System.out.println("==> " + mode + ": fresh server " + name);
+      Process liberty = start(wlp, name);
+      try {
+        awaitReady(wlp.resolve("usr/servers/" + name));
+        long pid = javaPid(liberty);
+        Run run = new Run();
+        run.warmupCurve = warmUp(client, warmup, pid);
+        for (int threads : THREADS) {
+          run.keepAlive.put(threads, keepAlive(client, threads, window, pid));
+        }
+        run.handshakes = handshakes(client, window, pid);
+        runs.computeIfAbsent(mode, m -> new ArrayList<>()).add(run);
+        System.out.println(run.summary());
+      } finally {
+        stop(wlp, name, liberty);
+      }
+    }
+    System.out.print(report(runs, javaHome, warmup, window, wlp));
+  }
+
+  /** What one fresh server gave. */
+  private static final class Run {
+    List<Double> warmupCurve = new ArrayList<>();
+    final Map<Integer, Window> keepAlive = new LinkedHashMap<>();
+    Window handshakes;
+
+    String summary() {
+      StringBuilder out = new StringBuilder("    warm-up req/s per 10 s: ");
+      warmupCurve.forEach(r -> out.append(String.format(Locale.ROOT, "%.0f ", r)));
+      keepAlive.forEach(
+          (t, w) ->
+              out.append(
+                  String.format(
+                      Locale.ROOT,
+                      "%n    %2d threads: %.0f req/s, %.1f µs CPU/req, p50 %.2f ms, p99 %.2f ms",
+                      t,
+                      w.rate,
+                      w.cpuMicrosPerOp,
+                      w.p50Millis,
+                      w.p99Millis)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%n    handshakes: %.0f/s, %.2f ms CPU each, %d failed",
+              handshakes.rate,
+              handshakes.cpuMicrosPerOp / 1000,
+              handshakes.failed));
+      return out.toString();
+    }
+  }
+
+  /** One measured window. */
+  private record Window(
+      double rate, double cpuMicrosPerOp, double p50Millis, double p99Millis, long failed) {}
+
+  private static String builtinXml(Path pki) throws IOException {
+    return """
+        <server description="built-in certificate login (baseline)">
+          <featureManager>
+            <feature>restfulWS-3.1</feature>
+            <feature>jsonp-2.1</feature>
+            <feature>appSecurity-5.0</feature>
+            <feature>transportSecurity-1.0</feature>
+          </featureManager>
+          %COMMON%
+          <keyStore id="trust" location="%PKI%/trust.p12" type="PKCS12" password="%PASSWORD%"/>
+          <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" trustStoreRef="trust"
+               clientAuthentication="true" sslProtocol="TLSv1.3,TLSv1.2"/>
+          <webAppSecurity overrideHttpAuthMethod="CLIENT_CERT" allowFailOverToBasicAuth="false"
+                          allowFailOverToFormLogin="false" singleSignonEnabled="false"/>
+          <basicRegistry id="basic" realm="BasicRealm" certificateMapMode="PRINCIPAL_CN">
+            <user name="reader" password="%USERPASSWORD%"/>
+            <group name="reader"><member name="reader"/></group>
+          </basicRegistry>
+          <webApplication id="portcullis-sample" location="portcullis-sample.war"
+                          contextRoot="/portcullis-sample">
+            <application-bnd>
+              <security-role name="reader"><group name="reader"/></security-role>
+            </application-bnd>
+          </webApplication>
+        </server>
+        """
+        .replace("%COMMON%", common(pki))
+        .replace("%PKI%", pki.toString())
+        .replace("%PASSWORD%", passwordOf(pki))
+        .replace("%USERPASSWORD%", Long.toHexString(RANDOM.nextLong()));
+  }
+
+  private static String portcullisXml(Path pki) throws IOException {
+    return """
+        <server description="usr:portcullis-1.0">
+          <featureManager>
+            <feature>restfulWS-3.1</feature>
+            <feature>jsonp-2.1</feature>
+            <feature>appSecurity-5.0</feature>
+            <feature>transportSecurity-1.0</feature>
+            <feature>usr:portcullis-1.0</feature>
+          </featureManager>
+          %COMMON%
+          <keyStore id="portcullisTrust" type="PortcullisTrust" provider="Portcullis"
+                    location="${server.output.dir}/portcullis/trust-areas" password="unused"
+                    updateTrigger="mbean"/>
+          <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" trustStoreRef="portcullisTrust"
+               clientAuthentication="true" sslProtocol="TLSv1.3,TLSv1.2"/>
+          <webAppSecurity allowFailOverToBasicAuth="false" allowFailOverToFormLogin="false"
+                          singleSignonEnabled="false"/>
+          <usr_portcullis realm="portcullis" unmatched="authenticate">
+            <trustArea name="dev" anchors="%PKI%/root.pem" intermediates="%PKI%/area-dev.pem"/>
+            <roleRule name="reader" attribute="uriSan"
+                      pattern="spiffe://demo.portcullis.dev/orders/reader" groups="reader"/>
+          </usr_portcullis>
+          <webApplication id="portcullis-sample" location="portcullis-sample.war"
+                          contextRoot="/portcullis-sample">
+            <application-bnd>
+              <security-role name="reader">
+                <group name="reader" access-id="group:portcullis/reader"/>
+              </security-role>
+            </application-bnd>
+          </webApplication>
+        </server>
+        """
+        .replace("%COMMON%", common(pki))
+        .replace("%PKI%", pki.toString());
+  }
+
+  /** What both servers share: the server key, the port, keep-alive without a request limit. */
+  private static String common(Path pki) throws IOException {
+    return """
+          <keyStore id="defaultKeyStore" location="%PKI%/server.p12" type="PKCS12"
+                    password="%PASSWORD%"/>
+          <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="-1" httpsPort="%PORT%">
+            <httpOptions maxKeepAliveRequests="-1"/>
+          </httpEndpoint>
+          <applicationManager autoExpand="true"/>
+        """
+        .replace("%PKI%", pki.toString())
+        .replace("%PASSWORD%", passwordOf(pki))
+        .replace("%PORT%", Integer.toString(PORT));
+  }
+
+  private static void writeServer(Path wlp, String name, String xml, String javaHome, Path war)
+      throws IOException {
+    Path server = wlp.resolve("usr/servers/" + name);
+    if (!Files.isDirectory(server)) {
+      run(wlp, "create", name);
+    }
+    Files.writeString(server.resolve("server.xml"), xml);
+    Files.writeString(server.resolve("server.env"), "JAVA_HOME=" + javaHome + "\n");
+    Files.createDirectories(server.resolve("apps"));
+    Files.copy(
+        war, server.resolve("apps/portcullis-sample.war"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static String passwordOf(Path pki) throws IOException {
+    String xml = Files.readString(pki.resolve("dev-pki.xml"));
+    int start = xml.indexOf("value=\"") + 7;
+    return xml.substring(start, xml.indexOf('"', start));
+  }
+
+  private static Process start(Path wlp, String name) throws IOException {
+    return new ProcessBuilder(wlp.resolve("bin/server").toString(), "run", name, "--clean")
+        .redirectErrorStream(true)
+        .redirectOutput(wlp.resolve("usr/servers/" + name + ".console.log").toFile())
+        .start();
+  }
+
+  private static void stop(Path wlp, String name, Process liberty) throws InterruptedException {
+    run(wlp, "stop", name);
+    if (!liberty.waitFor(60, TimeUnit.SECONDS)) {
+      liberty.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      liberty.destroyForcibly();
+    }
+  }
+
+  private static void run(Path wlp, String action, String name) {
+    try {
+      new ProcessBuilder(wlp.resolve("bin/server").toString(), action, name)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(120, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run server " + action + " " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long javaPid(Process liberty) {
+    return liberty
+        .toHandle()
+        .descendants()
+        .filter(p -> p.info().commandLine().orElse("").contains("ws-server"))
+        .mapToLong(ProcessHandle::pid)
+        .findFirst()
+        .orElse(liberty.pid());
+  }
+
+  /** Waits for the application and the TLS port. */
+  private static void awaitReady(Path server) throws Exception {
+    Path log = server.resolve("logs/messages.log");
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline)) {
+      if (Files.exists(log)) {
+        String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+        if (text.contains("CWWKZ0001I") && text.contains("CWWKO0219I") && text.contains("-ssl")) {
+          return;
+        }
+        if (text.contains("CWWKZ0002E") || text.contains("CWWKF0001E")) {
+          throw new IllegalStateException("the server did not start its app; see " + log);
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the server did not open its TLS port; see " + log);
+  }
+
+  private static SSLContext clientContext(Path pki) throws Exception {
+    List<X509Certificate> chain = TestPki.readCertificates(pki.resolve("clients/reader.pem"));
+    PrivateKey privateKey = TestPki.readEcPrivateKey(pki.resolve("clients/reader.key.pem"));
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("reader", privateKey, new char[0], chain.toArray(new Certificate[0]));
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+    kmf.init(keys, new char[0]);
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("root", TestPki.readCertificates(pki.resolve("root.pem")).get(0));
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLSv1.3");
+    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  /**
+   * Keep-alive load with 4 threads for {@code seconds}, then on until the rate of a 10 s window
+   * rises by less than 2% over the one before (at most as long again): the curve, per window.
+   */
+  private static List<Double> warmUp(SSLContext client, int seconds, long pid) throws Exception {
+    List<Double> curve = new ArrayList<>();
+    int windows = Math.max(1, seconds / 10);
+    for (int i = 0; i < 2 * windows; i++) {
+      curve.add(keepAlive(client, 4, 10, pid).rate);
+      int n = curve.size();
+      if (n >= windows && n >= 2 && curve.get(n - 1) < curve.get(n - 2) * 1.02) {
+        break;
+      }
+    }
+    return curve;
+  }
+
+  /** {@code threads} clients, one kept-alive connection each, for {@code seconds}. */
+  private static Window keepAlive(SSLContext client, int threads, int seconds, long pid)
+      throws Exception {
+    AtomicBoolean done = new AtomicBoolean();
+    long[][] latencies = new long[threads][];
+    int[] counts = new int[threads];
+    long[] failures = new long[threads];
+    Thread[] workers = new Thread[threads];
+    long cpuBefore = cpuMillis(pid);
+    long start = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      int index = t;
+      workers[t] =
+          new Thread(
+              () -> {
+                long[] own = new long[1 << 16];
+                int n = 0;
+                while (!done.get()) {
+                  try (SSLSocket socket = connect(client)) {
+                    OutputStream out = socket.getOutputStream();
+                    InputStream in = new BufferedInputStream(socket.getInputStream());
+                    while (!done.get()) {
+                      long begin = System.nanoTime();
+                      if (request(out, in) != 200) {
+                        failures[index]++;
+                      }
+                      if (n == own.length) {
+                        own = Arrays.copyOf(own, n * 2);
+                      }
+                      own[n++] = System.nanoTime() - begin;
+                    }
+                  } catch (IOException e) {
+                    failures[index]++;
+                  }
+                }
+                latencies[index] = own;
+                counts[index] = n;
+              });
+      workers[t].start();
+    }
+    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    done.set(true);
+    for (Thread worker : workers) {
+      worker.join(30_000);
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu = cpuMillis(pid) - cpuBefore;
+    int total = Arrays.stream(counts).sum();
+    long[] all = new long[total];
+    int at = 0;
+    for (int t = 0; t < threads; t++) {
+      System.arraycopy(latencies[t], 0, all, at, counts[t]);
+      at += counts[t];
+    }
+    Arrays.sort(all);
+    return new Window(
+        total / elapsed,
+        total == 0 ? Double.NaN : cpu * 1000.0 / total,
+        percentile(all, 0.50),
+        percentile(all, 0.99),
+        Arrays.stream(failures).sum());
+  }
+
+  /** Sequential new connections: full handshake, one request, close. */
+  private static Window handshakes(SSLContext client, int seconds, long pid) throws Exception {
+    long cpuBefore = cpuMillis(pid);
+    long count = 0;
+    long failed = 0;
+    long[] latencies = new long[1 << 14];
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < end) {
+      long begin = System.nanoTime();
+      try (SSLSocket socket = connect(client)) {
+        if (request(socket.getOutputStream(), new BufferedInputStream(socket.getInputStream()))
+            != 200) {
+          failed++;
+        }
+        socket.getSession().invalidate(); // no resumption: every connection is a full handshake
+      } catch (IOException e) {
+        failed++;
+      }
+      if (count == latencies.length) {
+        latencies = Arrays.copyOf(latencies, latencies.length * 2);
+      }
+      latencies[(int) count++] = System.nanoTime() - begin;
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu = cpuMillis(pid) - cpuBefore;
+    long[] sorted = Arrays.copyOf(latencies, (int) count);
+    Arrays.sort(sorted);
+    return new Window(
+        count / elapsed,
+        count == 0 ? Double.NaN : cpu * 1000.0 / count,
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.99),
+        failed);
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
+  }
+
+  private static SSLSocket connect(SSLContext client) throws IOException {
+    SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket();
+    socket.setTcpNoDelay(true);
+    socket.setSoTimeout(30_000);
+    socket.connect(new InetSocketAddress("127.0.0.1", PORT), 10_000);
+    socket.startHandshake();
+    return socket;
+  }
+
+  private static final byte[] REQUEST =
+      ("GET " + PATH + " HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
+
+  /** Sends one GET and reads the whole response; its status. Never sends a cookie. */
+  private static int request(OutputStream out, InputStream in) throws IOException {
+    out.write(REQUEST);
+    out.flush();
+    String status = line(in);
+    if (status == null) {
+      throw new IOException("the server closed the connection");
+    }
+    int code = Integer.parseInt(status.split(" ")[1]);
+    long length = -1;
+    boolean chunked = false;
+    String header;
+    while ((header = line(in)) != null && !header.isEmpty()) {
+      String lower = header.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("content-length:")) {
+        length = Long.parseLong(lower.substring(15).trim());
+      } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+        chunked = true;
+      }
+    }
+    if (chunked) {
+      long size;
+      while ((size = Long.parseLong(line(in).split(";")[0].trim(), 16)) > 0) {
+        skip(in, size);
+        line(in);
+      }
+      line(in);
+    } else if (length > 0) {
+      skip(in, length);
+    }
+    return code;
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1) {
+      if (c == '\n') {
+        int last = line.length() - 1;
+        return last >= 0 && line.charAt(last) == '\r' ? line.substring(0, last) : line.toString();
+      }
+      line.append((char) c);
+    }
+    return line.length() == 0 ? null : line.toString();
+  }
+
+  private static void skip(InputStream in, long bytes) throws IOException {
+    long left = bytes;
+    while (left > 0) {
+      long skipped = in.skip(left);
+      if (skipped <= 0) {
+        if (in.read() == -1) {
+          throw new IOException("the response ended early");
+        }
+        skipped = 1;
+      }
+      left -= skipped;
+    }
+  }
+
+  /** utime + stime of the process in ms, from /proc (clock ticks of 10 ms on Linux). */
+  private static long cpuMillis(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+  }
+
+  private static String report(
+      Map<String, List<Run>> runs, String javaHome, int warmup, int window, Path wlp)
+      throws IOException {
+    StringBuilder out = new StringBuilder();
+    String liberty =
+        Files.readString(wlp.resolve("lib/versions/openliberty.properties"))
+            .lines()
+            .filter(l -> l.startsWith("com.ibm.websphere.productVersion"))
+            .map(l -> l.substring(l.indexOf('=') + 1))
+            .findFirst()
+            .orElse("?");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n## Portcullis beside the built-in certificate login (issue 40, %s)%n%n"
+                + "`bench/login.sh`: Open Liberty %s on %s (server), client JDK %s, %d cores;"
+                + " fresh servers in A-B-B-A order, warm-up at least %d s under 4 keep-alive"
+                + " threads, then %d s windows. GET %s (`@RolesAllowed(\"reader\")`), no"
+                + " cookies, `maxKeepAliveRequests=\"-1\"` and single sign-on off on both.%n%n",
+            LocalDate.now(Clock.systemUTC()),
+            liberty,
+            javaHome,
+            System.getProperty("java.version"),
+            Runtime.getRuntime().availableProcessors(),
+            warmup,
+            window,
+            PATH));
+    for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
+      out.append("Warm-up curves, ").append(entry.getKey()).append(" (req/s per 10 s): ");
+      for (Run run : entry.getValue()) {
+        out.append('[');
+        run.warmupCurve.forEach(r -> out.append(String.format(Locale.ROOT, "%.0f ", r)));
+        out.setLength(out.length() - 1);
+        out.append("] ");
+      }
+      out.append("\n\n");
+    }
+    out.append(
+        "| figure | built-in (two runs) | Portcullis (two runs) | Portcullis ÷ built-in |\n");
+    out.append("|---|---|---|---|\n");
+    List<Run> a = runs.get(BUILTIN);
+    List<Run> b = runs.get(PORTCULLIS);
+    for (int threads : THREADS) {
+      row(out, "keep-alive req/s, " + threads + " threads", a, b, r -> r.keepAlive.get(threads).rate);
+      row(
+          out,
+          "server CPU µs/request, " + threads + " threads",
+          a,
+          b,
+          r -> r.keepAlive.get(threads).cpuMicrosPerOp);
+      row(out, "p50 ms, " + threads + " threads", a, b, r -> r.keepAlive.get(threads).p50Millis);
+      row(out, "p99 ms, " + threads + " threads", a, b, r -> r.keepAlive.get(threads).p99Millis);
+    }
+    row(out, "full handshakes/s (new connection + request)", a, b, r -> r.handshakes.rate);
+    row(out, "server CPU ms/handshake", a, b, r -> r.handshakes.cpuMicrosPerOp / 1000);
+    row(out, "handshake p50 ms", a, b, r -> r.handshakes.p50Millis);
+    row(out, "handshake p99 ms", a, b, r -> r.handshakes.p99Millis);
+    long failed = 0;
+    for (List<Run> list : runs.values()) {
+      for (Run run : list) {
+        failed += run.handshakes.failed;
+        for (Window w : run.keepAlive.values()) {
+          failed += w.failed;
+        }
+      }
+    }
+    out.append(String.format(Locale.ROOT, "%nFailed requests in all windows: %d.%n", failed));
+    return out.toString();
+  }
+
+  private static void row(
+      StringBuilder out,
+      String figure,
+      List<Run> a,
+      List<Run> b,
+      java.util.function.ToDoubleFunction<Run> value) {
+    double[] as = a.stream().mapToDouble(value).toArray();
+    double[] bs = b.stream().mapToDouble(value).toArray();
+    double meanA = Arrays.stream(as).average().orElse(Double.NaN);
+    double meanB = Arrays.stream(bs).average().orElse(Double.NaN);
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %s | %s | **%.2f** |%n",
+            figure,
+            values(as),
+            values(bs),
+            meanB / meanA));
+  }
+
+  private static String values(double[] values) {
+    StringBuilder text = new StringBuilder();
+    for (double v : values) {
+      text.append(text.length() == 0 ? "" : " / ")
+          .append(String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v));
+    }
+    return text.toString();
+  }
+}
