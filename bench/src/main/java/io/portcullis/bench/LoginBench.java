@@ -63,7 +63,8 @@ public final class LoginBench {
     Path war = Path.of(args[5]).toAbsolutePath();
     Path pki = work.resolve("pki");
     Files.createDirectories(work);
-    new DevPki(Clock.systemUTC(), RANDOM).generate(pki, "demo.portcullis.dev", DevPki.demoClients());
+    new DevPki(Clock.systemUTC(), RANDOM)
+        .generate(pki, "demo.portcullis.dev", DevPki.demoClients());
     SSLContext client = clientContext(pki);
     Map<String, String> servers = new LinkedHashMap<>();
     servers.put(BUILTIN, "bench-builtin");
@@ -555,7 +556,12 @@ public final class LoginBench {
     List<Run> a = runs.get(BUILTIN);
     List<Run> b = runs.get(PORTCULLIS);
     for (int threads : THREADS) {
-      row(out, "keep-alive req/s, " + threads + " threads", a, b, r -> r.keepAlive.get(threads).rate);
+      row(
+          out,
+          "keep-alive req/s, " + threads + " threads",
+          a,
+          b,
+          r -> r.keepAlive.get(threads).rate);
       row(
           out,
           "server CPU µs/request, " + threads + " threads",
