@@ -23,7 +23,9 @@ mkdir -p "$wlp/usr/extension/lib/features"
 unzip -q -p extension/target/portcullis-1.0.esa OSGI-INF/SUBSYSTEM.MF \
   > "$wlp/usr/extension/lib/features/portcullis-1.0.mf"
 unzip -q -o extension/target/portcullis-1.0.esa '*.jar' -d "$wlp/usr/extension/lib"
-java -cp bench/target/benchmarks.jar io.portcullis.bench.LoginBench \
+# BENCH_JFR=DIR records a Flight Recorder profile of every server run into DIR.
+# BENCH_TAI_CONFIG=true adds a <trustAssociation> element to the Portcullis server.
+java ${BENCH_JFR:+-Dbench.jfr=$BENCH_JFR} ${BENCH_TAI_CONFIG:+-Dbench.trustAssociation=$BENCH_TAI_CONFIG} -cp bench/target/benchmarks.jar io.portcullis.bench.LoginBench \
   "$wlp" "$work" "$java_home" "$warmup" "$window" sample-app/target/portcullis-sample.war \
   | tee "$work/run.log"
 sed -n '/^## Portcullis beside/,$p' "$work/run.log" > "$work/result.md"

@@ -79,6 +79,7 @@ public final class LoginBench {
       Process liberty = start(wlp, name);
       try {
         awaitReady(wlp.resolve("usr/servers/" + name));
+        awaitFirstAnswer(client);
         long pid = javaPid(liberty);
         Run run = new Run();
         run.warmupCurve = warmUp(client, warmup, pid);
@@ -196,8 +197,20 @@ public final class LoginBench {
           </webApplication>
         </server>
         """
-        .replace("%COMMON%", common(pki))
+        .replace("%COMMON%", common(pki) + trustAssociation())
         .replace("%PKI%", pki.toString());
+  }
+
+  /**
+   * With {@code -Dbench.trustAssociation=true} the Portcullis server also names a {@code
+   * <trustAssociation>} element, to measure what Liberty's per-request search for user-feature
+   * interceptors costs when none is configured.
+   */
+  private static String trustAssociation() {
+    return Boolean.getBoolean("bench.trustAssociation")
+        ? "  <trustAssociation id=\"portcullis\" invokeForUnprotectedURI=\"false\""
+            + " failOverToAppAuthType=\"false\"/>\n"
+        : "";
   }
 
   /** What both servers share: the server key, the port, keep-alive without a request limit. */
@@ -223,6 +236,15 @@ public final class LoginBench {
     }
     Files.writeString(server.resolve("server.xml"), xml);
     Files.writeString(server.resolve("server.env"), "JAVA_HOME=" + javaHome + "\n");
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null) {
+      // A profile of each run's whole life, for docs/performance.md: -Dbench.jfr=DIR.
+      Files.writeString(
+          server.resolve("jvm.options"),
+          "-XX:StartFlightRecording=settings=profile,filename="
+              + Path.of(jfr).toAbsolutePath().resolve(name + "-%p.jfr")
+              + "\n");
+    }
     Files.createDirectories(server.resolve("apps"));
     Files.copy(
         war, server.resolve("apps/portcullis-sample.war"), StandardCopyOption.REPLACE_EXISTING);
@@ -290,6 +312,29 @@ public final class LoginBench {
       Thread.sleep(500);
     }
     throw new IllegalStateException("the server did not open its TLS port; see " + log);
+  }
+
+  /**
+   * Until one request is answered 200 (at most a minute): the TLS port opens before the feature has
+   * published its trust areas, and a warm-up must not start on refused handshakes.
+   */
+  private static void awaitFirstAnswer(SSLContext client) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+    String last = "no answer";
+    while (Instant.now().isBefore(deadline)) {
+      try (SSLSocket socket = connect(client)) {
+        int status =
+            request(socket.getOutputStream(), new BufferedInputStream(socket.getInputStream()));
+        if (status == 200) {
+          return;
+        }
+        last = "HTTP " + status;
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the server never answered 200: " + last);
   }
 
   private static SSLContext clientContext(Path pki) throws Exception {
