@@ -14,11 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Security;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,10 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
@@ -86,11 +81,12 @@ public final class LibertyHandshakeBench {
       tpm.addToken("bench", pin);
       issueInToken(tpm.keySource("bench", pin, "server"), area);
       writeServer(wlp, server, pki, javaHome, pin);
-      Process liberty = start(wlp);
+      BenchServers.run(wlp, "create", SERVER);
+      Process liberty = BenchServers.start(wlp, SERVER);
       try {
         awaitReady(server);
-        long pid = javaPid(liberty);
-        SSLContext client = clientContext(pki);
+        long pid = BenchServers.javaPid(liberty);
+        SSLContext client = BenchServers.clientContext(pki);
         for (int port : PORTS.values()) {
           measure(client, port, warmup, pid);
         }
@@ -107,7 +103,7 @@ public final class LibertyHandshakeBench {
         }
         report(results, javaHome, warmup, window);
       } finally {
-        run(wlp, "stop");
+        BenchServers.run(wlp, "stop", SERVER);
         if (!liberty.waitFor(60, TimeUnit.SECONDS)) {
           liberty.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
           liberty.destroyForcibly();
@@ -133,7 +129,7 @@ public final class LibertyHandshakeBench {
 
   private static void writeServer(Path wlp, Path server, Path pki, String javaHome, String pin)
       throws IOException {
-    String password = passwordOf(pki);
+    String password = BenchServers.passwordOf(pki);
     Path hsmConfig = server.resolve("pkcs11-softhsm.cfg");
     Files.writeString(
         hsmConfig, "name = bench-softhsm\nlibrary = " + SoftHsm.LIBRARY + "\nslotListIndex = 0\n");
@@ -201,43 +197,6 @@ public final class LibertyHandshakeBench {
             .replace("%4$s", tpmConfig.toString()));
   }
 
-  private static String passwordOf(Path pki) throws IOException {
-    String xml = Files.readString(pki.resolve("dev-pki.xml"));
-    int start = xml.indexOf("value=\"") + 7;
-    return xml.substring(start, xml.indexOf('"', start));
-  }
-
-  private static Process start(Path wlp) throws IOException {
-    run(wlp, "create");
-    return new ProcessBuilder(wlp.resolve("bin/server").toString(), "run", SERVER, "--clean")
-        .redirectErrorStream(true)
-        .redirectOutput(wlp.resolve("usr/servers/" + SERVER + ".console.log").toFile())
-        .start();
-  }
-
-  private static void run(Path wlp, String action) throws IOException {
-    try {
-      new ProcessBuilder(wlp.resolve("bin/server").toString(), action, SERVER)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start()
-          .waitFor(120, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** The server JVM: `server run` may exec java itself or start it as a child. */
-  private static long javaPid(Process liberty) {
-    return liberty
-        .toHandle()
-        .descendants()
-        .filter(p -> p.info().commandLine().orElse("").contains("ws-server"))
-        .mapToLong(ProcessHandle::pid)
-        .findFirst()
-        .orElse(liberty.pid());
-  }
-
   /** Waits for the three TLS listeners. */
   private static void awaitReady(Path server) throws Exception {
     Path log = server.resolve("logs/messages.log");
@@ -263,30 +222,12 @@ public final class LibertyHandshakeBench {
     return PORTS.values().stream().filter(p -> text.contains("port " + p + ".")).count();
   }
 
-  private static SSLContext clientContext(Path pki) throws Exception {
-    List<X509Certificate> chain = TestPki.readCertificates(pki.resolve("clients/reader.pem"));
-    PrivateKey privateKey = TestPki.readEcPrivateKey(pki.resolve("clients/reader.key.pem"));
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("reader", privateKey, new char[0], chain.toArray(new Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-    kmf.init(keys, new char[0]);
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("root", TestPki.readCertificates(pki.resolve("root.pem")).get(0));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLSv1.3");
-    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return context;
-  }
-
   /**
    * Sequential full handshakes for {@code seconds}: {handshakes/s, server CPU ms per handshake}.
    */
   private static double[] measure(SSLContext client, int port, int seconds, long pid)
       throws Exception {
-    long cpuBefore = cpuMillis(pid);
+    long cpuBefore = BenchServers.cpuMillis(pid);
     long count = 0;
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -301,15 +242,8 @@ public final class LibertyHandshakeBench {
       }
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    long cpu = cpuMillis(pid) - cpuBefore;
+    long cpu = BenchServers.cpuMillis(pid) - cpuBefore;
     return new double[] {count / elapsed, count == 0 ? Double.NaN : (double) cpu / count};
-  }
-
-  /** utime + stime of the process in ms, from /proc (clock ticks of 10 ms on Linux). */
-  private static long cpuMillis(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
   }
 
   private static void report(

@@ -1,7 +1,6 @@
 package io.portcullis.bench;
 
 import io.portcullis.devpki.DevPki;
-import io.portcullis.testing.TestPki;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Portcullis beside Liberty's built-in certificate login on the same runtime, the same sample app,
@@ -65,7 +58,7 @@ public final class LoginBench {
     Files.createDirectories(work);
     new DevPki(Clock.systemUTC(), RANDOM)
         .generate(pki, "demo.portcullis.dev", DevPki.demoClients());
-    SSLContext client = clientContext(pki);
+    SSLContext client = BenchServers.clientContext(pki);
     Map<String, String> servers = new LinkedHashMap<>();
     servers.put(BUILTIN, "bench-builtin");
     servers.put(PORTCULLIS, "bench-portcullis");
@@ -76,11 +69,11 @@ public final class LoginBench {
     for (String mode : List.of(BUILTIN, PORTCULLIS, PORTCULLIS, BUILTIN)) {
       String name = servers.get(mode);
       System.out.println("==> " + mode + ": fresh server " + name);
-      Process liberty = start(wlp, name);
+      Process liberty = BenchServers.start(wlp, name);
       try {
         awaitReady(wlp.resolve("usr/servers/" + name));
         awaitFirstAnswer(client);
-        long pid = javaPid(liberty);
+        long pid = BenchServers.javaPid(liberty);
         Run run = new Run();
         run.warmupCurve = warmUp(client, warmup, pid);
         for (int threads : THREADS) {
@@ -160,7 +153,7 @@ public final class LoginBench {
         """
         .replace("%COMMON%", common(pki))
         .replace("%PKI%", pki.toString())
-        .replace("%PASSWORD%", passwordOf(pki))
+        .replace("%PASSWORD%", BenchServers.passwordOf(pki))
         .replace("%USERPASSWORD%", Long.toHexString(RANDOM.nextLong()));
   }
 
@@ -224,7 +217,7 @@ public final class LoginBench {
           <applicationManager autoExpand="true"/>
         """
         .replace("%PKI%", pki.toString())
-        .replace("%PASSWORD%", passwordOf(pki))
+        .replace("%PASSWORD%", BenchServers.passwordOf(pki))
         .replace("%PORT%", Integer.toString(PORT));
   }
 
@@ -232,7 +225,7 @@ public final class LoginBench {
       throws IOException {
     Path server = wlp.resolve("usr/servers/" + name);
     if (!Files.isDirectory(server)) {
-      run(wlp, "create", name);
+      BenchServers.run(wlp, "create", name);
     }
     Files.writeString(server.resolve("server.xml"), xml);
     Files.writeString(server.resolve("server.env"), "JAVA_HOME=" + javaHome + "\n");
@@ -250,49 +243,12 @@ public final class LoginBench {
         war, server.resolve("apps/portcullis-sample.war"), StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static String passwordOf(Path pki) throws IOException {
-    String xml = Files.readString(pki.resolve("dev-pki.xml"));
-    int start = xml.indexOf("value=\"") + 7;
-    return xml.substring(start, xml.indexOf('"', start));
-  }
-
-  private static Process start(Path wlp, String name) throws IOException {
-    return new ProcessBuilder(wlp.resolve("bin/server").toString(), "run", name, "--clean")
-        .redirectErrorStream(true)
-        .redirectOutput(wlp.resolve("usr/servers/" + name + ".console.log").toFile())
-        .start();
-  }
-
   private static void stop(Path wlp, String name, Process liberty) throws InterruptedException {
-    run(wlp, "stop", name);
+    BenchServers.run(wlp, "stop", name);
     if (!liberty.waitFor(60, TimeUnit.SECONDS)) {
       liberty.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
       liberty.destroyForcibly();
     }
-  }
-
-  private static void run(Path wlp, String action, String name) {
-    try {
-      new ProcessBuilder(wlp.resolve("bin/server").toString(), action, name)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start()
-          .waitFor(120, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run server " + action + " " + name, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static long javaPid(Process liberty) {
-    return liberty
-        .toHandle()
-        .descendants()
-        .filter(p -> p.info().commandLine().orElse("").contains("ws-server"))
-        .mapToLong(ProcessHandle::pid)
-        .findFirst()
-        .orElse(liberty.pid());
   }
 
   /** Waits for the application and the TLS port. */
@@ -337,24 +293,6 @@ public final class LoginBench {
     throw new IllegalStateException("the server never answered 200: " + last);
   }
 
-  private static SSLContext clientContext(Path pki) throws Exception {
-    List<X509Certificate> chain = TestPki.readCertificates(pki.resolve("clients/reader.pem"));
-    PrivateKey privateKey = TestPki.readEcPrivateKey(pki.resolve("clients/reader.key.pem"));
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("reader", privateKey, new char[0], chain.toArray(new Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-    kmf.init(keys, new char[0]);
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("root", TestPki.readCertificates(pki.resolve("root.pem")).get(0));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLSv1.3");
-    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return context;
-  }
-
   /**
    * Keep-alive load with 4 threads for {@code seconds}, then on until the rate of a 10 s window
    * rises by less than 2% over the one before (at most as long again): the curve, per window.
@@ -380,7 +318,7 @@ public final class LoginBench {
     int[] counts = new int[threads];
     long[] failures = new long[threads];
     Thread[] workers = new Thread[threads];
-    long cpuBefore = cpuMillis(pid);
+    long cpuBefore = BenchServers.cpuMillis(pid);
     long start = System.nanoTime();
     for (int t = 0; t < threads; t++) {
       int index = t;
@@ -418,7 +356,7 @@ public final class LoginBench {
       worker.join(30_000);
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    long cpu = cpuMillis(pid) - cpuBefore;
+    long cpu = BenchServers.cpuMillis(pid) - cpuBefore;
     int total = Arrays.stream(counts).sum();
     long[] all = new long[total];
     int at = 0;
@@ -437,7 +375,7 @@ public final class LoginBench {
 
   /** Sequential new connections: full handshake, one request, close. */
   private static Window handshakes(SSLContext client, int seconds, long pid) throws Exception {
-    long cpuBefore = cpuMillis(pid);
+    long cpuBefore = BenchServers.cpuMillis(pid);
     long count = 0;
     long failed = 0;
     long[] latencies = new long[1 << 14];
@@ -460,7 +398,7 @@ public final class LoginBench {
       latencies[(int) count++] = System.nanoTime() - begin;
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    long cpu = cpuMillis(pid) - cpuBefore;
+    long cpu = BenchServers.cpuMillis(pid) - cpuBefore;
     long[] sorted = Arrays.copyOf(latencies, (int) count);
     Arrays.sort(sorted);
     return new Window(
@@ -549,13 +487,6 @@ public final class LoginBench {
       }
       left -= skipped;
     }
-  }
-
-  /** utime + stime of the process in ms, from /proc (clock ticks of 10 ms on Linux). */
-  private static long cpuMillis(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
   }
 
   private static String report(
