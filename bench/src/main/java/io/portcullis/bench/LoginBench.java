@@ -127,12 +127,6 @@ public final class LoginBench {
   private static String builtinXml(Path pki) throws IOException {
     return """
         <server description="built-in certificate login (baseline)">
-          <featureManager>
-            <feature>restfulWS-3.1</feature>
-            <feature>jsonp-2.1</feature>
-            <feature>appSecurity-5.0</feature>
-            <feature>transportSecurity-1.0</feature>
-          </featureManager>
           %COMMON%
           <keyStore id="trust" location="%PKI%/trust.p12" type="PKCS12" password="%PASSWORD%"/>
           <ssl id="defaultSSLConfig" keyStoreRef="defaultKeyStore" trustStoreRef="trust"
@@ -161,10 +155,6 @@ public final class LoginBench {
     return """
         <server description="usr:portcullis-1.0">
           <featureManager>
-            <feature>restfulWS-3.1</feature>
-            <feature>jsonp-2.1</feature>
-            <feature>appSecurity-5.0</feature>
-            <feature>transportSecurity-1.0</feature>
             <feature>usr:portcullis-1.0</feature>
           </featureManager>
           %COMMON%
@@ -206,9 +196,18 @@ public final class LoginBench {
         : "";
   }
 
-  /** What both servers share: the server key, the port, keep-alive without a request limit. */
+  /**
+   * What both servers share: the application's features (Liberty merges feature managers), the
+   * server key, the port, keep-alive without a request limit.
+   */
   private static String common(Path pki) throws IOException {
     return """
+          <featureManager>
+            <feature>restfulWS-3.1</feature>
+            <feature>jsonp-2.1</feature>
+            <feature>appSecurity-5.0</feature>
+            <feature>transportSecurity-1.0</feature>
+          </featureManager>
           <keyStore id="defaultKeyStore" location="%PKI%/server.p12" type="PKCS12"
                     password="%PASSWORD%"/>
           <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="-1" httpsPort="%PORT%">

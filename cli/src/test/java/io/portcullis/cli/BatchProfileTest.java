@@ -3,7 +3,6 @@ package io.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.testing.ProfileCases;
 import io.portcullis.testing.ProfileCases.Case;
@@ -30,15 +29,7 @@ class BatchProfileTest {
     List<Case> cases = ProfileCases.cases();
     List<String> lines = new ArrayList<>();
     for (Case c : cases) {
-      ObjectNode line = JSON.createObjectNode();
-      line.put("id", c.name());
-      line.putArray("trustAnchors").add(TestPki.pem(c.anchor()));
-      ArrayNode intermediates = line.putArray("intermediates");
-      for (X509Certificate intermediate : c.intermediates()) {
-        intermediates.add(TestPki.pem(intermediate));
-      }
-      line.put("leaf", TestPki.pem(c.leaf()));
-      line.put("purpose", "client");
+      ObjectNode line = BatchRun.line(c.name(), c.anchor(), c.intermediates(), c.leaf(), "client");
       if (c.maxChainDepth() != null) {
         line.put("maxChainDepth", c.maxChainDepth());
       }

@@ -2,10 +2,6 @@ package io.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.testing.TestPki;
 import io.portcullis.testing.WebPkiCases;
 import io.portcullis.testing.WebPkiCases.Case;
 import java.io.IOException;
@@ -13,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,23 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  * gets the profile's ID, without it the standards' ID, from the same lines.
  */
 class BatchWebPkiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path dir;
 
   private static List<String> lines(List<Case> cases) {
     List<String> lines = new ArrayList<>();
     for (Case c : cases) {
-      ObjectNode line = JSON.createObjectNode();
-      line.put("id", c.name());
-      line.putArray("trustAnchors").add(TestPki.pem(c.anchor()));
-      ArrayNode intermediates = line.putArray("intermediates");
-      for (X509Certificate intermediate : c.intermediates()) {
-        intermediates.add(TestPki.pem(intermediate));
-      }
-      line.put("leaf", TestPki.pem(c.leaf()));
-      line.put("purpose", "server");
-      lines.add(line.toString());
+      lines.add(
+          BatchRun.line(c.name(), c.anchor(), c.intermediates(), c.leaf(), "server").toString());
     }
     return lines;
   }

@@ -70,7 +70,7 @@ final class AreaState {
     this.ownership = new CertificateMemo<>(memoSize);
     Set<TrustAnchor> set = new HashSet<>();
     for (X509Certificate anchor : area.anchors()) {
-      // The JDK refuses TrustAnchor name constraints; PathChecks applies them instead.
+      // The JDK refuses TrustAnchor name constraints; AnchorChecks applies them instead.
       set.add(new TrustAnchor(anchor, null));
       NameConstraints constraints = Certificates.nameConstraintsOf(anchor);
       if (constraints != null) {

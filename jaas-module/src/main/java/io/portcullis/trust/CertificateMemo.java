@@ -7,12 +7,13 @@ import java.util.function.Supplier;
 
 /**
  * Remembers answers that are a pure function of a certificate: the per-certificate checks of {@link
- * PathChecks#certificate} for certificates the JDK has already validated a path for, and what
- * {@link NameSyntax#facts} reads of a presented certificate's names. The area's intermediates and
- * returning callers are checked once, not on every handshake. Keys compare certificates by DER
- * encoding (so a re-parsed copy hits), position, purpose and the anchor whose name constraints
- * applied; the answer is a pure function of those and the area's fixed policy. Bounded: when full
- * it starts again, so presenting fresh certificates only costs re-checking them.
+ * PathChecks#certificate} for certificates the JDK has already validated a path for, and what the
+ * validator reads of a presented certificate before the JDK sees it (its names' facts and key
+ * identifiers). The area's intermediates and returning callers are checked once, not on every
+ * handshake. Keys compare certificates by DER encoding (so a re-parsed copy hits), position,
+ * purpose and the anchor whose name constraints applied; the answer is a pure function of those and
+ * the area's fixed policy. Bounded: when full it starts again, so presenting fresh certificates
+ * only costs re-checking them.
  */
 final class CertificateMemo<V> {
   /** Default number of remembered answers per area. */

@@ -18,8 +18,8 @@ import java.util.Optional;
  * Validates chains against each configured {@link TrustArea} with the JDK's PKIX {@link
  * CertPathValidator} (the presented order, as TLS peers send it) and, when that does not chain, the
  * JDK's PKIX {@link CertPathBuilder} (callers that omit or reorder intermediates the area knows).
- * On a valid path it applies {@link PathChecks}: the RFC 5280 profile, the anchor's own name
- * constraints and the area's policy. Revocation uses the area's CRLs through the JDK's {@link
+ * On a valid path it applies {@link PathChecks}: the RFC 5280 profile, the anchor, the area's
+ * policy and the certificates' names. Revocation uses the area's CRLs through the JDK's {@link
  * PKIXRevocationChecker}; the {@link DenyList} is checked first.
  *
  * <p>An area that lists intermediates accepts only a leaf one of them issued (the certificate right
@@ -59,9 +59,9 @@ public final class PkixTrustValidator implements TrustValidator {
   private final ValidationStats stats;
 
   /**
-   * What {@link NameSyntax#facts} read of each presented certificate, remembered: the JDK answers
-   * "no such extension" by throwing and catching, which would otherwise cost more than the rest of
-   * an uncached validation.
+   * What {@link Presented} reads of each presented certificate, remembered: the JDK answers "no
+   * such extension" by throwing and catching, which would otherwise cost more than the rest of an
+   * uncached validation.
    */
   private final CertificateMemo<Presented> presentedFacts;
 
