@@ -1,6 +1,7 @@
 package io.portcullis.bench;
 
 import io.portcullis.devpki.DevPki;
+import io.portcullis.testing.TestPki;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -44,6 +49,18 @@ public final class LoginBench {
   private static final int[] THREADS = {1, 4, 16};
   private static final String BUILTIN = "built-in CLIENT_CERT login";
   private static final String PORTCULLIS = "usr:portcullis-1.0";
+  private static final String DOMAIN = "demo.portcullis.dev";
+
+  /** Distinct client certificates of the memory run ({@code -Dbench.callers}). */
+  private static final int CALLERS = Integer.getInteger("bench.callers", 10_000);
+
+  /**
+   * Requests the memory run sends from them in all; 0 skips it ({@code -Dbench.callerRequests}).
+   */
+  private static final long CALLER_REQUESTS = Long.getLong("bench.callerRequests", 1_000_000);
+
+  /** How long the memory run may take at most. */
+  private static final Duration MEMORY_RUN_LIMIT = Duration.ofMinutes(15);
 
   private LoginBench() {}
 
@@ -56,22 +73,47 @@ public final class LoginBench {
     Path war = Path.of(args[5]).toAbsolutePath();
     Path pki = work.resolve("pki");
     Files.createDirectories(work);
-    new DevPki(Clock.systemUTC(), RANDOM)
-        .generate(pki, "demo.portcullis.dev", DevPki.demoClients());
+    DevPki devPki = new DevPki(Clock.systemUTC(), RANDOM);
+    devPki.generate(pki, DOMAIN, DevPki.demoClients());
+    X509Certificate root = TestPki.readCertificates(pki.resolve("root.pem")).get(0);
     SSLContext client = BenchServers.clientContext(pki);
+    // Trusted by the handshake, refused by the login: the caller no rule and no user knows.
+    SSLContext stranger =
+        BenchServers.clientContext(
+            TestPki.readCertificates(pki.resolve("clients/stranger.pem")),
+            TestPki.readEcPrivateKey(pki.resolve("clients/stranger.key.pem")),
+            root);
+    // Refused by the handshake: a reader's SPIFFE ID under a root neither server trusts.
+    Path outsiderPki = work.resolve("outsider");
+    devPki.generate(outsiderPki, DOMAIN, Map.of("reader", "/orders/reader"));
+    SSLContext outsider =
+        BenchServers.clientContext(
+            TestPki.readCertificates(outsiderPki.resolve("clients/reader.pem")),
+            TestPki.readEcPrivateKey(outsiderPki.resolve("clients/reader.key.pem")),
+            root);
+    Map<String, String> names = new LinkedHashMap<>();
+    for (int i = 0; i < CALLERS; i++) {
+      names.put("caller-" + i, "/callers/" + i);
+    }
+    List<DevPki.Client> callers = devPki.clients(pki, DOMAIN, names);
+    OpensslBaseline openssl = OpensslBaseline.measure(pki, window);
+    System.out.println(openssl.summary());
+
     Map<String, String> servers = new LinkedHashMap<>();
     servers.put(BUILTIN, "bench-builtin");
     servers.put(PORTCULLIS, "bench-portcullis");
-    writeServer(wlp, "bench-builtin", builtinXml(pki), javaHome, war);
+    writeServer(wlp, "bench-builtin", builtinXml(pki, names.keySet()), javaHome, war);
     writeServer(wlp, "bench-portcullis", portcullisXml(pki), javaHome, war);
 
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     for (String mode : List.of(BUILTIN, PORTCULLIS, PORTCULLIS, BUILTIN)) {
       String name = servers.get(mode);
+      Path server = wlp.resolve("usr/servers/" + name);
       System.out.println("==> " + mode + ": fresh server " + name);
+      profile(server, name + "-" + (runs.values().stream().mapToInt(List::size).sum() + 1));
       Process liberty = BenchServers.start(wlp, name);
       try {
-        awaitReady(wlp.resolve("usr/servers/" + name));
+        awaitReady(server);
         awaitFirstAnswer(client);
         long pid = BenchServers.javaPid(liberty);
         Run run = new Run();
@@ -79,14 +121,26 @@ public final class LoginBench {
         for (int threads : THREADS) {
           run.keepAlive.put(threads, keepAlive(client, threads, window, pid));
         }
-        run.handshakes = handshakes(client, window, pid);
-        runs.computeIfAbsent(mode, m -> new ArrayList<>()).add(run);
+        run.handshakes = handshakes(client, window, pid, Expect.ANSWERED);
+        long logs = BenchServers.logBytes(server);
+        // A new connection for each: both servers close the connection after a refusal.
+        run.refusedRequests = handshakes(stranger, window, pid, Expect.REFUSED_REQUEST);
+        run.refusedRequestLogBytes = BenchServers.logBytes(server) - logs;
+        logs = BenchServers.logBytes(server);
+        run.refusedHandshakes = handshakes(outsider, window, pid, Expect.REFUSED_HANDSHAKE);
+        run.refusedHandshakeLogBytes = BenchServers.logBytes(server) - logs;
+        List<Run> earlier = runs.computeIfAbsent(mode, m -> new ArrayList<>());
+        if (earlier.isEmpty() && CALLER_REQUESTS > 0) {
+          // Once per server kind: the first run of each, so both are measured at the same point.
+          run.memory = memory(callers, root, javaHome, pid);
+        }
+        earlier.add(run);
         System.out.println(run.summary());
       } finally {
         stop(wlp, name, liberty);
       }
     }
-    System.out.print(report(runs, javaHome, warmup, window, wlp));
+    System.out.print(report(runs, openssl, javaHome, warmup, window, wlp));
   }
 
   /** What one fresh server gave. */
@@ -94,6 +148,11 @@ public final class LoginBench {
     List<Double> warmupCurve = new ArrayList<>();
     final Map<Integer, Window> keepAlive = new LinkedHashMap<>();
     Window handshakes;
+    Window refusedRequests;
+    long refusedRequestLogBytes;
+    Window refusedHandshakes;
+    long refusedHandshakeLogBytes;
+    Memory memory;
 
     String summary() {
       StringBuilder out = new StringBuilder("    warm-up req/s per 10 s: ");
@@ -116,15 +175,37 @@ public final class LoginBench {
               handshakes.rate,
               handshakes.cpuMicrosPerOp / 1000,
               handshakes.failed));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%n    refused requests: %.0f/s, %.2f ms CPU each, %.0f log bytes per 1000, %d"
+                  + " unexpected%n    refused handshakes: %.0f/s, %.2f ms CPU each, %.0f log"
+                  + " bytes per 1000, %d unexpected",
+              refusedRequests.rate,
+              refusedRequests.cpuMicrosPerOp / 1000,
+              perThousand(refusedRequestLogBytes, refusedRequests),
+              refusedRequests.failed,
+              refusedHandshakes.rate,
+              refusedHandshakes.cpuMicrosPerOp / 1000,
+              perThousand(refusedHandshakeLogBytes, refusedHandshakes),
+              refusedHandshakes.failed));
+      if (memory != null) {
+        out.append("\n    ").append(memory.summary());
+      }
       return out.toString();
     }
   }
 
   /** One measured window. */
   private record Window(
-      double rate, double cpuMicrosPerOp, double p50Millis, double p99Millis, long failed) {}
+      double rate,
+      double cpuMicrosPerOp,
+      double p50Millis,
+      double p99Millis,
+      long failed,
+      long count) {}
 
-  private static String builtinXml(Path pki) throws IOException {
+  private static String builtinXml(Path pki, Set<String> callers) throws IOException {
     return """
         <server description="built-in certificate login (baseline)">
           %COMMON%
@@ -135,7 +216,10 @@ public final class LoginBench {
                           allowFailOverToFormLogin="false" singleSignonEnabled="false"/>
           <basicRegistry id="basic" realm="BasicRealm" certificateMapMode="PRINCIPAL_CN">
             <user name="reader" password="%USERPASSWORD%"/>
-            <group name="reader"><member name="reader"/></group>
+        %USERS%
+            <group name="reader"><member name="reader"/>
+        %MEMBERS%
+            </group>
           </basicRegistry>
           <webApplication id="portcullis-sample" location="portcullis-sample.war"
                           contextRoot="/portcullis-sample">
@@ -148,7 +232,22 @@ public final class LoginBench {
         .replace("%COMMON%", common(pki))
         .replace("%PKI%", pki.toString())
         .replace("%PASSWORD%", BenchServers.passwordOf(pki))
-        .replace("%USERPASSWORD%", Long.toHexString(RANDOM.nextLong()));
+        .replace("%USERPASSWORD%", Long.toHexString(RANDOM.nextLong()))
+        .replace(
+            "%USERS%",
+            lines(
+                callers,
+                "    <user name=\"%s\" password=\"" + Long.toHexString(RANDOM.nextLong()) + "\"/>"))
+        .replace("%MEMBERS%", lines(callers, "      <member name=\"%s\"/>"));
+  }
+
+  /** One line per name, {@code format} filled with it. */
+  private static String lines(Set<String> names, String format) {
+    StringBuilder out = new StringBuilder();
+    for (String name : names) {
+      out.append("    ").append(String.format(Locale.ROOT, format, name)).append('\n');
+    }
+    return out.toString();
   }
 
   private static String portcullisXml(Path pki) throws IOException {
@@ -165,10 +264,12 @@ public final class LoginBench {
                clientAuthentication="true" sslProtocol="TLSv1.3,TLSv1.2"/>
           <webAppSecurity allowFailOverToBasicAuth="false" allowFailOverToFormLogin="false"
                           singleSignonEnabled="false"/>
-          <usr_portcullis realm="portcullis" unmatched="authenticate">
+          <usr_portcullis realm="portcullis" unmatched="refuse">
             <trustArea name="dev" anchors="%PKI%/root.pem" intermediates="%PKI%/area-dev.pem"/>
             <roleRule name="reader" attribute="uriSan"
                       pattern="spiffe://demo.portcullis.dev/orders/reader" groups="reader"/>
+            <roleRule name="callers" attribute="uriSan" match="glob"
+                      pattern="spiffe://demo.portcullis.dev/callers/*" groups="reader"/>
           </usr_portcullis>
           <webApplication id="portcullis-sample" location="portcullis-sample.war"
                           contextRoot="/portcullis-sample">
@@ -184,16 +285,10 @@ public final class LoginBench {
         .replace("%PKI%", pki.toString());
   }
 
-  /**
-   * With {@code -Dbench.trustAssociation=true} the Portcullis server also names a {@code
-   * <trustAssociation>} element, to measure what Liberty's per-request search for user-feature
-   * interceptors costs when none is configured.
-   */
+  /** The trust association settings the shipped {@code mtls.xml} names. */
   private static String trustAssociation() {
-    return Boolean.getBoolean("bench.trustAssociation")
-        ? "  <trustAssociation id=\"portcullis\" invokeForUnprotectedURI=\"false\""
-            + " failOverToAppAuthType=\"false\"/>\n"
-        : "";
+    return "  <trustAssociation id=\"portcullis\" invokeForUnprotectedURI=\"false\""
+        + " failOverToAppAuthType=\"false\"/>\n";
   }
 
   /**
@@ -228,18 +323,25 @@ public final class LoginBench {
     }
     Files.writeString(server.resolve("server.xml"), xml);
     Files.writeString(server.resolve("server.env"), "JAVA_HOME=" + javaHome + "\n");
-    String jfr = System.getProperty("bench.jfr");
-    if (jfr != null) {
-      // A profile of each run's whole life, for docs/performance.md: -Dbench.jfr=DIR.
-      Files.writeString(
-          server.resolve("jvm.options"),
-          "-XX:StartFlightRecording=settings=profile,filename="
-              + Path.of(jfr).toAbsolutePath().resolve(name + "-%p.jfr")
-              + "\n");
-    }
     Files.createDirectories(server.resolve("apps"));
     Files.copy(
         war, server.resolve("apps/portcullis-sample.war"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * With {@code -Dbench.jfr=DIR}, a Flight Recorder profile of the next run's whole life, {@code
+   * DIR/RUN.jfr}, for docs/performance.md.
+   */
+  private static void profile(Path server, String run) throws IOException {
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null) {
+      Files.createDirectories(Path.of(jfr));
+      Files.writeString(
+          server.resolve("jvm.options"),
+          "-XX:StartFlightRecording=settings=profile,filename="
+              + Path.of(jfr).toAbsolutePath().resolve(run + ".jfr")
+              + "\n");
+    }
   }
 
   private static void stop(Path wlp, String name, Process liberty) throws InterruptedException {
@@ -369,11 +471,26 @@ public final class LoginBench {
         total == 0 ? Double.NaN : cpu * 1000.0 / total,
         percentile(all, 0.50),
         percentile(all, 0.99),
-        Arrays.stream(failures).sum());
+        Arrays.stream(failures).sum(),
+        total);
   }
 
-  /** Sequential new connections: full handshake, one request, close. */
-  private static Window handshakes(SSLContext client, int seconds, long pid) throws Exception {
+  /** What each new connection of a handshake window is expected to end in. */
+  private enum Expect {
+    /** A full handshake and a 200. */
+    ANSWERED,
+    /** A full handshake, then the request refused (401 or 403): a trusted caller not let in. */
+    REFUSED_REQUEST,
+    /** No handshake: the server does not trust the client's certificate. */
+    REFUSED_HANDSHAKE
+  }
+
+  /**
+   * Sequential new connections: full handshake, one request, close; anything else than {@code
+   * expect} counts as a failure.
+   */
+  private static Window handshakes(SSLContext client, int seconds, long pid, Expect expect)
+      throws Exception {
     long cpuBefore = BenchServers.cpuMillis(pid);
     long count = 0;
     long failed = 0;
@@ -383,13 +500,22 @@ public final class LoginBench {
     while (System.nanoTime() < end) {
       long begin = System.nanoTime();
       try (SSLSocket socket = connect(client)) {
-        if (request(socket.getOutputStream(), new BufferedInputStream(socket.getInputStream()))
-            != 200) {
+        int status =
+            request(socket.getOutputStream(), new BufferedInputStream(socket.getInputStream()));
+        boolean expected =
+            switch (expect) {
+              case ANSWERED -> status == 200;
+              case REFUSED_REQUEST -> status == 401 || status == 403;
+              case REFUSED_HANDSHAKE -> false;
+            };
+        if (!expected) {
           failed++;
         }
         socket.getSession().invalidate(); // no resumption: every connection is a full handshake
       } catch (IOException e) {
-        failed++;
+        if (expect != Expect.REFUSED_HANDSHAKE) {
+          failed++;
+        }
       }
       if (count == latencies.length) {
         latencies = Arrays.copyOf(latencies, latencies.length * 2);
@@ -405,7 +531,77 @@ public final class LoginBench {
         count == 0 ? Double.NaN : cpu * 1000.0 / count,
         percentile(sorted, 0.50),
         percentile(sorted, 0.99),
-        failed);
+        failed,
+        count);
+  }
+
+  private static double perThousand(long bytes, Window window) {
+    return window.count() == 0 ? Double.NaN : bytes * 1000.0 / window.count();
+  }
+
+  /** The server's heap before and after many distinct callers. */
+  private record Memory(
+      long heapBeforeKib, long heapAfterKib, long answered, long failed, double seconds) {
+    String summary() {
+      return String.format(
+          Locale.ROOT,
+          "memory: heap after full GC %.1f MiB before, %.1f MiB after %d requests (%d failed)"
+              + " from %d callers in %.0f s",
+          heapBeforeKib / 1024.0,
+          heapAfterKib / 1024.0,
+          answered,
+          failed,
+          CALLERS,
+          seconds);
+    }
+  }
+
+  /**
+   * Sends {@link #CALLER_REQUESTS} requests from {@link #CALLERS} distinct certificates, each on a
+   * connection of its own, and measures the heap the server keeps after a full collection before
+   * and after: every cache and memo on the path must stay bounded.
+   */
+  private static Memory memory(
+      List<DevPki.Client> callers, X509Certificate root, String javaHome, long pid)
+      throws Exception {
+    long before = BenchServers.heapAfterFullGcKib(javaHome, pid);
+    long perCaller = Math.max(1, CALLER_REQUESTS / callers.size());
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong answered = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long deadline = System.nanoTime() + MEMORY_RUN_LIMIT.toNanos();
+    long start = System.nanoTime();
+    Thread[] workers = new Thread[8];
+    for (int t = 0; t < workers.length; t++) {
+      workers[t] =
+          new Thread(
+              () -> {
+                int i;
+                while ((i = next.getAndIncrement()) < callers.size()
+                    && System.nanoTime() < deadline) {
+                  DevPki.Client caller = callers.get(i);
+                  try (SSLSocket socket =
+                      connect(
+                          BenchServers.clientContext(
+                              List.of(caller.certificate(), caller.area()), caller.key(), root))) {
+                    OutputStream out = socket.getOutputStream();
+                    InputStream in = new BufferedInputStream(socket.getInputStream());
+                    for (long n = 0; n < perCaller; n++) {
+                      (request(out, in) == 200 ? answered : failed).incrementAndGet();
+                    }
+                  } catch (Exception e) {
+                    failed.incrementAndGet();
+                  }
+                }
+              });
+      workers[t].start();
+    }
+    for (Thread worker : workers) {
+      worker.join(MEMORY_RUN_LIMIT.toMillis() + 60_000);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long after = BenchServers.heapAfterFullGcKib(javaHome, pid);
+    return new Memory(before, after, answered.get(), failed.get(), seconds);
   }
 
   private static double percentile(long[] sorted, double p) {
@@ -489,7 +685,12 @@ public final class LoginBench {
   }
 
   private static String report(
-      Map<String, List<Run>> runs, String javaHome, int warmup, int window, Path wlp)
+      Map<String, List<Run>> runs,
+      OpensslBaseline openssl,
+      String javaHome,
+      int warmup,
+      int window,
+      Path wlp)
       throws IOException {
     StringBuilder out = new StringBuilder();
     String liberty =
@@ -550,16 +751,82 @@ public final class LoginBench {
     row(out, "server CPU ms/handshake", a, b, r -> r.handshakes.cpuMicrosPerOp / 1000);
     row(out, "handshake p50 ms", a, b, r -> r.handshakes.p50Millis);
     row(out, "handshake p99 ms", a, b, r -> r.handshakes.p99Millis);
+    row(
+        out,
+        "refused requests/s (trusted certificate, no user or rule)",
+        a,
+        b,
+        r -> r.refusedRequests.rate);
+    row(
+        out,
+        "server CPU ms/refused request (new connection each)",
+        a,
+        b,
+        r -> r.refusedRequests.cpuMicrosPerOp / 1000);
+    row(
+        out,
+        "log + FFDC bytes per 1000 refused requests",
+        a,
+        b,
+        r -> perThousand(r.refusedRequestLogBytes, r.refusedRequests));
+    row(
+        out,
+        "refused handshakes/s (certificate under an unknown root)",
+        a,
+        b,
+        r -> r.refusedHandshakes.rate);
+    row(
+        out,
+        "server CPU ms/refused handshake",
+        a,
+        b,
+        r -> r.refusedHandshakes.cpuMicrosPerOp / 1000);
+    row(
+        out,
+        "log + FFDC bytes per 1000 refused handshakes",
+        a,
+        b,
+        r -> perThousand(r.refusedHandshakeLogBytes, r.refusedHandshakes));
     long failed = 0;
     for (List<Run> list : runs.values()) {
       for (Run run : list) {
-        failed += run.handshakes.failed;
+        failed += run.handshakes.failed + run.refusedRequests.failed + run.refusedHandshakes.failed;
         for (Window w : run.keepAlive.values()) {
           failed += w.failed;
         }
       }
     }
-    out.append(String.format(Locale.ROOT, "%nFailed requests in all windows: %d.%n", failed));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nFailed requests in all windows (an answer other than the one expected): %d.%n",
+            failed));
+    out.append(
+        openssl.report(
+            a.stream().mapToDouble(r -> r.handshakes.rate).average().orElse(0),
+            b.stream().mapToDouble(r -> r.handshakes.rate).average().orElse(0)));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nMemory, the first run of each server (heap after a full collection, jcmd):%n%n"
+                + "| server | after warm-up and the windows | after %d requests from %d client"
+                + " certificates | requests failed | seconds |%n|---|---|---|---|---|%n",
+            CALLER_REQUESTS,
+            CALLERS));
+    for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
+      Memory memory = entry.getValue().get(0).memory;
+      if (memory != null) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.1f MiB | %.1f MiB | %d | %.0f |%n",
+                entry.getKey(),
+                memory.heapBeforeKib() / 1024.0,
+                memory.heapAfterKib() / 1024.0,
+                memory.failed(),
+                memory.seconds()));
+      }
+    }
     return out.toString();
   }
 
@@ -576,11 +843,11 @@ public final class LoginBench {
     out.append(
         String.format(
             Locale.ROOT,
-            "| %s | %s | %s | **%.2f** |%n",
+            "| %s | %s | %s | %s |%n",
             figure,
             values(as),
             values(bs),
-            meanB / meanA));
+            meanA == 0 ? "-" : String.format(Locale.ROOT, "**%.2f**", meanB / meanA)));
   }
 
   private static String values(double[] values) {

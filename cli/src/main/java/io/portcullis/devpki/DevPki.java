@@ -146,27 +146,77 @@ public final class DevPki {
         true);
 
     for (Map.Entry<String, String> client : clients.entrySet()) {
-      KeyPair keys = ecKeys();
-      String uri = "spiffe://" + trustDomain + client.getValue();
-      X509Certificate cert =
-          sign(
-              "CN=" + client.getKey() + ", O=Portcullis Dev",
-              keys,
+      Client issued =
+          client(
+              trustDomain,
+              client.getKey(),
+              client.getValue(),
               area,
               areaKeys.getPrivate(),
               start,
-              now.plus(LEAF_LIFETIME),
-              leaf(
-                  KeyPurposeId.id_kp_clientAuth,
-                  new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
+              now.plus(LEAF_LIFETIME));
       AtomicFiles.writeString(
-          dir.resolve("clients/" + client.getKey() + ".pem"), Pem.encode(cert, area), false);
+          dir.resolve("clients/" + client.getKey() + ".pem"),
+          Pem.encode(issued.certificate(), area),
+          false);
       AtomicFiles.writeString(
-          dir.resolve("clients/" + client.getKey() + ".key.pem"),
-          Pem.encode(keys.getPrivate()),
-          true);
+          dir.resolve("clients/" + client.getKey() + ".key.pem"), Pem.encode(issued.key()), true);
     }
     return password;
+  }
+
+  /** A client certificate, its area's certificate (the rest of its chain) and its key. */
+  public record Client(X509Certificate certificate, X509Certificate area, PrivateKey key) {}
+
+  /**
+   * Issues client certificates under the area {@link #generate} wrote to {@code dir}, in memory
+   * only: for load tests that need thousands of distinct callers without thousands of files.
+   *
+   * @param clients client name (the CN) to SPIFFE path
+   */
+  public List<Client> clients(Path dir, String trustDomain, Map<String, String> clients)
+      throws IOException, GeneralSecurityException {
+    X509Certificate area = Pem.certificates(Files.readString(dir.resolve("area-dev.pem"))).get(0);
+    PrivateKey areaKey = Pem.privateKey(Files.readString(dir.resolve("area-dev.key.pem")));
+    Instant now = clock.instant();
+    List<Client> issued = new ArrayList<>();
+    for (Map.Entry<String, String> client : clients.entrySet()) {
+      issued.add(
+          client(
+              trustDomain,
+              client.getKey(),
+              client.getValue(),
+              area,
+              areaKey,
+              now.minus(Duration.ofMinutes(5)),
+              now.plus(LEAF_LIFETIME)));
+    }
+    return issued;
+  }
+
+  private Client client(
+      String trustDomain,
+      String name,
+      String path,
+      X509Certificate area,
+      PrivateKey areaKey,
+      Instant notBefore,
+      Instant notAfter)
+      throws GeneralSecurityException, IOException {
+    KeyPair keys = ecKeys();
+    X509Certificate cert =
+        sign(
+            "CN=" + name + ", O=Portcullis Dev",
+            keys,
+            area,
+            areaKey,
+            notBefore,
+            notAfter,
+            leaf(
+                KeyPurposeId.id_kp_clientAuth,
+                new GeneralName(
+                    GeneralName.uniformResourceIdentifier, "spiffe://" + trustDomain + path)));
+    return new Client(cert, area, keys.getPrivate());
   }
 
   /** The demo's callers: a reader, a writer and a caller no rule knows. */

@@ -7,7 +7,6 @@ import com.ibm.wsspi.security.tai.TrustAssociationInterceptor;
 import io.portcullis.Daemons;
 import io.portcullis.auth.Authentication;
 import io.portcullis.auth.CertificateAuthenticator;
-import io.portcullis.auth.LibertyCredential;
 import io.portcullis.config.ConfigParser;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.liberty.config.FeatureConfiguration;
@@ -26,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +38,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.security.auth.Subject;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -74,7 +71,23 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
       String realm,
       long generation,
       MessageId refusal,
-      Set<String> excludedContextRoots) {
+      Set<String> excludedContextRoots,
+      Grants grants) {
+    Active(
+        CertificateAuthenticator authenticator,
+        String realm,
+        long generation,
+        MessageId refusal,
+        Set<String> excludedContextRoots) {
+      this(
+          authenticator,
+          realm,
+          generation,
+          refusal,
+          excludedContextRoots,
+          new Grants(realm, generation));
+    }
+
     static Active refusing(MessageId refusal) {
       // Refusing excludes nothing: a broken configuration must not hand applications over.
       return new Active(null, "portcullis", GENERATION.incrementAndGet(), refusal, Set.of());
@@ -310,9 +323,8 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     }
     reporter.decided(result);
     if (result instanceof Authentication.Authenticated ok) {
-      String principal = ok.identity().principalName();
-      return TAIResult.create(
-          HttpServletResponse.SC_OK, principal, subject(current, principal, ok));
+      Grants.Granted granted = current.grants().granted(ok);
+      return TAIResult.create(HttpServletResponse.SC_OK, granted.principal(), granted.subject());
     }
     Authentication.Refused refused = (Authentication.Refused) result;
     if (LOG.isLoggable(Level.WARNING)) {
@@ -332,37 +344,6 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
         refused.forbidden()
             ? HttpServletResponse.SC_FORBIDDEN
             : HttpServletResponse.SC_UNAUTHORIZED);
-  }
-
-  private static Subject subject(
-      Active current, String principal, Authentication.Authenticated ok) {
-    String realm = current.realm();
-    List<String> groups = new ArrayList<>();
-    for (String group : ok.groups()) {
-      groups.add(LibertyCredential.groupPrefix(realm) + group);
-    }
-    Hashtable<String, Object> credential = new Hashtable<>();
-    // The same SPIFFE ID vouched for by two areas is two users (WorkloadIdentity.uniqueName).
-    credential.put(
-        LibertyCredential.UNIQUE_ID,
-        LibertyCredential.uniqueId(realm, ok.identity().area(), principal));
-    credential.put(LibertyCredential.SECURITY_NAME, principal);
-    credential.put(LibertyCredential.REALM, realm);
-    credential.put(LibertyCredential.GROUPS, groups);
-    credential.put(LibertyCredential.CACHE_KEY, cacheKey(current.generation(), ok));
-    Subject subject = new Subject();
-    subject.getPublicCredentials().add(credential);
-    return subject;
-  }
-
-  /**
-   * The key of Liberty's authentication cache for a caller: this configuration, the caller's area
-   * and its certificate (groups are a function of the three), so new rules or a reload are never
-   * answered from a subject Liberty cached before, and a subject made for one area is never handed
-   * to another. Revocation needs no key: the interceptor runs, and refuses, on every request.
-   */
-  static String cacheKey(long generation, Authentication.Authenticated ok) {
-    return "portcullis:" + generation + ":" + ok.identity().area() + ":" + ok.identity().sha256();
   }
 
   @Override
