@@ -170,22 +170,21 @@ public final class DevPki {
 
   /**
    * Issues client certificates under the area {@link #generate} wrote to {@code dir}, in memory
-   * only: for load tests that need thousands of distinct callers without thousands of files.
-   *
-   * @param clients client name (the CN) to SPIFFE path
+   * only: for load tests that need thousands of distinct callers without thousands of files. Every
+   * certificate has the subject {@code CN=name}; each has the SPIFFE ID of one of {@code paths}.
    */
-  public List<Client> clients(Path dir, String trustDomain, Map<String, String> clients)
+  public List<Client> clients(Path dir, String trustDomain, String name, List<String> paths)
       throws IOException, GeneralSecurityException {
     X509Certificate area = Pem.certificates(Files.readString(dir.resolve("area-dev.pem"))).get(0);
     PrivateKey areaKey = Pem.privateKey(Files.readString(dir.resolve("area-dev.key.pem")));
     Instant now = clock.instant();
     List<Client> issued = new ArrayList<>();
-    for (Map.Entry<String, String> client : clients.entrySet()) {
+    for (String path : paths) {
       issued.add(
           client(
               trustDomain,
-              client.getKey(),
-              client.getValue(),
+              name,
+              path,
               area,
               areaKey,
               now.minus(Duration.ofMinutes(5)),
