@@ -131,6 +131,12 @@ final class BenchServers {
     return Long.parseLong(used.group(1));
   }
 
+  /** The first {@code lines} lines of the server's class histogram (live objects, by size). */
+  static String histogram(String javaHome, long pid, int lines) throws IOException {
+    String out = jcmd(Path.of(javaHome, "bin", "jcmd").toString(), pid, "GC.class_histogram");
+    return String.join("\n", out.lines().limit(lines).toList()) + "\n";
+  }
+
   private static String jcmd(String jcmd, long pid, String command) throws IOException {
     Process process =
         new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();

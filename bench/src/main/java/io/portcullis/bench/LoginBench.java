@@ -134,7 +134,7 @@ public final class LoginBench {
         List<Run> earlier = runs.computeIfAbsent(mode, m -> new ArrayList<>());
         if (earlier.isEmpty() && CALLER_REQUESTS > 0) {
           // Once per server kind: the first run of each, so both are measured at the same point.
-          run.memory = memory(callers, root, javaHome, pid);
+          run.memory = memory(callers, root, javaHome, pid, work.resolve(name + "-histogram.txt"));
         }
         earlier.add(run);
         System.out.println(run.summary());
@@ -555,7 +555,7 @@ public final class LoginBench {
    * and after: every cache and memo on the path must stay bounded.
    */
   private static Memory memory(
-      List<DevPki.Client> callers, X509Certificate root, String javaHome, long pid)
+      List<DevPki.Client> callers, X509Certificate root, String javaHome, long pid, Path histogram)
       throws Exception {
     long before = BenchServers.heapAfterFullGcKib(javaHome, pid);
     long perCaller = Math.max(1, CALLER_REQUESTS / callers.size());
@@ -594,6 +594,8 @@ public final class LoginBench {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long after = BenchServers.heapAfterFullGcKib(javaHome, pid);
+    // What holds the heap, for the note: the largest classes after the run.
+    Files.writeString(histogram, BenchServers.histogram(javaHome, pid, 40));
     return new Memory(before, after, answered.get(), failed.get(), seconds);
   }
 
