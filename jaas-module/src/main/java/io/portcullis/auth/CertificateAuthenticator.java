@@ -33,6 +33,7 @@ public final class CertificateAuthenticator {
   private final RoleRules rules;
   private final boolean refuseUnmatched;
   private final ValidationStats stats;
+  private final int maxRemembered;
   private final Map<Outcome, Authentication> remembered = new ConcurrentHashMap<>();
 
   private record Outcome(X509Certificate leaf, String area) {}
@@ -55,10 +56,25 @@ public final class CertificateAuthenticator {
    */
   public CertificateAuthenticator(
       TrustValidator validator, RoleRules rules, boolean refuseUnmatched, ValidationStats stats) {
+    this(validator, rules, refuseUnmatched, stats, MAX_REMEMBERED);
+  }
+
+  /**
+   * As {@link #CertificateAuthenticator(TrustValidator, RoleRules, boolean, ValidationStats)},
+   * remembering the outcomes of at most {@code maxRemembered} certificates (0 remembers none), so
+   * the one cache size an operator sets bounds the certificates both caches keep.
+   */
+  public CertificateAuthenticator(
+      TrustValidator validator,
+      RoleRules rules,
+      boolean refuseUnmatched,
+      ValidationStats stats,
+      int maxRemembered) {
     this.validator = Objects.requireNonNull(validator, "validator");
     this.rules = Objects.requireNonNull(rules, "rules");
     this.refuseUnmatched = refuseUnmatched;
     this.stats = stats;
+    this.maxRemembered = Math.max(0, maxRemembered);
   }
 
   /**
@@ -101,7 +117,10 @@ public final class CertificateAuthenticator {
       return known;
     }
     Authentication result = decide(chain[0], area);
-    if (remembered.size() >= MAX_REMEMBERED) {
+    if (maxRemembered == 0) {
+      return result;
+    }
+    if (remembered.size() >= maxRemembered) {
       remembered.clear();
     }
     remembered.put(key, result);

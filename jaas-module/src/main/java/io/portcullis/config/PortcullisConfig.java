@@ -73,7 +73,8 @@ public record PortcullisConfig(
             areas, clock, denyList, cacheSize, PkixTrustValidator.DEFAULT_MEMO_SIZE, stats),
         rules,
         refuseUnmatched,
-        stats);
+        stats,
+        cacheSize);
   }
 
   /**

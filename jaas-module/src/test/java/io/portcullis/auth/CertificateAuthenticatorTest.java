@@ -57,6 +57,28 @@ class CertificateAuthenticatorTest {
   }
 
   @Test
+  void outcomesAreRememberedUpToTheBoundOnly() {
+    TrustArea area = new TrustArea("payments", List.of(ROOT.certificate()), List.of());
+    PkixTrustValidator validator = new PkixTrustValidator(List.of(area), Clock.systemUTC());
+    X509Certificate[] first = AREA.clientLeaf("CN=a", "spiffe://corp/reader").chainArray();
+    X509Certificate[] second = AREA.clientLeaf("CN=b", "spiffe://corp/reader").chainArray();
+
+    CertificateAuthenticator remembering =
+        new CertificateAuthenticator(validator, RULES, false, null, 1);
+    Authentication once = remembering.authenticate(first);
+    assertThat(remembering.authenticate(first)).isSameAs(once);
+    // A second certificate fills the table of one: the first is decided again, to the same.
+    remembering.authenticate(second);
+    Authentication again = remembering.authenticate(first);
+    assertThat(again).isNotSameAs(once).isEqualTo(once);
+
+    CertificateAuthenticator forgetting =
+        new CertificateAuthenticator(validator, RULES, false, null, 0);
+    Authentication decided = forgetting.authenticate(first);
+    assertThat(forgetting.authenticate(first)).isNotSameAs(decided).isEqualTo(decided);
+  }
+
+  @Test
   void noCertificateIsRefused() {
     assertRefused(authenticator(false).authenticate(null), "PRTC0301E");
     assertRefused(authenticator(false).authenticate(new X509Certificate[0]), "PRTC0301E");
