@@ -52,11 +52,14 @@ final class Grants {
   }
 
   /**
-   * The names Liberty is handed for one accepted caller: its principal, and the hashtable Liberty
-   * makes its subject from (unique ID, security name, realm, groups, authentication cache key).
+   * The names Liberty is handed for one accepted caller: its principal, the hashtable Liberty makes
+   * its subject from (unique ID, security name, realm, authentication cache key) and its groups.
    */
   record Granted(
-      Authentication.Authenticated outcome, String principal, Map<String, Object> credential) {
+      Authentication.Authenticated outcome,
+      String principal,
+      Map<String, Object> credential,
+      List<String> groups) {
     static Granted of(String realm, long generation, Authentication.Authenticated ok) {
       String principal = ok.identity().principalName();
       List<String> groups = new ArrayList<>();
@@ -70,9 +73,8 @@ final class Grants {
           LibertyCredential.uniqueId(realm, ok.identity().area(), principal));
       credential.put(LibertyCredential.SECURITY_NAME, principal);
       credential.put(LibertyCredential.REALM, realm);
-      credential.put(LibertyCredential.GROUPS, List.copyOf(groups));
       credential.put(LibertyCredential.CACHE_KEY, cacheKey(generation, ok));
-      return new Granted(ok, principal, Map.copyOf(credential));
+      return new Granted(ok, principal, Map.copyOf(credential), List.copyOf(groups));
     }
 
     /**
@@ -82,15 +84,10 @@ final class Grants {
      */
     Subject subject() {
       Hashtable<String, Object> hashtable = new Hashtable<>(credential);
-      hashtable.put(LibertyCredential.GROUPS, new ArrayList<>(groups()));
+      hashtable.put(LibertyCredential.GROUPS, new ArrayList<>(groups));
       Subject subject = new Subject();
       subject.getPublicCredentials().add(hashtable);
       return subject;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<String> groups() {
-      return (List<String>) credential.get(LibertyCredential.GROUPS);
     }
   }
 }

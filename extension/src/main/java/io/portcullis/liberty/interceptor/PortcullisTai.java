@@ -68,29 +68,13 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
   /** What one configuration produced: the authenticator, or the reason everything is refused. */
   private record Active(
       CertificateAuthenticator authenticator,
-      String realm,
-      long generation,
       MessageId refusal,
       Set<String> excludedContextRoots,
       Grants grants) {
-    Active(
-        CertificateAuthenticator authenticator,
-        String realm,
-        long generation,
-        MessageId refusal,
-        Set<String> excludedContextRoots) {
-      this(
-          authenticator,
-          realm,
-          generation,
-          refusal,
-          excludedContextRoots,
-          new Grants(realm, generation));
-    }
-
     static Active refusing(MessageId refusal) {
       // Refusing excludes nothing: a broken configuration must not hand applications over.
-      return new Active(null, "portcullis", GENERATION.incrementAndGet(), refusal, Set.of());
+      return new Active(
+          null, refusal, Set.of(), new Grants("portcullis", GENERATION.incrementAndGet()));
     }
   }
 
@@ -178,7 +162,7 @@ public final class PortcullisTai implements TrustAssociationInterceptor {
     Set<String> excluded =
         LibertyConfigMapper.excludedContextRoots(properties.get("excludedContextRoots"));
     return new Built(
-        new Active(authenticator, realm, GENERATION.incrementAndGet(), null, excluded),
+        new Active(authenticator, null, excluded, new Grants(realm, GENERATION.incrementAndGet())),
         config,
         files);
   }
